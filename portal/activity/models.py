@@ -1,0 +1,99 @@
+"""The activity ledger: append-only statements of what people did, shaped like xAPI.
+
+Rows are written by ``portal.activity.services.activity_record`` and never changed;
+corrections are new rows (negative points). ``PointsTotal`` is a projection of the
+ledger, rebuilt by ``python manage.py rebuild_points``.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class Activity(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activities"
+    )
+    verb = models.CharField(max_length=60, db_index=True)
+    # The object of the statement: any model row (a course, a badge, a share...), or none.
+    object_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object = GenericForeignKey("object_type", "object_id")
+    object_label = models.CharField(max_length=255, blank=True)
+    points = models.IntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+    key = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Idempotency key: the same thing is recorded at most once.",
+    )
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["actor", "-timestamp"], name="activity_actor_time"),
+            models.Index(fields=["verb", "-timestamp"], name="activity_verb_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} {self.verb} {self.object_label}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Ledger rows are never changed; record a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Ledger rows are never deleted; record a correction instead.")
+
+    @property
+    def verb_label(self) -> str:
+        from .verbs import VERBS
+
+        verb = VERBS.get(self.verb)
+        return verb.label.capitalize() if verb else self.verb
+
+    def as_statement(self) -> dict:
+        """The row as an xAPI-like statement, for exports and the learning record."""
+        from .verbs import VERBS
+
+        verb = VERBS.get(self.verb)
+        return {
+            "id": self.pk,
+            "actor": {"mbox": f"mailto:{self.actor.email}", "name": str(self.actor)},
+            "verb": {"id": verb.iri if verb else self.verb, "display": {"en": self.verb}},
+            "object": {
+                "type": self.object_type.model if self.object_type_id else None,
+                "id": self.object_id or None,
+                "name": self.object_label,
+            },
+            "result": {**self.result, "points": self.points},
+            "context": self.context,
+            "timestamp": self.timestamp.isoformat(),
+        }
+
+
+class PointsTotal(models.Model):
+    """Each person's all-time points: a projection of the ledger, kept in step with it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="points_total",
+    )
+    points = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.user}: {self.points}"

@@ -1,0 +1,138 @@
+"""Writes to the activity ledger.
+
+``activity_record`` is the one way anything enters the ledger. It runs inside the
+caller's transaction, records a statement at most once per idempotency key (the
+database's unique constraint decides, so racing requests cannot both count), keeps
+the points projection in step, and tells subscribers only after the commit.
+"""
+
+import uuid
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from .models import Activity, PointsTotal
+from .subscribers import subscribers
+from .verbs import POINTS_ADJUSTED, VERBS
+
+
+class UnknownVerbError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Recorded:
+    activity: Activity
+    created: bool
+
+
+def activity_record(
+    *,
+    actor,
+    verb: str,
+    key: str,
+    obj: models.Model | None = None,
+    points: int = 0,
+    result: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+    timestamp=None,
+) -> Recorded:
+    """Record that ``actor`` did ``verb`` (to ``obj``), once per ``key``.
+
+    Returns the stored row and whether this call created it. A repeated key returns
+    the row already stored and changes nothing.
+    """
+    if verb not in VERBS:
+        raise UnknownVerbError(f"Unknown verb {verb!r}; register it in portal.activity.verbs.")
+    if not key or len(key) > Activity._meta.get_field("key").max_length:
+        raise ValueError("An idempotency key of 1 to 200 characters is required.")
+    activity = Activity(
+        actor=actor,
+        verb=verb,
+        key=key,
+        points=int(points),
+        result=result or {},
+        context=context or {},
+        timestamp=timestamp or timezone.now(),
+    )
+    if obj is not None:
+        activity.object_type = ContentType.objects.get_for_model(obj)
+        activity.object_id = str(obj.pk)
+        activity.object_label = str(obj)[:255]
+    with transaction.atomic():
+        try:
+            # The savepoint keeps the caller's transaction usable when the key repeats.
+            with transaction.atomic():
+                activity.save(force_insert=True)
+        except IntegrityError:
+            existing = Activity.objects.filter(key=key).first()
+            if existing is None:
+                raise  # a different constraint failed: not a repeat
+            return Recorded(existing, created=False)
+        if activity.points:
+            _points_total_add(user_id=actor.pk, points=activity.points)
+        # robust: one failing subscriber is logged and does not stop the others.
+        for subscriber in subscribers().values():
+            transaction.on_commit(partial(subscriber, activity), robust=True)
+    return Recorded(activity, created=True)
+
+
+def _points_total_add(*, user_id: int, points: int) -> None:
+    updated = PointsTotal.objects.filter(user_id=user_id).update(points=F("points") + points)
+    if not updated:
+        try:
+            with transaction.atomic():
+                PointsTotal.objects.create(user_id=user_id, points=points)
+        except IntegrityError:
+            # Another transaction created the row first: add to it instead.
+            PointsTotal.objects.filter(user_id=user_id).update(points=F("points") + points)
+
+
+@transaction.atomic
+def points_adjust(*, user, points: int, reason: str, key: str | None = None, by=None) -> Recorded:
+    """Record a manual correction of ``user``'s points (negative allowed).
+
+    With ``key``, repeating the same adjustment applies it once.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A reason is required for a points adjustment.")
+    if points == 0:
+        raise ValueError("An adjustment of 0 points changes nothing.")
+    return activity_record(
+        actor=user,
+        verb=POINTS_ADJUSTED.id,
+        key=f"points.adjusted:{key}" if key else f"points.adjusted:once:{uuid.uuid4()}",
+        points=points,
+        result={"reason": reason},
+        context={"by": by.email if by is not None else "system"},
+    )
+
+
+@transaction.atomic
+def points_rebuild(*, check_only: bool = False) -> dict[int, tuple[int, int]]:
+    """Recompute every person's total from the ledger.
+
+    Returns ``{user_id: (stored, ledger)}`` for each person whose stored total differed;
+    unless ``check_only``, the stored totals are corrected.
+    """
+    ledger = dict(
+        Activity.objects.values("actor_id")
+        .annotate(total=Sum("points"))
+        .values_list("actor_id", "total")
+    )
+    stored = dict(PointsTotal.objects.select_for_update().values_list("user_id", "points"))
+    differences = {
+        user_id: (stored.get(user_id, 0), ledger.get(user_id, 0))
+        for user_id in set(ledger) | set(stored)
+        if stored.get(user_id, 0) != ledger.get(user_id, 0)
+    }
+    if not check_only and differences:
+        for user_id, (_, total) in differences.items():
+            PointsTotal.objects.update_or_create(user_id=user_id, defaults={"points": total})
+    return differences

@@ -1,0 +1,31 @@
+"""The verbs of the activity ledger, with the xAPI verb each one maps to.
+
+Later features register their own verbs here, one line each, so the ledger can refuse
+a misspelt verb before it is stored for good.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Verb:
+    id: str
+    label: str
+    iri: str
+
+
+VERBS: dict[str, Verb] = {}
+
+
+def register(verb_id: str, label: str, iri: str) -> Verb:
+    verb = Verb(verb_id, label, iri)
+    VERBS[verb_id] = verb
+    return verb
+
+
+ONBOARDING_COMPLETED = register(
+    "onboarding.completed", "completed onboarding", "http://adlnet.gov/expapi/verbs/completed"
+)
+POINTS_ADJUSTED = register(
+    "points.adjusted", "had points adjusted", "urn:advocate-portal:verbs:points-adjusted"
+)

@@ -1,0 +1,103 @@
+"""Forms people fill in about themselves."""
+
+from django import forms
+from django.db.models.functions import Lower
+
+from .consent import FEATURE_CONSENT_TEXT
+from .models import AdvocacyStyle, Profile, Visibility
+
+SUGGESTED_INTERESTS = [
+    "sustainability",
+    "product news",
+    "careers",
+    "engineering",
+    "customer stories",
+    "events",
+    "diversity and inclusion",
+    "research",
+]
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        max_length=120,
+        required=False,
+        label="What should we call you?",
+        help_text="Leave empty to use your full name.",
+    )
+    interests = forms.CharField(
+        max_length=500,
+        required=False,
+        label="What topics do you care about?",
+        help_text="Separate topics with commas. We use them to suggest content you'd enjoy "
+        "sharing, for example: " + ", ".join(SUGGESTED_INTERESTS[:4]) + ".",
+    )
+    advocacy_style = forms.ChoiceField(
+        choices=AdvocacyStyle.choices,
+        widget=forms.RadioSelect,
+        label="How do you like to take part?",
+        help_text="There is no wrong answer; you can change it any time.",
+    )
+    leaderboard_visibility = forms.ChoiceField(
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        label="How should you appear on leaderboards?",
+    )
+    alias = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Alias",
+        help_text="Shown instead of your name when you choose to appear under an alias.",
+    )
+    feature_consent = forms.BooleanField(
+        required=False,
+        label="Yes, you may feature me",
+        help_text=FEATURE_CONSENT_TEXT,
+    )
+    mentor_opt_in = forms.BooleanField(
+        required=False,
+        label="I'd like to mentor colleagues who are newer to social media",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def initial_for(cls, profile: Profile) -> dict:
+        return {
+            "display_name": profile.display_name,
+            "interests": ", ".join(sorted(tag.name for tag in profile.interests.all())),
+            "advocacy_style": profile.advocacy_style,
+            "leaderboard_visibility": profile.leaderboard_visibility,
+            "alias": profile.alias,
+            "feature_consent": profile.feature_consent,
+            "mentor_opt_in": profile.mentor_opt_in,
+        }
+
+    def clean_interests(self) -> list[str]:
+        raw = self.cleaned_data["interests"]
+        tags = [tag.strip() for tag in raw.split(",") if tag.strip()]
+        too_long = [tag for tag in tags if len(tag) > 100]
+        if too_long:
+            raise forms.ValidationError("Each topic must be at most 100 characters.")
+        if len(tags) > 20:
+            raise forms.ValidationError("Choose at most 20 topics.")
+        return tags
+
+    def clean_alias(self) -> str:
+        alias = self.cleaned_data["alias"].strip()
+        if alias and (
+            Profile.objects.annotate(alias_lower=Lower("alias"))
+            .filter(alias_lower=alias.lower())
+            .exclude(user=self.user)
+            .exists()
+        ):
+            raise forms.ValidationError("Someone already uses this alias; please pick another.")
+        return alias
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("leaderboard_visibility") == Visibility.ALIAS and not cleaned.get("alias"):
+            self.add_error("alias", "Choose an alias to appear under.")
+        return cleaned

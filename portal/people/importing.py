@@ -1,0 +1,375 @@
+"""Importing people from a CSV file: validate the whole file, then write all or nothing.
+
+Used by ``python manage.py import_people`` and the "Import people" screen in the admin.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Department, Profile, Team, User, normalise_email
+from .services import Role, person_invite
+
+REQUIRED_COLUMNS = ("email", "first_name", "last_name")
+OPTIONAL_COLUMNS = ("department", "team", "manager_email", "location", "job_role")
+MAX_LENGTHS = {
+    "first_name": 150,
+    "last_name": 150,
+    "department": 120,
+    "team": 120,
+    "location": 120,
+    "job_role": 120,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int  # 0: the file as a whole; 1: the header; 2 on: data rows
+    message: str
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class PersonRow:
+    line: int
+    email: str
+    first_name: str
+    last_name: str
+    department: str = ""
+    team: str = ""
+    manager_email: str = ""
+    location: str = ""
+    job_role: str = ""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invited: int = 0
+    dry_run: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+
+
+class PeopleImportError(Exception):
+    """The file was refused; ``problems`` lists every reason with its line number."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the file")
+
+
+def _column_key(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def parse_people_csv(data: bytes) -> tuple[list[PersonRow], list[str]]:
+    """Read and check the rows of a people CSV; returns (rows, ignored column names).
+
+    Raises ``PeopleImportError`` listing every problem found in the whole file.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PeopleImportError(
+            [Problem(0, f"The file is not UTF-8 text (byte {error.start}). Save it as CSV UTF-8.")]
+        ) from None
+    if "\x00" in text:
+        raise PeopleImportError([Problem(0, "The file is not a CSV text file.")])
+    if not text.strip():
+        raise PeopleImportError([Problem(0, "The file is empty.")])
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    problems: list[Problem] = []
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise PeopleImportError([Problem(1, f"Cannot read the header: {error}")]) from None
+    keys = [_column_key(name) for name in header]
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen and key in known:
+            problems.append(Problem(1, f"The column {key!r} appears twice."))
+        seen.add(key)
+    missing = [column for column in REQUIRED_COLUMNS if column not in keys]
+    if missing:
+        problems.append(Problem(1, f"Missing required column(s): {', '.join(missing)}."))
+    if problems:
+        raise PeopleImportError(problems)
+    ignored = [name for name, key in zip(header, keys, strict=True) if key not in known]
+    index = {key: position for position, key in enumerate(keys) if key in known}
+
+    rows: list[PersonRow] = []
+    first_line_of: dict[str, int] = {}
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue  # blank lines are harmless
+            if len(values) != len(header):
+                problems.append(
+                    Problem(line, f"Expected {len(header)} fields, found {len(values)}.")
+                )
+                continue
+            record = {key: values[position].strip() for key, position in index.items()}
+            row = PersonRow(line=line, **{k: v for k, v in record.items()})
+            row.email = normalise_email(row.email)
+            row.manager_email = normalise_email(row.manager_email)
+            problems.extend(_row_problems(row, first_line_of))
+            first_line_of.setdefault(row.email, line)
+            rows.append(row)
+    except csv.Error as error:
+        problems.append(Problem(reader.line_num, f"Cannot read this line: {error}"))
+    if not rows and not problems:
+        problems.append(Problem(0, "The file has a header but no people."))
+    if not problems:
+        problems.extend(_manager_problems(rows))
+    if problems:
+        raise PeopleImportError(sorted(problems, key=lambda problem: problem.line))
+    return rows, ignored
+
+
+def _row_problems(row: PersonRow, first_line_of: dict[str, int]) -> list[Problem]:
+    problems = []
+    if not row.email:
+        problems.append(Problem(row.line, "The email is empty."))
+    else:
+        try:
+            validate_email(row.email)
+        except ValidationError:
+            problems.append(Problem(row.line, f"{row.email!r} is not a valid email address."))
+        if row.email in first_line_of:
+            problems.append(
+                Problem(
+                    row.line,
+                    f"{row.email} appears twice (first on line {first_line_of[row.email]}).",
+                )
+            )
+    for column in ("first_name", "last_name"):
+        if not getattr(row, column):
+            problems.append(Problem(row.line, f"The {column} is empty."))
+    for column, limit in MAX_LENGTHS.items():
+        if len(getattr(row, column)) > limit:
+            problems.append(Problem(row.line, f"The {column} is longer than {limit} characters."))
+    if row.team and not row.department:
+        problems.append(Problem(row.line, f"The team {row.team!r} needs a department."))
+    if row.manager_email:
+        try:
+            validate_email(row.manager_email)
+        except ValidationError:
+            problems.append(
+                Problem(row.line, f"{row.manager_email!r} is not a valid manager email address.")
+            )
+        if row.manager_email == row.email:
+            problems.append(Problem(row.line, "A person cannot be their own manager."))
+    return problems
+
+
+def _manager_problems(rows: list[PersonRow]) -> list[Problem]:
+    """Unknown managers, and cycles in the reporting lines the file would create."""
+    in_file = {row.email: row for row in rows}
+    wanted = {row.manager_email for row in rows if row.manager_email} - set(in_file)
+    known = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
+    problems = [
+        Problem(
+            row.line,
+            f"The manager {row.manager_email} is neither in the file nor in the portal.",
+        )
+        for row in rows
+        if row.manager_email and row.manager_email not in in_file and row.manager_email not in known
+    ]
+    if problems:
+        return problems
+    # Reporting lines after the import: the file's, then the portal's for everyone else.
+    manager_of: dict[str, str] = dict(
+        Profile.objects.filter(manager__isnull=False)
+        .exclude(user__email__in=list(in_file))
+        .values_list("user__email", "manager__email")
+    )
+    manager_of.update({row.email: row.manager_email for row in rows if row.manager_email})
+    reported: set[str] = set()
+    for row in rows:
+        chain = [row.email]
+        current = manager_of.get(row.email)
+        while current and current not in chain and current not in reported:
+            chain.append(current)
+            current = manager_of.get(current)
+        if current in chain and row.email not in reported:
+            cycle = chain[chain.index(current) :]
+            reported.update(cycle)
+            lines = sorted(in_file[email].line for email in cycle if email in in_file)
+            problems.append(
+                Problem(
+                    lines[0],
+                    "Managers form a cycle: "
+                    + " -> ".join([*cycle, current])
+                    + f" (lines {', '.join(map(str, lines))}).",
+                )
+            )
+    return problems
+
+
+def import_people(*, data: bytes, dry_run: bool = False, invite: bool = False) -> ImportReport:
+    """Validate the whole file, then create or update everyone in one transaction.
+
+    Raises ``PeopleImportError`` (nothing written) if any row is invalid. With
+    ``dry_run`` the changes are computed and rolled back. With ``invite`` each newly
+    created person is emailed an invitation after the import commits.
+    """
+    rows, ignored = parse_people_csv(data)
+    report = ImportReport(dry_run=dry_run, ignored_columns=ignored)
+    with transaction.atomic():
+        created_users = _write_people(rows, report)
+        if dry_run:
+            transaction.set_rollback(True)
+        elif invite:
+            report.invited = len(created_users)
+            transaction.on_commit(lambda: [person_invite(user=user) for user in created_users])
+    return report
+
+
+def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
+    departments = _departments_for(rows)
+    teams = _teams_for(rows, departments)
+    existing = {
+        user.email: user
+        for user in User.objects.filter(email__in=[row.email for row in rows]).select_related(
+            "profile"
+        )
+    }
+    created_users: list[User] = []
+    changed: set[str] = set()
+    people: dict[str, User] = {}
+    for row in rows:
+        user = existing.get(row.email)
+        if user is None:
+            user = User.objects.create_user(
+                email=row.email, first_name=row.first_name, last_name=row.last_name
+            )
+            created_users.append(user)
+            Profile.objects.create(user=user)
+            user = User.objects.select_related("profile").get(pk=user.pk)
+        elif (user.first_name, user.last_name) != (row.first_name, row.last_name):
+            user.first_name, user.last_name = row.first_name, row.last_name
+            user.save(update_fields=["first_name", "last_name"])
+            changed.add(row.email)
+        people[row.email] = user
+        profile = _profile_of(user)
+        department = departments.get(row.department.lower()) if row.department else None
+        team = teams.get((row.department.lower(), row.team.lower())) if row.team else None
+        wanted = {
+            "department_id": department.pk if department else None,
+            "team_id": team.pk if team else None,
+            "location": row.location,
+            "job_role": row.job_role,
+        }
+        if _set_fields(profile, wanted):
+            changed.add(row.email)
+    managers = {
+        user.email: user
+        for user in User.objects.filter(
+            email__in={row.manager_email for row in rows if row.manager_email} - set(people)
+        )
+    }
+    managers.update(people)
+    advocate_ids, manager_ids = [], set()
+    for row in rows:
+        user = people[row.email]
+        profile = user.profile
+        manager = managers.get(row.manager_email) if row.manager_email else None
+        if _set_fields(profile, {"manager_id": manager.pk if manager else None}):
+            changed.add(row.email)
+        advocate_ids.append(user.pk)
+        if manager is not None and profile.team_id:
+            manager_team = getattr(_profile_of(manager), "team_id", None)
+            if manager_team != profile.team_id:
+                Team.objects.get(pk=profile.team_id).managers.add(manager)
+                manager_ids.add(manager.pk)
+    _add_role(Role.ADVOCATE, advocate_ids)
+    _add_role(Role.MANAGER, manager_ids)
+    created_emails = {user.email for user in created_users}
+    report.created = len(created_users)
+    report.updated = len(changed - created_emails)
+    report.unchanged = len(rows) - report.created - report.updated
+    return created_users
+
+
+def _profile_of(user: User) -> Profile:
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        user.profile = Profile.objects.create(user=user)
+        return user.profile
+
+
+def _set_fields(profile: Profile, wanted: dict) -> bool:
+    differing = [name for name, value in wanted.items() if getattr(profile, name) != value]
+    if differing:
+        for name in differing:
+            setattr(profile, name, wanted[name])
+        profile.save(update_fields=differing)
+    return bool(differing)
+
+
+def _departments_for(rows: list[PersonRow]) -> dict[str, Department]:
+    names = {row.department.lower(): row.department for row in rows if row.department}
+    found: dict[str, Department] = {}
+    for key, name in names.items():
+        department = Department.objects.filter(name__iexact=name).first()
+        if department is None:
+            department = Department.objects.create(name=name, slug=_unique_slug(Department, name))
+        found[key] = department
+    return found
+
+
+def _teams_for(
+    rows: list[PersonRow], departments: dict[str, Department]
+) -> dict[tuple[str, str], Team]:
+    wanted = {(row.department.lower(), row.team.lower()): row for row in rows if row.team}
+    found: dict[tuple[str, str], Team] = {}
+    for key, row in wanted.items():
+        department = departments[key[0]]
+        team = Team.objects.filter(department=department, name__iexact=row.team).first()
+        if team is None:
+            team = Team.objects.create(
+                department=department,
+                name=row.team,
+                slug=_unique_slug(Team, f"{department.slug} {row.team}"),
+            )
+        found[key] = team
+    return found
+
+
+def _unique_slug(model, text: str) -> str:
+    base = slugify(text)[:100] or "unnamed"
+    slug, number = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _add_role(role: str, user_ids) -> None:
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name=role)
+    group.user_set.add(*user_ids)

@@ -1,0 +1,66 @@
+"""The four roles as groups, and what the Programme admin role may do in the admin."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+ROLES = ["Advocate", "Mentor", "Manager", "Programme admin"]
+
+PROGRAMME_ADMIN_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("people", "import_people"),
+    ("people", "view_user"),
+    ("people", "add_user"),
+    ("people", "change_user"),
+    ("people", "view_profile"),
+    ("people", "change_profile"),
+    ("people", "view_department"),
+    ("people", "add_department"),
+    ("people", "change_department"),
+    ("people", "view_team"),
+    ("people", "add_team"),
+    ("people", "change_team"),
+    ("activity", "view_activity"),
+    ("cms", "change_brandingsettings"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+]
+
+
+def create_roles(apps, schema_editor):
+    # Model permissions are normally created after all migrations; make them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth.Group")
+    Permission = apps.get_model("auth.Permission")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+    admins = Group.objects.get(name="Programme admin")
+    for app_label, codename in PROGRAMME_ADMIN_PERMISSIONS:
+        admins.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+
+
+def remove_roles(apps, schema_editor):
+    apps.get_model("auth.Group").objects.filter(name__in=ROLES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("people", "0001_initial"),
+        ("activity", "0001_initial"),
+        ("cms", "0001_initial"),
+        ("wagtailadmin", "0001_create_admin_access_permissions"),
+        ("wagtailimages", "0027_image_description"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -1,0 +1,203 @@
+"""People: a user who logs in by email, their profile, departments and teams.
+
+State changes go through ``portal.people.services``; these classes hold data only.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+
+def normalise_email(email: str) -> str:
+    """Emails are matched without regard to case or surrounding spaces."""
+    return (email or "").strip().lower()
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=normalise_email(username))
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=normalise_email(email), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if extra_fields.get("is_staff") is not True or extra_fields.get("is_superuser") is not True:
+            raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their work email address."""
+
+    email = models.EmailField("email address", max_length=254, unique=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="Whether the person may sign in to the admin."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="people_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    """A team belongs to one department; managers manage teams."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    managers = models.ManyToManyField(User, blank=True, related_name="managed_teams")
+
+    class Meta:
+        ordering = ["department__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="people_team_name_unique"),
+        ]
+        permissions = [("recognise_team", "Can recognise members of this team")]
+
+    def __str__(self):
+        return f"{self.name} ({self.department.name})"
+
+
+class AdvocacyStyle(models.TextChoices):
+    LISTENER = "listener", "Listener: I mostly read and learn"
+    CURATOR = "curator", "Curator: I share good things I find"
+    COMMENTER = "commenter", "Commenter: I join conversations"
+    CREATOR = "creator", "Creator: I write my own posts"
+
+
+class Visibility(models.TextChoices):
+    NAME = "name", "Show my name"
+    ALIAS = "alias", "Show an alias instead of my name"
+    HIDDEN = "hidden", "Don't list me (I still see my own rank)"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=120, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    manager = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    location = models.CharField(max_length=120, blank=True)
+    job_role = models.CharField(max_length=120, blank=True)
+    interests = TaggableManager(blank=True, help_text="Topics this person cares about.")
+    advocacy_style = models.CharField(
+        max_length=20, choices=AdvocacyStyle.choices, default=AdvocacyStyle.LISTENER
+    )
+    leaderboard_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.NAME
+    )
+    alias = models.CharField(max_length=40, blank=True)
+    # Current consent to be featured; the full history is in ConsentRecord.
+    feature_consent = models.BooleanField(default=False)
+    feature_consent_at = models.DateTimeField(null=True, blank=True)
+    feature_consent_version = models.CharField(max_length=20, blank=True)
+    mentor_opt_in = models.BooleanField(default=False)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("alias"),
+                condition=~models.Q(alias=""),
+                name="people_profile_alias_ci_unique",
+            ),
+        ]
+        permissions = [("import_people", "Can import people from a CSV file")]
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    @property
+    def name(self) -> str:
+        """The name others see of this person, before leaderboard visibility applies."""
+        return self.display_name or self.user.get_full_name() or self.user.email.split("@")[0]
+
+    @property
+    def public_name(self) -> str:
+        """The name shown on public lists: the alias when the person chose one."""
+        if self.leaderboard_visibility == Visibility.ALIAS and self.alias:
+            return self.alias
+        return self.name
+
+    @property
+    def initials(self) -> str:
+        parts = [part for part in self.public_name.replace("-", " ").split() if part]
+        return "".join(part[0] for part in parts[:2]).upper() or "?"
+
+
+class ConsentRecord(models.Model):
+    """Every grant or withdrawal of consent, with the version of the text shown."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_records")
+    purpose = models.CharField(max_length=40, default="feature")
+    granted = models.BooleanField()
+    text_version = models.CharField(max_length=20)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self):
+        verb = "granted" if self.granted else "withdrew"
+        return f"{self.user} {verb} {self.purpose} consent (v{self.text_version})"

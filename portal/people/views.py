@@ -1,0 +1,92 @@
+"""Pages about the signed-in person: onboarding, profile, dashboard, invitations."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from portal.activity.selectors import activity_recent, points_total
+
+from .consent import FEATURE_CONSENT_VERSION
+from .forms import SUGGESTED_INTERESTS, ProfileForm
+from .services import invitation_tokens, onboarding_complete, profile_get_or_create, profile_update
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+def onboarding(request):
+    profile = profile_get_or_create(user=request.user)
+    if profile.onboarded_at is not None:
+        return redirect(_safe_next(request, reverse("people:dashboard")))
+    form = ProfileForm(
+        request.POST or None, user=request.user, initial=ProfileForm.initial_for(profile)
+    )
+    if request.method == "POST" and form.is_valid():
+        onboarding_complete(user=request.user, **form.cleaned_data)
+        messages.success(request, "Welcome aboard! Your profile is set up.")
+        return redirect(_safe_next(request, reverse("people:dashboard")))
+    return render(
+        request,
+        "people/onboarding.html",
+        {
+            "form": form,
+            "next": _safe_next(request, ""),
+            "consent_version": FEATURE_CONSENT_VERSION,
+            "suggested_interests": SUGGESTED_INTERESTS,
+        },
+    )
+
+
+@login_required
+def profile_edit(request):
+    profile = profile_get_or_create(user=request.user)
+    form = ProfileForm(
+        request.POST or None, user=request.user, initial=ProfileForm.initial_for(profile)
+    )
+    if request.method == "POST" and form.is_valid():
+        profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your profile is saved.")
+        return redirect("people:profile")
+    return render(
+        request,
+        "people/profile_edit.html",
+        {"form": form, "profile": profile, "suggested_interests": SUGGESTED_INTERESTS},
+    )
+
+
+@login_required
+def dashboard(request):
+    profile = profile_get_or_create(user=request.user)
+    return render(
+        request,
+        "people/dashboard.html",
+        {
+            "profile": profile,
+            "points": points_total(user=request.user),
+            "activities": activity_recent(user=request.user, limit=20),
+        },
+    )
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """An imported person's first visit: choose a password, then sign in."""
+
+    token_generator = invitation_tokens
+    template_name = "people/invitation.html"
+    success_url = reverse_lazy("people:invitation_done")
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+
+def invitation_done(request):
+    return redirect("people:onboarding")

@@ -1,0 +1,31 @@
+"""Test settings: the real settings, with the few changes a test run needs."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-real-portal")  # noqa: S105
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SITE_URL", "http://testserver")
+os.environ["DEBUG"] = "0"
+
+from portal.settings import *  # noqa: E402, F403
+from portal.settings import BASE_DIR, DATABASES, REDIS_URL  # noqa: E402
+
+# A file, not SQLite's shared in-memory database: the concurrency tests and the live
+# daphne server (another process) need real, separately locked connections.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="advocate-test-media-")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+if REDIS_URL:
+    # Keep test keys apart from anything else using the same Redis.
+    CACHES["default"]["KEY_PREFIX"] = "advocate-test"  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "advocate-test"  # noqa: F405
