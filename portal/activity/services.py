@@ -8,7 +8,6 @@ the points projection in step, and tells subscribers only after the commit.
 
 import uuid
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -77,9 +76,19 @@ def activity_record(
         if activity.points:
             _points_total_add(user_id=actor.pk, points=activity.points)
         # robust: one failing subscriber is logged and does not stop the others.
-        for subscriber in subscribers().values():
-            transaction.on_commit(partial(subscriber, activity), robust=True)
+        for name, subscriber in subscribers().items():
+            transaction.on_commit(_notifier(name, subscriber, activity), robust=True)
     return Recorded(activity, created=True)
+
+
+def _notifier(name: str, subscriber, activity: Activity):
+    # A named function rather than functools.partial: Django logs a failing robust
+    # callback by its __qualname__, which partial objects lack.
+    def notify() -> None:
+        subscriber(activity)
+
+    notify.__qualname__ = f"activity subscriber {name!r}"
+    return notify
 
 
 def _points_total_add(*, user_id: int, points: int) -> None:

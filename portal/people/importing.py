@@ -293,6 +293,7 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
     }
     managers.update(people)
     advocate_ids, manager_ids = [], set()
+    team_managers: dict[int, set[int]] = {}
     for row in rows:
         user = people[row.email]
         profile = user.profile
@@ -301,10 +302,11 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
             changed.add(row.email)
         advocate_ids.append(user.pk)
         if manager is not None and profile.team_id:
-            manager_team = getattr(_profile_of(manager), "team_id", None)
-            if manager_team != profile.team_id:
-                Team.objects.get(pk=profile.team_id).managers.add(manager)
-                manager_ids.add(manager.pk)
+            # Whoever manages a member of a team manages that team.
+            team_managers.setdefault(profile.team_id, set()).add(manager.pk)
+            manager_ids.add(manager.pk)
+    for team in Team.objects.filter(pk__in=team_managers):
+        team.managers.add(*team_managers[team.pk])
     _add_role(Role.ADVOCATE, advocate_ids)
     _add_role(Role.MANAGER, manager_ids)
     created_emails = {user.email for user in created_users}

@@ -1,0 +1,221 @@
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from portal.activity import subscribers
+from portal.activity.models import Activity, AppendOnlyError, PointsTotal
+from portal.activity.selectors import points_total
+from portal.activity.services import (
+    UnknownVerbError,
+    activity_record,
+    points_adjust,
+    points_rebuild,
+)
+from portal.activity.verbs import ONBOARDING_COMPLETED, POINTS_ADJUSTED
+from tests.people.factories import DepartmentFactory, UserFactory
+
+
+@pytest.fixture
+def heard():
+    """Collect what a test subscriber hears from the ledger."""
+    received = []
+    subscribers.subscribe("test", received.append)
+    yield received
+    subscribers.unsubscribe("test")
+
+
+@pytest.mark.django_db
+class TestActivityRecord:
+    def test_records_once_per_key(self, user):
+        first = activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k1", points=5)
+        again = activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k1", points=5)
+
+        assert first.created is True
+        assert again.created is False
+        assert again.activity.pk == first.activity.pk
+        assert Activity.objects.count() == 1
+        assert points_total(user=user) == 5
+
+    def test_unknown_verb_is_refused(self, user):
+        with pytest.raises(UnknownVerbError):
+            activity_record(actor=user, verb="course.complteed", key="k")
+        assert not Activity.objects.exists()
+
+    def test_object_is_stored_with_its_label(self, user):
+        department = DepartmentFactory(name="Sales")
+        recorded = activity_record(
+            actor=user, verb=ONBOARDING_COMPLETED.id, key="k", obj=department
+        )
+        activity = Activity.objects.get(pk=recorded.activity.pk)
+        assert activity.object == department
+        assert activity.object_label == "Sales"
+        statement = activity.as_statement()
+        assert statement["actor"]["mbox"] == f"mailto:{user.email}"
+        assert statement["verb"]["id"] == ONBOARDING_COMPLETED.iri
+        assert statement["object"] == {"type": "department", "id": str(department.pk), "name": "Sales"}
+
+    def test_subscribers_hear_after_commit_only(self, user, heard, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=3)
+            activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=3)
+            assert heard == []  # nothing before the commit
+        assert len(callbacks) == 1  # the repeat schedules nothing
+        assert [activity.key for activity in heard] == ["k"]
+
+    def test_rolled_back_action_notifies_nobody(self, user, heard, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            with pytest.raises(RuntimeError), transaction.atomic():
+                activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=3)
+                raise RuntimeError("the action failed after recording")
+        assert callbacks == []
+        assert heard == []
+        assert not Activity.objects.exists()
+        assert points_total(user=user) == 0
+
+    def test_a_failing_subscriber_does_not_stop_the_others(
+        self, user, heard, django_capture_on_commit_callbacks
+    ):
+        def broken(activity):
+            raise ValueError("boom")
+
+        subscribers.subscribe("broken", broken)
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=1)
+        finally:
+            subscribers.unsubscribe("broken")
+        assert len(heard) == 1
+
+    def test_ledger_rows_are_append_only(self, user):
+        activity = activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=1).activity
+        activity.points = 100
+        with pytest.raises(AppendOnlyError):
+            activity.save()
+        with pytest.raises(AppendOnlyError):
+            activity.delete()
+
+
+@pytest.mark.django_db
+class TestPoints:
+    def test_adjustment_needs_a_reason_and_points(self, user):
+        with pytest.raises(ValueError, match="reason"):
+            points_adjust(user=user, points=5, reason=" ")
+        with pytest.raises(ValueError, match="0 points"):
+            points_adjust(user=user, points=0, reason="nothing")
+
+    def test_negative_adjustments_lower_the_total(self, user):
+        points_adjust(user=user, points=30, reason="pilot")
+        points_adjust(user=user, points=-12, reason="duplicate award")
+        assert points_total(user=user) == 18
+
+    def test_adjustments_without_a_key_each_count(self, user):
+        points_adjust(user=user, points=5, reason="a")
+        points_adjust(user=user, points=5, reason="a")
+        assert points_total(user=user) == 10
+
+    def test_rebuild_finds_and_corrects_drift(self, user):
+        other = UserFactory()
+        points_adjust(user=user, points=40, reason="pilot")
+        points_adjust(user=other, points=7, reason="pilot")
+        PointsTotal.objects.filter(user=user).update(points=999)
+        PointsTotal.objects.filter(user=other).delete()
+
+        assert points_rebuild(check_only=True) == {user.pk: (999, 40), other.pk: (0, 7)}
+        assert points_total(user=user) == 999  # check changes nothing
+        points_rebuild()
+        assert points_rebuild(check_only=True) == {}
+        assert points_total(user=user) == 40
+        assert points_total(user=other) == 7
+
+    def test_rebuild_points_command(self, user, capsys):
+        points_adjust(user=user, points=4, reason="pilot")
+        PointsTotal.objects.filter(user=user).update(points=1)
+        with pytest.raises(CommandError, match="1 points totals differ"):
+            call_command("rebuild_points", "--check")
+        call_command("rebuild_points")
+        call_command("rebuild_points", "--check")
+        assert "0 totals differ" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+class TestAdjustPointsCommand:
+    def test_prints_the_new_total(self, user, capsys):
+        call_command("adjust_points", user.email.upper(), "25", "--reason", "Pilot post")
+        call_command("adjust_points", user.email, "-5", "--reason", "Correction")
+        lines = capsys.readouterr().out.strip().splitlines()
+        assert lines[-1] == f"{user.email} now has 20 points"
+
+    def test_same_key_applies_once(self, user, capsys):
+        for _ in range(3):
+            call_command("adjust_points", user.email, "10", "--reason", "Fix", "--key", "T-1")
+        assert capsys.readouterr().out.strip().splitlines()[-1].endswith("now has 10 points")
+        assert Activity.objects.filter(verb=POINTS_ADJUSTED.id).count() == 1
+
+    def test_unknown_email_is_a_clear_error(self, db):
+        with pytest.raises(CommandError, match="No person with the email address"):
+            call_command("adjust_points", "nobody@example.com", "5", "--reason", "x")
+
+    def test_missing_reason_is_refused(self, user):
+        with pytest.raises(CommandError):
+            call_command("adjust_points", user.email, "5", "--reason", "")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_adjustments_with_the_same_key_apply_once():
+    """Real threads, each with its own database connection, race on one key."""
+    person = UserFactory()
+    workers = 8
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def adjust():
+        try:
+            barrier.wait(timeout=10)
+            call_command(
+                "adjust_points", person.email, "15", "--reason", "Race", "--key", "race-1",
+                stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"),  # noqa: SIM115
+            )
+        except BaseException as error:  # collected and re-raised in the test thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=adjust) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert Activity.objects.filter(key="points.adjusted:race-1").count() == 1
+    assert points_total(user=person) == 15
+    assert points_rebuild(check_only=True) == {}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_different_keys_all_count():
+    person = UserFactory()
+    workers = 6
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def adjust(number):
+        try:
+            barrier.wait(timeout=10)
+            points_adjust(user=person, points=2, reason="Race", key=f"distinct-{number}")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=adjust, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert points_total(user=person) == 2 * workers

@@ -1,0 +1,143 @@
+"""Shared fixtures: people, a live daphne server and a Playwright page on Chromium."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connections
+
+from portal.people.services import Role
+from tests.people.factories import UserFactory
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(password=PASSWORD)
+
+
+@pytest.fixture
+def onboarded_user(db):
+    return UserFactory(password=PASSWORD, profile__onboarded=True)
+
+
+@pytest.fixture
+def programme_admin(db):
+    admin = UserFactory(password=PASSWORD, is_staff=True, profile__onboarded=True)
+    admin.groups.add(Group.objects.get(name=Role.PROGRAMME_ADMIN))
+    return admin
+
+
+# --- live server and browser -------------------------------------------------------
+
+
+def _make_application():
+    from channels.routing import get_default_application
+
+    return get_default_application()
+
+
+@pytest.fixture(scope="session")
+def live_daphne(django_db_setup, django_db_blocker):
+    """The portal served by daphne (HTTP and WebSockets) in a child process.
+
+    The child is forked after the test database exists, so it uses the same database;
+    tests that talk to it must commit their data (``transaction=True``).
+    """
+    from daphne.testing import DaphneProcess
+
+    with django_db_blocker.unblock():
+        connections.close_all()  # the child must not share the parent's connections
+    process = DaphneProcess("127.0.0.1", _make_application)
+    process.start()
+    if not process.ready.wait(timeout=30):
+        error = "" if process.errors.empty() else process.errors.get(False)[1]
+        process.terminate()
+        raise RuntimeError(f"daphne did not start:\n{error}")
+    url = f"http://127.0.0.1:{process.port.value}"
+    yield url
+    process.terminate()
+    process.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}; `make test` installs it.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def page(chromium, live_daphne, request, monkeypatch):
+    """A fresh browser page pointed at the live server; ``page.goto("/path")`` works.
+
+    Parametrise ``viewport`` indirectly ("desktop" or "phone") to change its size.
+    """
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    viewport = getattr(request, "param", "desktop")
+    context = chromium.new_context(
+        base_url=live_daphne,
+        viewport=VIEWPORTS[viewport],
+        is_mobile=viewport == "phone",
+        has_touch=viewport == "phone",
+    )
+    browser_page = context.new_page()
+    browser_page.set_default_timeout(10_000)
+    yield browser_page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/ for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """Run axe-core (shipped in axe-playwright-python, no network) on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} "
+        f"at {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def pytest_sessionstart(session):
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
