@@ -51,7 +51,7 @@ class CallToActionBlock(blocks.StructBlock):
             raise blocks.StructBlockValidationError(
                 block_errors={"url": ValidationError("Choose a page or enter a link.")}
             )
-        if url and not (url.startswith("/") or url.startswith("https://")):
+        if url and not (url.startswith(("/", "https://"))):
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "url": ValidationError("Links start with / (this portal) or https://.")

@@ -88,9 +88,7 @@ class HomePage(Page):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading="Hero"),
-        MultiFieldPanel(
-            [FieldPanel("purpose_heading"), FieldPanel("purpose")], heading="Purpose"
-        ),
+        MultiFieldPanel([FieldPanel("purpose_heading"), FieldPanel("purpose")], heading="Purpose"),
         FieldPanel("calls_to_action"),
         FieldPanel("body"),
     ]

@@ -32,8 +32,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "string (for example the output of `python -c \"import secrets; "
-            "print(secrets.token_urlsafe(50))\"`), or set DEBUG=1 for local development."
+            'string (for example the output of `python -c "import secrets; '
+            'print(secrets.token_urlsafe(50))"`), or set DEBUG=1 for local development.'
         )
     # Development only: a fixed key keeps sessions across restarts of `make run`.
     SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105
@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +115,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render with the project's templates (templates/includes/...) too.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite file in the checkout unless DATABASE_URL says otherwise.
 DATABASES = {

@@ -68,7 +68,9 @@ def live_daphne(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         connections.close_all()  # the child must not share the parent's connections
-    process = DaphneProcess("127.0.0.1", _make_application)
+    # The child is a fork of this process: let it use the test database that pytest-django
+    # blocks outside tests.
+    process = DaphneProcess("127.0.0.1", _make_application, setup=django_db_blocker.unblock)
     process.start()
     if not process.ready.wait(timeout=30):
         error = "" if process.errors.empty() else process.errors.get(False)[1]
@@ -80,30 +82,51 @@ def live_daphne(django_db_setup, django_db_blocker):
     process.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture(scope="module")
+def chromium(django_db_setup):
+    """Chromium driven by Playwright, for one test module at a time.
+
+    Playwright's sync API keeps an event loop running in this thread, which makes
+    Django refuse synchronous ORM calls; the browser tests' own ORM use (creating
+    people, flushing between tests) is ordinary synchronous code, so allow it while
+    the browser is open and restore the check afterwards.
+    """
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}; `make test` installs it.")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Django keeps connections per context; inside Playwright's context the tests get new
+    # connection objects, which lack the database snapshot serialized rollback restores.
+    snapshots = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+    try:
+        with sync_playwright() as playwright:
+            for alias, snapshot in snapshots.items():
+                connections[alias]._test_serialized_contents = snapshot
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture
-def page(chromium, live_daphne, request, monkeypatch):
+def page(live_daphne, chromium, request):
     """A fresh browser page pointed at the live server; ``page.goto("/path")`` works.
 
-    Parametrise ``viewport`` indirectly ("desktop" or "phone") to change its size.
+    Parametrise it indirectly with "desktop" or "phone" to change the viewport.
     """
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     viewport = getattr(request, "param", "desktop")
     context = chromium.new_context(
         base_url=live_daphne,

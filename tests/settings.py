@@ -3,13 +3,13 @@
 import os
 import tempfile
 
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-real-portal")  # noqa: S105
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-real-portal")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ["DEBUG"] = "0"
 
-from portal.settings import *  # noqa: E402, F403
-from portal.settings import BASE_DIR, DATABASES, REDIS_URL  # noqa: E402
+from portal.settings import *  # noqa: F403
+from portal.settings import BASE_DIR, DATABASES, REDIS_URL
 
 # A file, not SQLite's shared in-memory database: the concurrency tests and the live
 # daphne server (another process) need real, separately locked connections.

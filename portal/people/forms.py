@@ -51,16 +51,19 @@ class ProfileForm(forms.Form):
     )
     feature_consent = forms.BooleanField(
         required=False,
+        template_name="includes/checkbox_field.html",
         label="Yes, you may feature me",
         help_text=FEATURE_CONSENT_TEXT,
     )
     mentor_opt_in = forms.BooleanField(
         required=False,
+        template_name="includes/checkbox_field.html",
         label="I'd like to mentor colleagues who are newer to social media",
     )
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     @classmethod

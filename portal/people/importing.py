@@ -132,7 +132,7 @@ def parse_people_csv(data: bytes) -> tuple[list[PersonRow], list[str]]:
                 )
                 continue
             record = {key: values[position].strip() for key, position in index.items()}
-            row = PersonRow(line=line, **{k: v for k, v in record.items()})
+            row = PersonRow(line=line, **dict(record.items()))
             row.email = normalise_email(row.email)
             row.manager_email = normalise_email(row.manager_email)
             problems.extend(_row_problems(row, first_line_of))

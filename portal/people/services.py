@@ -62,9 +62,7 @@ def consent_set(*, user: User, granted: bool, version: str = FEATURE_CONSENT_VER
     profile.feature_consent = granted
     profile.feature_consent_at = now if granted else None
     profile.feature_consent_version = version if granted else ""
-    profile.save(
-        update_fields=["feature_consent", "feature_consent_at", "feature_consent_version"]
-    )
+    profile.save(update_fields=["feature_consent", "feature_consent_at", "feature_consent_version"])
     ConsentRecord.objects.create(
         user=user, purpose="feature", granted=granted, text_version=version, recorded_at=now
     )

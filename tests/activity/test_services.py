@@ -1,3 +1,4 @@
+import io
 import threading
 
 import pytest
@@ -55,9 +56,15 @@ class TestActivityRecord:
         statement = activity.as_statement()
         assert statement["actor"]["mbox"] == f"mailto:{user.email}"
         assert statement["verb"]["id"] == ONBOARDING_COMPLETED.iri
-        assert statement["object"] == {"type": "department", "id": str(department.pk), "name": "Sales"}
+        assert statement["object"] == {
+            "type": "department",
+            "id": str(department.pk),
+            "name": "Sales",
+        }
 
-    def test_subscribers_hear_after_commit_only(self, user, heard, django_capture_on_commit_callbacks):
+    def test_subscribers_hear_after_commit_only(
+        self, user, heard, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=3)
             activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=3)
@@ -65,11 +72,19 @@ class TestActivityRecord:
         assert len(callbacks) == 1  # the repeat schedules nothing
         assert [activity.key for activity in heard] == ["k"]
 
-    def test_rolled_back_action_notifies_nobody(self, user, heard, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            with pytest.raises(RuntimeError), transaction.atomic():
+    def test_rolled_back_action_notifies_nobody(
+        self, user, heard, django_capture_on_commit_callbacks
+    ):
+        def failing_action():
+            with transaction.atomic():
                 activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=3)
                 raise RuntimeError("the action failed after recording")
+
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(RuntimeError),
+        ):
+            failing_action()
         assert callbacks == []
         assert heard == []
         assert not Activity.objects.exists()
@@ -175,8 +190,15 @@ def test_concurrent_adjustments_with_the_same_key_apply_once():
         try:
             barrier.wait(timeout=10)
             call_command(
-                "adjust_points", person.email, "15", "--reason", "Race", "--key", "race-1",
-                stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"),  # noqa: SIM115
+                "adjust_points",
+                person.email,
+                "15",
+                "--reason",
+                "Race",
+                "--key",
+                "race-1",
+                stdout=io.StringIO(),
+                stderr=io.StringIO(),
             )
         except BaseException as error:  # collected and re-raised in the test thread
             errors.append(error)

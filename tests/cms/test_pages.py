@@ -25,7 +25,7 @@ class TestPageRules(WagtailPageTestCase):
 
     def test_the_site_root_is_the_portal_home_page(self):
         site = Site.objects.get(is_default_site=True)
-        self.assertIsInstance(site.root_page.specific, HomePage)
+        assert isinstance(site.root_page.specific, HomePage)
 
 
 @pytest.mark.django_db

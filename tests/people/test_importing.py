@@ -60,8 +60,7 @@ class TestValidImport:
 
     def test_headers_any_case_with_bom_and_semicolons(self):
         data = (
-            "\ufeffEmail;First Name;LAST_NAME;Department\n"
-            "Mixed.Case@Example.com;Mia;Case;Support\n"
+            "\ufeffEmail;First Name;LAST_NAME;Department\nMixed.Case@Example.com;Mia;Case;Support\n"
         ).encode()
         report = import_people(data=data)
         assert report.created == 1
@@ -71,7 +70,9 @@ class TestValidImport:
         UserFactory(email="boss@example.com")
         data = HEADER + "new@example.com,New,Person,Sales,Field,BOSS@example.com,,\n"
         import_people(data=data.encode())
-        assert Profile.objects.get(user__email="new@example.com").manager.email == "boss@example.com"
+        assert (
+            Profile.objects.get(user__email="new@example.com").manager.email == "boss@example.com"
+        )
 
     def test_unknown_columns_are_reported_not_fatal(self):
         report = import_people(data=b"email,first_name,last_name,shoe_size\na@example.com,A,B,42\n")
@@ -128,14 +129,23 @@ class TestInvalidFiles:
         )
         problems = problems_of(data)
         assert len(problems) == 1
-        assert problems[0].startswith("line 2: Managers form a cycle: a@example.com -> b@example.com")
+        assert problems[0].startswith(
+            "line 2: Managers form a cycle: a@example.com -> b@example.com"
+        )
         assert "(lines 2, 3, 4)" in problems[0]
         assert not User.objects.exists()
 
     def test_cycle_through_people_already_in_the_portal(self):
-        import_people(data=(HEADER + "boss@example.com,B,B,S,,,,\nme@example.com,M,M,S,,boss@example.com,,\n").encode())
+        import_people(
+            data=(
+                HEADER + "boss@example.com,B,B,S,,,,\nme@example.com,M,M,S,,boss@example.com,,\n"
+            ).encode()
+        )
         # Now the file makes the boss report to someone who reports to "me".
-        data = HEADER + "boss@example.com,B,B,S,,x@example.com,,\nx@example.com,X,X,S,,me@example.com,,\n"
+        data = (
+            HEADER
+            + "boss@example.com,B,B,S,,x@example.com,,\nx@example.com,X,X,S,,me@example.com,,\n"
+        )
         assert "Managers form a cycle" in problems_of(data)[0]
 
     def test_own_manager(self):

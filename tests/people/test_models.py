@@ -22,7 +22,8 @@ class TestUser:
 
     def test_superuser(self):
         admin = User.objects.create_superuser(email="root@example.com", password="x-pass-123")
-        assert admin.is_staff and admin.is_superuser
+        assert admin.is_staff
+        assert admin.is_superuser
 
     def test_roles_exist_from_the_data_migration(self):
         assert set(Group.objects.values_list("name", flat=True)) >= set(Role.ALL)

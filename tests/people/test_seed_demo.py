@@ -23,7 +23,11 @@ def test_seed_demo_builds_a_believable_organisation(capsys):
                   "advocate@example.com"):  # fmt: skip
         assert email in out
         assert authenticate(username=email, password="demo-pass-99") is not None
-    assert User.objects.get(email="admin@example.com").groups.filter(name=Role.PROGRAMME_ADMIN).exists()
+    assert (
+        User.objects.get(email="admin@example.com")
+        .groups.filter(name=Role.PROGRAMME_ADMIN)
+        .exists()
+    )
     assert User.objects.get(email="mentor@example.com").groups.filter(name=Role.MENTOR).exists()
     assert User.objects.get(email="manager@example.com").managed_teams.exists()
     # The new advocate has not onboarded yet; everyone else has.
@@ -34,7 +38,8 @@ def test_seed_demo_builds_a_believable_organisation(capsys):
     assert Activity.objects.filter(points__gt=0).values("actor").distinct().count() >= 8
     assert points_rebuild(check_only=True) == {}
     home = HomePage.objects.get()
-    assert home.purpose and len(home.calls_to_action) == 3
+    assert home.purpose
+    assert len(home.calls_to_action) == 3
     assert GuidelinesPage.objects.live().exists()
     assert BrandingSettings.objects.get().organisation_name == "Northwind Energy"
 
@@ -43,7 +48,8 @@ def test_seed_demo_builds_a_believable_organisation(capsys):
 def test_seed_demo_never_runs_twice(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
-    assert "password: " in out and "(as printed" not in out
+    assert "password: " in out
+    assert "(as printed" not in out
     count = User.objects.count()
     with pytest.raises(CommandError, match="seeded only once"):
         call_command("seed_demo")

@@ -32,7 +32,9 @@ class TestOnboardingGate:
 
     def test_completing_onboarding_returns_to_where_the_person_was_going(self, client, user):
         client.force_login(user)
-        response = client.post("/onboarding/?next=/me/profile/", {**ONBOARDING_FORM, "next": "/me/profile/"})
+        response = client.post(
+            "/onboarding/?next=/me/profile/", {**ONBOARDING_FORM, "next": "/me/profile/"}
+        )
         assert response.status_code == 302
         assert response["Location"] == "/me/profile/"
         profile = Profile.objects.get(user=user)
@@ -49,7 +51,9 @@ class TestOnboardingGate:
 
     def test_alias_is_required_for_alias_visibility(self, client, user):
         client.force_login(user)
-        response = client.post("/onboarding/", {**ONBOARDING_FORM, "leaderboard_visibility": "alias"})
+        response = client.post(
+            "/onboarding/", {**ONBOARDING_FORM, "leaderboard_visibility": "alias"}
+        )
         assert response.status_code == 200
         assert "Choose an alias to appear under." in response.text
         assert Profile.objects.get(user=user).onboarded_at is None
@@ -97,7 +101,8 @@ class TestProfileAndDashboard:
         response = client.get("/me/")
         assert '<span class="stat-value">25</span>' in response.text
         assert "Kick-off workshop" in response.text
-        assert "+30" in response.text and "-5" in response.text
+        assert "+30" in response.text
+        assert "-5" in response.text
 
     def test_withdrawing_consent(self, client, onboarded_user):
         client.force_login(onboarded_user)

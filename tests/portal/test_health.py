@@ -51,4 +51,3 @@ def test_database_failure_is_reported(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["failed"] == ["database"]
-
