@@ -111,6 +111,7 @@ def chromium(django_db_setup):
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
+            connections.close_all()  # this context's connections, opened by the tests
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

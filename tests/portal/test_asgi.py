@@ -1,5 +1,7 @@
 import pytest
+from asgiref.sync import sync_to_async
 from channels.testing import HttpCommunicator, WebsocketCommunicator
+from django.db import connections
 
 from portal.asgi import application
 
@@ -12,6 +14,8 @@ async def test_http_goes_through_django():
     )
     response = await communicator.get_response()
     assert response["status"] == 200
+    # The view's database check ran in asgiref's sync thread; close what it opened there.
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.mark.asyncio
