@@ -54,7 +54,7 @@ format: $(VENV)/.installed-dev
 	$(PY) -m ruff format .
 
 bench: $(VENV)/.installed-dev
-	for script in bench/*.py; do $(PY) $$script || exit 1; done
+	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

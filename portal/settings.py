@@ -250,6 +250,8 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_USER_CUSTOM_FIELDS: list[str] = []
+# No avatars from Gravatar: nothing is loaded from the internet at run time.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # People import
 PEOPLE_IMPORT_MAX_BYTES = int(os.environ.get("PEOPLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -142,8 +142,7 @@ def parse_people_csv(data: bytes) -> tuple[list[PersonRow], list[str]]:
         problems.append(Problem(reader.line_num, f"Cannot read this line: {error}"))
     if not rows and not problems:
         problems.append(Problem(0, "The file has a header but no people."))
-    if not problems:
-        problems.extend(_manager_problems(rows))
+    problems.extend(_manager_problems(rows))
     if problems:
         raise PeopleImportError(sorted(problems, key=lambda problem: problem.line))
     return rows, ignored
@@ -199,7 +198,7 @@ def _manager_problems(rows: list[PersonRow]) -> list[Problem]:
         if row.manager_email and row.manager_email not in in_file and row.manager_email not in known
     ]
     if problems:
-        return problems
+        return problems  # cycles are checked once every manager is known
     # Reporting lines after the import: the file's, then the portal's for everyone else.
     manager_of: dict[str, str] = dict(
         Profile.objects.filter(manager__isnull=False)

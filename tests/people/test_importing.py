@@ -120,6 +120,13 @@ class TestInvalidFiles:
             "line 2: The manager ghost@example.com is neither in the file nor in the portal."
         ]
 
+    def test_row_problems_and_unknown_managers_are_listed_together(self):
+        data = HEADER + "bad,A,B,Sales,,,,\nok@example.com,O,K,Sales,,ghost@example.com,,\n"
+        assert problems_of(data) == [
+            "line 2: 'bad' is not a valid email address.",
+            "line 3: The manager ghost@example.com is neither in the file nor in the portal.",
+        ]
+
     def test_manager_cycle(self):
         data = HEADER + (
             "a@example.com,A,A,Sales,,b@example.com,,\n"

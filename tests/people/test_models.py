@@ -30,6 +30,11 @@ class TestUser:
         admins = Group.objects.get(name=Role.PROGRAMME_ADMIN)
         codenames = set(admins.permissions.values_list("codename", flat=True))
         assert {"access_admin", "import_people"} <= codenames
+        # Images and documents are permitted per collection in Wagtail.
+        collection_codenames = set(
+            admins.collection_permissions.values_list("permission__codename", flat=True)
+        )
+        assert {"add_image", "choose_image", "add_document"} <= collection_codenames
 
 
 @pytest.mark.django_db
