@@ -17,8 +17,10 @@ class AppendOnlyError(RuntimeError):
 
 
 class Activity(models.Model):
+    # Erasing a person (data protection) erases their statements with them; short of
+    # that, rows are never changed or deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activities"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
     )
     verb = models.CharField(max_length=60, db_index=True)
     # The object of the statement: any model row (a course, a badge, a share...), or none.

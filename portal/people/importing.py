@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .models import Department, Profile, Team, User, normalise_email
+from .reporting import manager_cycle
 from .services import Role, person_invite
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
@@ -208,23 +209,19 @@ def _manager_problems(rows: list[PersonRow]) -> list[Problem]:
     manager_of.update({row.email: row.manager_email for row in rows if row.manager_email})
     reported: set[str] = set()
     for row in rows:
-        chain = [row.email]
-        current = manager_of.get(row.email)
-        while current and current not in chain and current not in reported:
-            chain.append(current)
-            current = manager_of.get(current)
-        if current in chain and row.email not in reported:
-            cycle = chain[chain.index(current) :]
-            reported.update(cycle)
-            lines = sorted(in_file[email].line for email in cycle if email in in_file)
-            problems.append(
-                Problem(
-                    lines[0],
-                    "Managers form a cycle: "
-                    + " -> ".join([*cycle, current])
-                    + f" (lines {', '.join(map(str, lines))}).",
-                )
+        cycle = manager_cycle(row.email, manager_of.get)
+        if cycle is None or reported & set(cycle):
+            continue
+        reported.update(cycle)
+        lines = sorted(in_file[email].line for email in cycle if email in in_file)
+        problems.append(
+            Problem(
+                lines[0],
+                "Managers form a cycle: "
+                + " -> ".join([*cycle, cycle[0]])
+                + f" (lines {', '.join(map(str, lines))}).",
             )
+        )
     return problems
 
 

@@ -112,6 +112,11 @@ class Team(models.Model):
     def __str__(self):
         return f"{self.name} ({self.department.name})"
 
+    def manager_list(self) -> str:
+        return ", ".join(str(manager) for manager in self.managers.all()) or "None"
+
+    manager_list.short_description = "Managers"
+
 
 class AdvocacyStyle(models.TextChoices):
     LISTENER = "listener", "Listener: I mostly read and learn"
@@ -164,9 +169,20 @@ class Profile(models.Model):
             ),
         ]
         permissions = [("import_people", "Can import people from a CSV file")]
+        verbose_name = "person"
+        verbose_name_plural = "people"
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    def onboarding_state(self) -> str:
+        return "Onboarded" if self.onboarded_at else "Not yet"
+
+    onboarding_state.short_description = "Onboarding"
 
     @property
     def name(self) -> str:

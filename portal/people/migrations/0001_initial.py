@@ -104,6 +104,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'permissions': [('import_people', 'Can import people from a CSV file')],
+                'verbose_name': 'person',
+                'verbose_name_plural': 'people',
             },
         ),
         migrations.AddConstraint(

@@ -7,6 +7,7 @@ advocates with some history, the home page and guidelines, and four demo logins.
 
 import csv
 import io
+import os
 import random
 import secrets
 from datetime import timedelta
@@ -108,7 +109,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--password", help="Password for every demo login (default: a random one)."
+            "--password",
+            default=os.environ.get("DEMO_PASSWORD") or None,
+            help="Password for every demo login (default: $DEMO_PASSWORD, else a random one).",
         )
         parser.add_argument(
             "--if-new",
