@@ -1,12 +1,14 @@
 """How long importing people takes: a first import, then the same file again.
 
-Builds a CSV of 5,000 people in 10 departments and 50 teams with managers, and prints
+Builds a CSV of 20,000 people (BENCH_PEOPLE to change) in 10 departments and 50 teams
+with managers, and prints
 the time for validation plus the writes, and for a re-import that changes nothing.
 Run: .venv/bin/python bench/bench_import.py   (DATABASE_URL=... for PostgreSQL)
 """
 
 import csv
 import io
+import os
 import time
 
 from _setup import django_with_scratch_database
@@ -17,7 +19,7 @@ from django.db import connection  # noqa: E402
 
 from portal.people.importing import import_people  # noqa: E402
 
-PEOPLE = 5_000
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "20000"))
 
 
 def people_csv() -> bytes:
@@ -25,7 +27,8 @@ def people_csv() -> bytes:
     writer = csv.writer(out)
     writer.writerow(["email", "first_name", "last_name", "department", "team", "manager_email"])
     for n in range(PEOPLE):
-        department, team = n % 10, n % 50
+        team = n % 50
+        department = team % 10
         # Person 0..49 lead the teams; everyone else reports to their team's lead.
         manager = "" if n < 50 else f"p{team}@example.com"
         writer.writerow(

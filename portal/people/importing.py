@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -188,8 +189,10 @@ def _row_problems(row: PersonRow, first_line_of: dict[str, int]) -> list[Problem
 def _manager_problems(rows: list[PersonRow]) -> list[Problem]:
     """Unknown managers, and cycles in the reporting lines the file would create."""
     in_file = {row.email: row for row in rows}
-    wanted = {row.manager_email for row in rows if row.manager_email} - set(in_file)
-    known = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
+    wanted = sorted({row.manager_email for row in rows if row.manager_email} - set(in_file))
+    known: set[str] = set()
+    for chunk in _chunks(wanted):
+        known.update(User.objects.filter(email__in=chunk).values_list("email", flat=True))
     problems = [
         Problem(
             row.line,
@@ -201,12 +204,10 @@ def _manager_problems(rows: list[PersonRow]) -> list[Problem]:
     if problems:
         return problems  # cycles are checked once every manager is known
     # Reporting lines after the import: the file's, then the portal's for everyone else.
-    manager_of: dict[str, str] = dict(
-        Profile.objects.filter(manager__isnull=False)
-        .exclude(user__email__in=list(in_file))
-        .values_list("user__email", "manager__email")
+    manager_of: dict[str, str | None] = dict(
+        Profile.objects.filter(manager__isnull=False).values_list("user__email", "manager__email")
     )
-    manager_of.update({row.email: row.manager_email for row in rows if row.manager_email})
+    manager_of.update({row.email: row.manager_email or None for row in rows})
     reported: set[str] = set()
     for row in rows:
         cycle = manager_cycle(row.email, manager_of.get)
@@ -244,89 +245,100 @@ def import_people(*, data: bytes, dry_run: bool = False, invite: bool = False) -
     return report
 
 
+CHUNK = 500  # rows per query: well under SQLite's limit on query parameters
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
+    """Create or update everyone in bulk; a few queries per 500 people, not per person."""
     departments = _departments_for(rows)
     teams = _teams_for(rows, departments)
-    existing = {
-        user.email: user
-        for user in User.objects.filter(email__in=[row.email for row in rows]).select_related(
-            "profile"
+    emails = [row.email for row in rows]
+    users: dict[str, User] = {}
+    for chunk in _chunks(emails):
+        users.update(
+            (user.email, user)
+            for user in User.objects.filter(email__in=chunk).select_related("profile")
         )
-    }
-    created_users: list[User] = []
     changed: set[str] = set()
-    people: dict[str, User] = {}
+
+    # People: new ones in bulk, changed names in bulk.
+    new_users = []
+    renamed = []
     for row in rows:
-        user = existing.get(row.email)
+        user = users.get(row.email)
         if user is None:
-            user = User.objects.create_user(
-                email=row.email, first_name=row.first_name, last_name=row.last_name
-            )
-            created_users.append(user)
-            Profile.objects.create(user=user)
-            user = User.objects.select_related("profile").get(pk=user.pk)
+            user = User(email=row.email, first_name=row.first_name, last_name=row.last_name)
+            user.set_unusable_password()
+            new_users.append(user)
+            users[row.email] = user
         elif (user.first_name, user.last_name) != (row.first_name, row.last_name):
             user.first_name, user.last_name = row.first_name, row.last_name
-            user.save(update_fields=["first_name", "last_name"])
+            renamed.append(user)
             changed.add(row.email)
-        people[row.email] = user
-        profile = _profile_of(user)
+    User.objects.bulk_create(new_users, batch_size=CHUNK)
+    created_emails = {user.email for user in new_users}
+    User.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=CHUNK)
+
+    # Managers may be in the file or already in the portal.
+    managers = dict(users)
+    outside = sorted({row.manager_email for row in rows if row.manager_email} - set(users))
+    for chunk in _chunks(outside):
+        managers.update((user.email, user) for user in User.objects.filter(email__in=chunk))
+
+    # Profiles: create the missing ones, update only the fields that differ.
+    new_profiles, updated_profiles, updated_fields = [], [], set()
+    team_managers: dict[int, set[int]] = {}
+    for row in rows:
+        user = users[row.email]
         department = departments.get(row.department.lower()) if row.department else None
         team = teams.get((row.department.lower(), row.team.lower())) if row.team else None
+        manager = managers.get(row.manager_email) if row.manager_email else None
         wanted = {
             "department_id": department.pk if department else None,
             "team_id": team.pk if team else None,
+            "manager_id": manager.pk if manager else None,
             "location": row.location,
             "job_role": row.job_role,
         }
-        if _set_fields(profile, wanted):
-            changed.add(row.email)
-    managers = {
-        user.email: user
-        for user in User.objects.filter(
-            email__in={row.manager_email for row in rows if row.manager_email} - set(people)
-        )
-    }
-    managers.update(people)
-    advocate_ids, manager_ids = [], set()
-    team_managers: dict[int, set[int]] = {}
-    for row in rows:
-        user = people[row.email]
-        profile = user.profile
-        manager = managers.get(row.manager_email) if row.manager_email else None
-        if _set_fields(profile, {"manager_id": manager.pk if manager else None}):
-            changed.add(row.email)
-        advocate_ids.append(user.pk)
-        if manager is not None and profile.team_id:
+        profile = None if row.email in created_emails else _existing_profile(user)
+        if profile is None:
+            new_profiles.append(Profile(user=user, **wanted))
+        else:
+            differing = [name for name, value in wanted.items() if getattr(profile, name) != value]
+            if differing:
+                for name in differing:
+                    setattr(profile, name, wanted[name])
+                updated_profiles.append(profile)
+                updated_fields.update(differing)
+                changed.add(row.email)
+        if manager is not None and team is not None:
             # Whoever manages a member of a team manages that team.
-            team_managers.setdefault(profile.team_id, set()).add(manager.pk)
-            manager_ids.add(manager.pk)
+            team_managers.setdefault(team.pk, set()).add(manager.pk)
+    Profile.objects.bulk_create(new_profiles, batch_size=CHUNK)
+    if updated_profiles:
+        Profile.objects.bulk_update(updated_profiles, sorted(updated_fields), batch_size=CHUNK)
+
     for team in Team.objects.filter(pk__in=team_managers):
         team.managers.add(*team_managers[team.pk])
-    _add_role(Role.ADVOCATE, advocate_ids)
-    _add_role(Role.MANAGER, manager_ids)
-    created_emails = {user.email for user in created_users}
-    report.created = len(created_users)
+    _add_role(Role.ADVOCATE, [users[email].pk for email in emails])
+    _add_role(Role.MANAGER, sorted(set().union(*team_managers.values())))
+    report.created = len(new_users)
     report.updated = len(changed - created_emails)
     report.unchanged = len(rows) - report.created - report.updated
-    return created_users
+    return new_users
 
 
-def _profile_of(user: User) -> Profile:
+def _existing_profile(user: User) -> Profile | None:
+    """The profile fetched with the user (select_related), without another query."""
     try:
         return user.profile
     except Profile.DoesNotExist:
-        user.profile = Profile.objects.create(user=user)
-        return user.profile
-
-
-def _set_fields(profile: Profile, wanted: dict) -> bool:
-    differing = [name for name, value in wanted.items() if getattr(profile, name) != value]
-    if differing:
-        for name in differing:
-            setattr(profile, name, wanted[name])
-        profile.save(update_fields=differing)
-    return bool(differing)
+        return None
 
 
 def _departments_for(rows: list[PersonRow]) -> dict[str, Department]:
@@ -366,8 +378,7 @@ def _unique_slug(model, text: str) -> str:
     return slug
 
 
-def _add_role(role: str, user_ids) -> None:
-    from django.contrib.auth.models import Group
-
+def _add_role(role: str, user_ids: list[int]) -> None:
     group = Group.objects.get(name=role)
-    group.user_set.add(*user_ids)
+    for chunk in _chunks(list(user_ids)):
+        group.user_set.add(*chunk)
