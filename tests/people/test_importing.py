@@ -267,3 +267,21 @@ class TestAdminImportScreen:
             self.url, {"file": SimpleUploadedFile("people.xlsx", b"PK\x03\x04", "application/zip")}
         )
         assert "Upload a .csv file." in response.text
+
+
+@pytest.mark.django_db
+def test_import_queries_do_not_grow_with_the_number_of_people(django_assert_max_num_queries):
+    """1,200 people take a few dozen queries (chunks of 500), not thousands."""
+
+    def people(count: int) -> bytes:
+        lines = [HEADER.strip()]
+        lines += [
+            f"p{n}@example.com,P,{n},Sales,Team {n % 3},{'p0@example.com' if n else ''},,"
+            for n in range(count)
+        ]
+        return ("\n".join(lines) + "\n").encode()
+
+    with django_assert_max_num_queries(70):
+        assert import_people(data=people(1200)).created == 1200
+    with django_assert_max_num_queries(30):
+        assert import_people(data=people(1200)).unchanged == 1200
