@@ -178,40 +178,42 @@ class TestAdjustPointsCommand:
             call_command("adjust_points", user.email, "5", "--reason", "")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_adjustments_with_the_same_key_apply_once():
-    """Real threads, each with its own database connection, race on one key."""
-    person = UserFactory()
-    workers = 8
+def run_at_once(work, workers: int) -> list[BaseException]:
+    """Run ``work(number)`` in real threads released together; return what they raised.
+
+    Each thread has its own database connection, as concurrent requests would.
+    """
     barrier = threading.Barrier(workers)
     errors: list[BaseException] = []
 
-    def adjust():
+    def run(number):
         try:
             barrier.wait(timeout=10)
-            call_command(
-                "adjust_points",
-                person.email,
-                "15",
-                "--reason",
-                "Race",
-                "--key",
-                "race-1",
-                stdout=io.StringIO(),
-                stderr=io.StringIO(),
-            )
-        except BaseException as error:  # collected and re-raised in the test thread
+            work(number)
+        except BaseException as error:  # handed back to the test thread
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=adjust) for _ in range(workers)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return errors
 
-    assert errors == []
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_adjustments_with_the_same_key_apply_once():
+    person = UserFactory()
+
+    def adjust(_):
+        call_command(
+            "adjust_points", person.email, "15", "--reason", "Race", "--key", "race-1",
+            stdout=io.StringIO(), stderr=io.StringIO(),
+        )  # fmt: skip
+
+    assert run_at_once(adjust, workers=8) == []
     assert Activity.objects.filter(key="points.adjusted:race-1").count() == 1
     assert points_total(user=person) == 15
     assert points_rebuild(check_only=True) == {}
@@ -220,24 +222,18 @@ def test_concurrent_adjustments_with_the_same_key_apply_once():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_different_keys_all_count():
     person = UserFactory()
-    workers = 6
-    barrier = threading.Barrier(workers)
-    errors: list[BaseException] = []
 
     def adjust(number):
-        try:
-            barrier.wait(timeout=10)
-            points_adjust(user=person, points=2, reason="Race", key=f"distinct-{number}")
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
+        points_adjust(user=person, points=2, reason="Race", key=f"distinct-{number}")
 
-    threads = [threading.Thread(target=adjust, args=(n,)) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    assert run_at_once(adjust, workers=6) == []
+    assert points_total(user=person) == 12
+    assert points_rebuild(check_only=True) == {}
 
-    assert errors == []
-    assert points_total(user=person) == 2 * workers
+
+@pytest.mark.django_db
+def test_erasing_a_person_erases_their_statements_and_total(user):
+    points_adjust(user=user, points=10, reason="pilot")
+    user.delete()
+    assert not Activity.objects.exists()
+    assert not PointsTotal.objects.exists()

@@ -53,34 +53,30 @@ def test_production_environment_passes_check_deploy_without_warnings():
     assert "System check identified no issues" in result.stdout
 
 
-def test_redis_url_switches_cache_and_channel_layer():
+def backends_with(**env: str) -> list[str]:
+    """The cache and channel layer backends a fresh interpreter picks in ``env``."""
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.CACHES['default']['BACKEND']); print(s.CHANNEL_LAYERS['default']['BACKEND'])"
     )
     clean = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    base = {**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "1"}
-    with_redis = subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
-        env={**base, "REDIS_URL": "redis://127.0.0.1:6379/0"},
-    ).stdout.split()
-    without = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=base,
-    ).stdout.split()
-    assert with_redis == [
+        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "1", **env},
+    )
+    return result.stdout.split()
+
+
+def test_redis_url_switches_cache_and_channel_layer():
+    assert backends_with(REDIS_URL="redis://127.0.0.1:6379/0") == [
         "django.core.cache.backends.redis.RedisCache",
         "channels_redis.core.RedisChannelLayer",
     ]
-    assert without == [
+    assert backends_with() == [
         "django.core.cache.backends.locmem.LocMemCache",
         "channels.layers.InMemoryChannelLayer",
     ]

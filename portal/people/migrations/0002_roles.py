@@ -21,13 +21,7 @@ PROGRAMME_ADMIN_PERMISSIONS = [
     ("people", "change_team"),
     ("activity", "view_activity"),
     ("cms", "change_brandingsettings"),
-    ("wagtailimages", "add_image"),
-    ("wagtailimages", "change_image"),
-    ("wagtailimages", "choose_image"),
-    ("wagtaildocs", "add_document"),
-    ("wagtaildocs", "change_document"),
-    ("wagtaildocs", "choose_document"),
-]
+]  # images and documents are granted per collection in cms.0003
 
 
 def create_roles(apps, schema_editor):
@@ -54,9 +48,10 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("people", "0001_initial"),
-        ("activity", "0001_initial"),
+        ("activity", "0002_initial"),
         ("cms", "0001_initial"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
+        # So that their permissions exist for cms.0003 to grant per collection.
         ("wagtailimages", "0027_image_description"),
         ("wagtaildocs", "0014_alter_document_file_size"),
         ("auth", "0012_alter_user_first_name_max_length"),
