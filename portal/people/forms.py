@@ -19,6 +19,8 @@ SUGGESTED_INTERESTS = [
 
 
 class ProfileForm(forms.Form):
+    ALIAS_TAKEN = "Someone already uses this alias; please pick another."
+
     display_name = forms.CharField(
         max_length=120,
         required=False,
@@ -96,7 +98,7 @@ class ProfileForm(forms.Form):
             .exclude(user=self.user)
             .exists()
         ):
-            raise forms.ValidationError("Someone already uses this alias; please pick another.")
+            raise forms.ValidationError(self.ALIAS_TAKEN)
         return alias
 
     def clean(self):

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from .models import Department, Profile, Team, User, normalise_email
 from .reporting import manager_cycle
-from .services import Role, person_invite
+from .services import Role, people_invite
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
 OPTIONAL_COLUMNS = ("department", "team", "manager_email", "location", "job_role")
@@ -241,7 +241,7 @@ def import_people(*, data: bytes, dry_run: bool = False, invite: bool = False) -
             transaction.set_rollback(True)
         elif invite:
             report.invited = len(created_users)
-            transaction.on_commit(lambda: [person_invite(user=user) for user in created_users])
+            transaction.on_commit(lambda: people_invite(users=created_users))
     return report
 
 

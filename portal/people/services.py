@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,10 @@ class Role:
     PROGRAMME_ADMIN = "Programme admin"
 
     ALL = (ADVOCATE, MENTOR, MANAGER, PROGRAMME_ADMIN)
+
+
+class AliasTakenError(ValueError):
+    """Someone else took the alias first (the database's unique constraint decided)."""
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -89,7 +93,11 @@ def profile_update(
     profile.leaderboard_visibility = leaderboard_visibility
     profile.alias = alias.strip()
     profile.mentor_opt_in = mentor_opt_in
-    profile.save()
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:
+        raise AliasTakenError(f"The alias {alias!r} is taken.") from None
     profile.interests.set(sorted({tag.strip().lower() for tag in interests if tag.strip()}))
     consent_set(user=user, granted=feature_consent)
     if mentor_opt_in:
@@ -117,14 +125,19 @@ def invitation_url(*, user: User) -> str:
     return settings.SITE_URL + reverse("people:invitation", args=[uid, token])
 
 
-def person_invite(*, user: User) -> str:
-    """Email ``user`` a link to set their password; returns the link."""
-    url = invitation_url(user=user)
-    context = {"user": user, "url": url, "site_name": settings.WAGTAIL_SITE_NAME}
-    send_mail(
-        subject=f"You're invited to {settings.WAGTAIL_SITE_NAME}",
-        message=render_to_string("people/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
-    return url
+def people_invite(*, users: list[User]) -> int:
+    """Email each person a link to set their password, over one mail connection."""
+    site_name = settings.WAGTAIL_SITE_NAME
+    messages = [
+        EmailMessage(
+            subject=f"You're invited to {site_name}",
+            body=render_to_string(
+                "people/email/invitation.txt",
+                {"user": user, "url": invitation_url(user=user), "site_name": site_name},
+            ),
+            to=[user.email],
+        )
+        for user in users
+    ]
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0

@@ -11,7 +11,13 @@ from portal.activity.selectors import activity_recent, points_total
 
 from .consent import FEATURE_CONSENT_VERSION
 from .forms import SUGGESTED_INTERESTS, ProfileForm
-from .services import invitation_tokens, onboarding_complete, profile_get_or_create, profile_update
+from .services import (
+    AliasTakenError,
+    invitation_tokens,
+    onboarding_complete,
+    profile_get_or_create,
+    profile_update,
+)
 
 
 def _safe_next(request, default: str) -> str:
@@ -32,9 +38,13 @@ def onboarding(request):
         request.POST or None, user=request.user, initial=ProfileForm.initial_for(profile)
     )
     if request.method == "POST" and form.is_valid():
-        onboarding_complete(user=request.user, **form.cleaned_data)
-        messages.success(request, "Welcome aboard! Your profile is set up.")
-        return redirect(_safe_next(request, reverse("people:dashboard")))
+        try:
+            onboarding_complete(user=request.user, **form.cleaned_data)
+        except AliasTakenError:
+            form.add_error("alias", ProfileForm.ALIAS_TAKEN)
+        else:
+            messages.success(request, "Welcome aboard! Your profile is set up.")
+            return redirect(_safe_next(request, reverse("people:dashboard")))
     return render(
         request,
         "people/onboarding.html",
@@ -54,9 +64,13 @@ def profile_edit(request):
         request.POST or None, user=request.user, initial=ProfileForm.initial_for(profile)
     )
     if request.method == "POST" and form.is_valid():
-        profile_update(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your profile is saved.")
-        return redirect("people:profile")
+        try:
+            profile_update(user=request.user, **form.cleaned_data)
+        except AliasTakenError:
+            form.add_error("alias", ProfileForm.ALIAS_TAKEN)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("people:profile")
     return render(
         request,
         "people/profile_edit.html",

@@ -1,12 +1,31 @@
+from django.contrib import messages
+from django.db.models import ProtectedError
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .admin_forms import ProfileAdminForm, TeamAdminForm
 from .admin_views import import_people_view
 from .models import Department, Profile, Team
+
+
+class ProtectedDeleteView(generic.DeleteView):
+    """Explain, rather than fail, when other rows still need the one being deleted."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError as error:
+            users = sorted(str(item) for item in error.protected_objects)
+            shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+            messages.error(
+                self.request, f"{self.object} is still used by {shown}; move or delete those first."
+            )
+            return redirect(self.get_success_url())
 
 
 class DepartmentViewSet(ModelViewSet):
@@ -17,6 +36,7 @@ class DepartmentViewSet(ModelViewSet):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     copy_view_enabled = False
+    delete_view_class = ProtectedDeleteView
 
 
 class TeamViewSet(ModelViewSet):

@@ -1,5 +1,7 @@
 """The people screens programme admins use in the Wagtail admin."""
 
+import html
+
 import pytest
 
 from portal.people.models import Profile, Team
@@ -134,3 +136,20 @@ def test_wagtail_user_screens_work_with_the_email_user(client, programme_admin):
     from portal.people.models import User
 
     assert User.objects.filter(email="added.person@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_a_department_with_teams_is_not_deleted_and_says_why(client, org):
+    """Wagtail refuses when its reference index knows the teams; when it does not (rows
+    written before the admin was loaded), the database's protection is explained too."""
+    from wagtail.models import ReferenceIndex
+
+    ReferenceIndex.objects.all().delete()
+    superuser = UserFactory(is_staff=True, is_superuser=True, profile__onboarded=True)
+    client.force_login(superuser)
+    response = client.post(f"/admin/people/departments/delete/{org['sales'].pk}/", follow=True)
+    assert response.status_code == 200
+    assert "Sales is still used by Field (Sales); move or delete those first." in html.unescape(
+        response.text
+    )
+    assert org["sales"].__class__.objects.filter(pk=org["sales"].pk).exists()

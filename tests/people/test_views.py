@@ -68,6 +68,22 @@ class TestOnboardingGate:
         )
         assert "Someone already uses this alias" in response.text
 
+    def test_alias_taken_between_check_and_save_is_a_field_error(self, client, user, monkeypatch):
+        """Two people racing for one alias: the database decides, the loser is told."""
+        from portal.people.forms import ProfileForm
+
+        other = UserFactory().profile
+        other.alias = "Spark"
+        other.save()
+        monkeypatch.setattr(ProfileForm, "clean_alias", lambda form: form.cleaned_data["alias"])
+        client.force_login(user)
+        response = client.post(
+            "/onboarding/", {**ONBOARDING_FORM, "leaderboard_visibility": "alias", "alias": "spark"}
+        )
+        assert response.status_code == 200
+        assert "Someone already uses this alias" in response.text
+        assert Profile.objects.get(user=user).onboarded_at is None
+
     @pytest.mark.parametrize(
         ("field", "value", "message"),
         [

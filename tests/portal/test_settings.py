@@ -5,9 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -82,16 +80,28 @@ def test_redis_url_switches_cache_and_channel_layer():
     ]
 
 
-@pytest.mark.django_db
-def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite settings only apply to SQLite; this run uses " + connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0] == "wal"
-        cursor.execute("PRAGMA busy_timeout")
-        assert cursor.fetchone()[0] == 20_000
-    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+    """Checked in a fresh interpreter, so it holds whichever database this run uses."""
+    code = (
+        "import django; django.setup(); from django.db import connection as c; "
+        "cur = c.cursor(); cur.execute('PRAGMA journal_mode'); print(cur.fetchone()[0]); "
+        "cur.execute('PRAGMA busy_timeout'); print(cur.fetchone()[0]); "
+        "print(c.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        },
+    )
+    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
 
 
 def test_daphne_serves_runserver():
