@@ -17,7 +17,9 @@ pytestmark = [
 ]
 
 
-def test_sign_in_and_complete_onboarding(page):
+@pytest.mark.parametrize("page", ["desktop", "phone"], indirect=True)
+def test_sign_in_and_complete_onboarding(page, request):
+    viewport = request.node.callspec.params["page"]
     person = UserFactory(email="new.advocate@example.com", first_name="Noor", password=PASSWORD)
 
     page.goto("/me/")
@@ -28,7 +30,7 @@ def test_sign_in_and_complete_onboarding(page):
 
     expect(page.get_by_role("heading", name="Welcome, Noor")).to_be_visible()
     assert serious_accessibility_violations(page) == []
-    screenshot(page, "onboarding-desktop")
+    screenshot(page, f"onboarding-{viewport}")
     page.get_by_label("What topics do you care about?").fill("sustainability, careers")
     page.get_by_label("Curator: I share good things I find").check()
     page.get_by_label("Show an alias instead of my name").check()
@@ -39,7 +41,8 @@ def test_sign_in_and_complete_onboarding(page):
     expect(page.get_by_text("Welcome aboard! Your profile is set up.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/me/$"))
     expect(page.get_by_text("Completed onboarding")).to_be_visible()
-    screenshot(page, "dashboard-desktop")
+    screenshot(page, f"dashboard-{viewport}")
+    assert serious_accessibility_violations(page) == []
     profile = Profile.objects.get(user=person)
     assert profile.onboarded_at is not None
     assert profile.public_name == "Green Spark"
