@@ -29,22 +29,33 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+def _profile_form(request, profile) -> ProfileForm:
+    return ProfileForm(
+        request.POST or None, user=request.user, initial=ProfileForm.initial_for(profile)
+    )
+
+
+def _saved(request, form: ProfileForm, service) -> bool:
+    """Save a valid posted profile form through ``service``; False shows the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        service(user=request.user, **form.cleaned_data)
+    except AliasTakenError:  # taken between the form's check and the save
+        form.add_error("alias", ProfileForm.ALIAS_TAKEN)
+        return False
+    return True
+
+
 @login_required
 def onboarding(request):
     profile = profile_get_or_create(user=request.user)
     if profile.onboarded_at is not None:
         return redirect(_safe_next(request, reverse("people:dashboard")))
-    form = ProfileForm(
-        request.POST or None, user=request.user, initial=ProfileForm.initial_for(profile)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            onboarding_complete(user=request.user, **form.cleaned_data)
-        except AliasTakenError:
-            form.add_error("alias", ProfileForm.ALIAS_TAKEN)
-        else:
-            messages.success(request, "Welcome aboard! Your profile is set up.")
-            return redirect(_safe_next(request, reverse("people:dashboard")))
+    form = _profile_form(request, profile)
+    if _saved(request, form, onboarding_complete):
+        messages.success(request, "Welcome aboard! Your profile is set up.")
+        return redirect(_safe_next(request, reverse("people:dashboard")))
     return render(
         request,
         "people/onboarding.html",
@@ -60,17 +71,10 @@ def onboarding(request):
 @login_required
 def profile_edit(request):
     profile = profile_get_or_create(user=request.user)
-    form = ProfileForm(
-        request.POST or None, user=request.user, initial=ProfileForm.initial_for(profile)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile_update(user=request.user, **form.cleaned_data)
-        except AliasTakenError:
-            form.add_error("alias", ProfileForm.ALIAS_TAKEN)
-        else:
-            messages.success(request, "Your profile is saved.")
-            return redirect("people:profile")
+    form = _profile_form(request, profile)
+    if _saved(request, form, profile_update):
+        messages.success(request, "Your profile is saved.")
+        return redirect("people:profile")
     return render(
         request,
         "people/profile_edit.html",

@@ -51,15 +51,11 @@ def test_production_environment_passes_check_deploy_without_warnings():
     assert "System check identified no issues" in result.stdout
 
 
-def backends_with(**env: str) -> list[str]:
-    """The cache and channel layer backends a fresh interpreter picks in ``env``."""
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.CACHES['default']['BACKEND']); print(s.CHANNEL_LAYERS['default']['BACKEND'])"
-    )
-    clean = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+def python_with(code: str, **env: str) -> list[str]:
+    """What a fresh interpreter with the portal's settings prints, word by word."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
     result = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", "import django; django.setup(); " + code],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -67,6 +63,15 @@ def backends_with(**env: str) -> list[str]:
         env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "1", **env},
     )
     return result.stdout.split()
+
+
+def backends_with(**env: str) -> list[str]:
+    """The cache and channel layer backends the portal picks in ``env``."""
+    return python_with(
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND']); print(s.CHANNEL_LAYERS['default']['BACKEND'])",
+        **env,
+    )
 
 
 def test_redis_url_switches_cache_and_channel_layer():
@@ -82,26 +87,14 @@ def test_redis_url_switches_cache_and_channel_layer():
 
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
     """Checked in a fresh interpreter, so it holds whichever database this run uses."""
-    code = (
-        "import django; django.setup(); from django.db import connection as c; "
-        "cur = c.cursor(); cur.execute('PRAGMA journal_mode'); print(cur.fetchone()[0]); "
+    printed = python_with(
+        "from django.db import connection as c; cur = c.cursor(); "
+        "cur.execute('PRAGMA journal_mode'); print(cur.fetchone()[0]); "
         "cur.execute('PRAGMA busy_timeout'); print(cur.fetchone()[0]); "
-        "print(c.settings_dict['OPTIONS']['transaction_mode'])"
+        "print(c.settings_dict['OPTIONS']['transaction_mode'])",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
-        },
-    )
-    assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
+    assert printed == ["wal", "20000", "IMMEDIATE"]
 
 
 def test_daphne_serves_runserver():
