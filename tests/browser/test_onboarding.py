@@ -86,3 +86,29 @@ def test_home_page_is_accessible(page, request):
     expect(page.get_by_role("heading", name="Social media guidelines")).to_be_visible()
     screenshot(page, f"guidelines-{viewport}")
     assert serious_accessibility_violations(page) == []
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_account_pages_are_accessible_on_a_phone(page):
+    for path, name in [
+        ("/accounts/login/", "login"),
+        ("/accounts/password-reset/", "password-reset"),
+        ("/no-such-page/", "not-found"),
+    ]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        screenshot(page, f"{name}-phone")
+        assert serious_accessibility_violations(page) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    UserFactory(email="settled@example.com", password=PASSWORD, profile__onboarded=True)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("settled@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Profile").click()
+    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    screenshot(page, "profile-phone")
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
