@@ -58,12 +58,7 @@ class ImportReport:
     unchanged: int = 0
     invited: int = 0
     dry_run: bool = False
-    problems: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     def summary(self) -> str:
         return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
