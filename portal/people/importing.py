@@ -7,7 +7,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,7 +14,7 @@ from django.utils.text import slugify
 
 from .models import Department, Profile, Team, User, normalise_email
 from .reporting import manager_cycle
-from .services import Role, people_invite
+from .services import Role, people_invite, role_add_many
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
 OPTIONAL_COLUMNS = ("department", "team", "manager_email", "location", "job_role")
@@ -320,8 +319,8 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
 
     for team in Team.objects.filter(pk__in=team_managers):
         team.managers.add(*team_managers[team.pk])
-    _add_role(Role.ADVOCATE, [users[email].pk for email in emails])
-    _add_role(Role.MANAGER, sorted(set().union(*team_managers.values())))
+    role_add_many(user_ids=[users[email].pk for email in emails], role=Role.ADVOCATE)
+    role_add_many(user_ids=sorted(set().union(*team_managers.values())), role=Role.MANAGER)
     report.created = len(new_users)
     report.updated = len(changed - created_emails)
     report.unchanged = len(rows) - report.created - report.updated
@@ -371,9 +370,3 @@ def _unique_slug(model, text: str) -> str:
     while model.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
-
-
-def _add_role(role: str, user_ids: list[int]) -> None:
-    group = Group.objects.get(name=role)
-    for chunk in _chunks(list(user_ids)):
-        group.user_set.add(*chunk)

@@ -48,9 +48,16 @@ def profile_get_or_create(*, user: User) -> Profile:
 
 
 def role_add(*, user: User, role: str) -> None:
+    role_add_many(user_ids=[user.pk], role=role)
+
+
+def role_add_many(*, user_ids: list[int], role: str, chunk: int = 500) -> None:
+    """Give ``role`` to many people, in chunks under SQLite's limit on query parameters."""
     if role not in Role.ALL:
         raise ValueError(f"Unknown role {role!r}.")
-    user.groups.add(Group.objects.get(name=role))
+    group = Group.objects.get(name=role)
+    for start in range(0, len(user_ids), chunk):
+        group.user_set.add(*user_ids[start : start + chunk])
 
 
 @transaction.atomic
