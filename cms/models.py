@@ -94,11 +94,24 @@ class HomePage(Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.StandardPage", "cms.GuidelinesPage"]
+    subpage_types = [
+        "cms.StandardPage",
+        "cms.GuidelinesPage",
+        "courses.CourseIndexPage",
+        "courses.WorkshopPage",
+    ]
     max_count = 1
 
     class Meta:
         verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import purpose_published
+
+        context = super().get_context(request, *args, **kwargs)
+        # The purpose a workshop's facilitators published, shown above the editor's text.
+        context["published_purpose"] = purpose_published()
+        return context
 
 
 class StandardPage(Page):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "channels",
     "guardian",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -248,7 +249,11 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Advocate Portal")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Lesson videos (mp4, webm, with vtt captions) are documents played in the page.
+WAGTAILDOCS_EXTENSIONS = [
+    *("csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"),
+    *("mp4", "webm", "vtt"),
+]
 WAGTAIL_USER_CUSTOM_FIELDS: list[str] = []
 # No avatars from Gravatar: nothing is loaded from the internet at run time.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("portal.people.urls")),
+    path("", include("courses.urls")),
     # Uploaded images and documents. A reverse proxy may serve /media/ itself at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     # Everything else is a Wagtail page; this stays last.

@@ -29,3 +29,18 @@ ONBOARDING_COMPLETED = register(
 POINTS_ADJUSTED = register(
     "points.adjusted", "had points adjusted", "urn:advocate-portal:verbs:points-adjusted"
 )
+LESSON_COMPLETED = register(
+    "lesson.completed", "completed a lesson", "http://adlnet.gov/expapi/verbs/completed"
+)
+COURSE_COMPLETED = register(
+    "course.completed", "completed a course", "http://adlnet.gov/expapi/verbs/completed"
+)
+SCENARIO_PASSED = register(
+    "scenario.passed", "passed a scenario", "http://adlnet.gov/expapi/verbs/passed"
+)
+QUIZ_PASSED = register("quiz.passed", "passed a quiz", "http://adlnet.gov/expapi/verbs/passed")
+WORKSHOP_CONTRIBUTED = register(
+    "workshop.contributed",
+    "contributed to a purpose workshop",
+    "http://adlnet.gov/expapi/verbs/responded",
+)

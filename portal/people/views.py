@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from courses.selectors import onboarding_next_step, sharing_blockers
 from portal.activity.selectors import activity_recent, points_total
 
 from .consent import FEATURE_CONSENT_VERSION
@@ -92,6 +93,8 @@ def dashboard(request):
             "profile": profile,
             "points": points_total(user=request.user),
             "activities": activity_recent(user=request.user, limit=20),
+            "next_step": onboarding_next_step(user=request.user),
+            "sharing_blockers": sharing_blockers(user=request.user),
         },
     )
 

@@ -1,0 +1,64 @@
+"""Admin screens for training: course feedback, and who facilitates a workshop."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from guardian.shortcuts import get_users_with_perms
+
+from portal.people.admin_forms import UsersByEmailField
+
+from . import selectors, services
+from .models import WorkshopPage
+
+
+def feedback_report_view(request):
+    if not request.user.has_perm("courses.view_coursefeedback"):
+        raise PermissionDenied
+    return TemplateResponse(
+        request, "courses/admin/feedback_report.html", {"rows": selectors.course_feedback_report()}
+    )
+
+
+class FacilitatorsForm(forms.Form):
+    people = UsersByEmailField(
+        multiple=True,
+        required=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Add facilitators",
+        help_text="Email addresses of people in the portal, one per line or comma-separated.",
+    )
+
+
+def facilitators_view(request, page_id: int):
+    workshop = get_object_or_404(WorkshopPage, pk=page_id)
+    if not workshop.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    form = FacilitatorsForm(request.POST or None)
+    if request.method == "POST":
+        remove = request.POST.get("remove")
+        if remove:
+            for user in get_users_with_perms(
+                workshop, only_with_perms_in=["facilitate_workshop"], with_group_users=False
+            ).filter(pk=remove):
+                services.workshop_facilitator_remove(workshop=workshop, user=user)
+                messages.success(request, f"{user.email} no longer facilitates this workshop.")
+            return redirect(request.path)
+        if form.is_valid():
+            for user in form.cleaned_data["people"]:
+                services.workshop_facilitator_add(workshop=workshop, user=user)
+            messages.success(request, "Facilitators added.")
+            return redirect(request.path)
+    facilitators = (
+        get_users_with_perms(
+            workshop, only_with_perms_in=["facilitate_workshop"], with_group_users=False
+        )
+        .select_related("profile")
+        .order_by("email")
+    )
+    return TemplateResponse(
+        request,
+        "courses/admin/facilitators.html",
+        {"workshop": workshop, "form": form, "facilitators": facilitators},
+    )

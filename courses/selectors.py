@@ -1,0 +1,423 @@
+"""Reads about training: overviews, a lesson's learner state, progress, the sharing gate.
+
+Each function issues a fixed number of queries whatever the number of lessons, courses
+or other learners (the tests hold them to it), and returns plain data for templates.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Max
+from wagtail.models import Page, Site
+
+from .blocks import ASSESSED_BLOCKS, Quiz, QuizBlock, ScenarioBlock
+from .models import (
+    CourseFeedback,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    PurposeStatement,
+    QuizAttempt,
+    Reflection,
+    ScenarioAttempt,
+    ScenarioChoice,
+    TrainingSettings,
+    WorkshopAnswer,
+    WorkshopPage,
+)
+from .scenarios import Scenario, Step
+
+# --- courses ---------------------------------------------------------------------------
+
+
+@dataclass
+class CourseSummary:
+    course: CoursePage
+    lessons: list[LessonPage]
+    completed_lesson_ids: set[int]
+    started: bool
+    completed: bool
+    missing_prerequisites: list[CoursePage]
+    scores: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def percentage(self) -> int:
+        if self.completed:
+            return 100
+        if not self.lessons:
+            return 0
+        done = sum(1 for lesson in self.lessons if lesson.pk in self.completed_lesson_ids)
+        return round(100 * done / len(self.lessons))
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.missing_prerequisites)
+
+    @property
+    def next_lesson(self) -> LessonPage | None:
+        for lesson in self.lessons:
+            if lesson.pk not in self.completed_lesson_ids:
+                return lesson
+        return None
+
+
+def _course_summaries(*, user, courses: list[CoursePage], with_scores=False) -> list[CourseSummary]:
+    course_by_path = {course.path: course for course in courses}
+    lessons: dict[int, list[LessonPage]] = {course.pk: [] for course in courses}
+    if courses:
+        for lesson in (
+            LessonPage.objects.live()
+            .filter(depth=courses[0].depth + 1)
+            .order_by("path")
+            .only("id", "title", "path", "depth", "url_path", "slug")
+        ):
+            parent = course_by_path.get(lesson.path[: -Page.steplen])
+            if parent is not None:
+                lessons[parent.pk].append(lesson)
+    completed_lessons: dict[int, set[int]] = {}
+    for course_id, lesson_id in LessonCompletion.objects.filter(
+        user=user, course__in=courses
+    ).values_list("course_id", "lesson_id"):
+        completed_lessons.setdefault(course_id, set()).add(lesson_id)
+    enrolments = {
+        course_id: completed_at
+        for course_id, completed_at in Enrolment.objects.filter(
+            user=user, course__in=courses
+        ).values_list("course_id", "completed_at")
+    }
+    completed_courses = set(
+        Enrolment.objects.filter(user=user, completed_at__isnull=False).values_list(
+            "course_id", flat=True
+        )
+    )
+    scores: dict[int, list[tuple[str, int]]] = {}
+    if with_scores:
+        lesson_course = {
+            lesson.pk: course_id for course_id, items in lessons.items() for lesson in items
+        }
+        for lesson_id, title, best in (
+            ScenarioAttempt.objects.filter(user=user, status=ScenarioAttempt.Status.FINISHED)
+            .values_list("lesson_id", "block_id", "title")
+            .annotate(best=Max("percentage"))
+            .values_list("lesson_id", "title", "best")
+            .order_by("lesson_id", "title")
+        ):
+            if lesson_id in lesson_course:
+                scores.setdefault(lesson_course[lesson_id], []).append((title, best))
+        for lesson_id, title, best in (
+            QuizAttempt.objects.filter(user=user)
+            .values_list("lesson_id", "block_id", "title")
+            .annotate(best=Max("percentage"))
+            .values_list("lesson_id", "title", "best")
+            .order_by("lesson_id", "title")
+        ):
+            if lesson_id in lesson_course:
+                scores.setdefault(lesson_course[lesson_id], []).append((title, best))
+    return [
+        CourseSummary(
+            course=course,
+            lessons=lessons[course.pk],
+            completed_lesson_ids=completed_lessons.get(course.pk, set()),
+            started=course.pk in enrolments,
+            completed=enrolments.get(course.pk) is not None,
+            missing_prerequisites=[
+                p for p in course.prerequisites.all() if p.live and p.pk not in completed_courses
+            ],
+            scores=scores.get(course.pk, []),
+        )
+        for course in courses
+    ]
+
+
+def course_overview(*, user, index=None, with_scores=False) -> list[CourseSummary]:
+    """Every live course (under ``index`` if given) with ``user``'s progress on it."""
+    courses = CoursePage.objects.live().order_by("path").prefetch_related("prerequisites")
+    if index is not None:
+        courses = courses.child_of(index)
+    return _course_summaries(user=user, courses=list(courses), with_scores=with_scores)
+
+
+def course_summary(*, user, course: CoursePage) -> CourseSummary:
+    course = CoursePage.objects.prefetch_related("prerequisites").get(pk=course.pk)
+    return _course_summaries(user=user, courses=[course])[0]
+
+
+# --- a lesson's interactive blocks -------------------------------------------------------
+
+
+@dataclass
+class ScenarioState:
+    block_id: str
+    scenario: Scenario
+    attempt: ScenarioAttempt | None
+    path: list[ScenarioChoice]
+    attempts: int
+    best_percentage: int | None
+    passed: bool
+
+    @property
+    def step(self) -> Step | None:
+        if self.attempt is None or self.attempt.status != ScenarioAttempt.Status.OPEN:
+            return None
+        return self.scenario.step(self.attempt.current_step)
+
+    @property
+    def last_choice(self) -> ScenarioChoice | None:
+        return self.path[-1] if self.path else None
+
+    @property
+    def finished(self) -> bool:
+        return self.attempt is not None and self.attempt.status == ScenarioAttempt.Status.FINISHED
+
+
+@dataclass
+class QuizQuestionResult:
+    number: int
+    text: str
+    multiple: bool
+    options: list[dict]
+    correct: bool | None
+
+
+@dataclass
+class QuizState:
+    block_id: str
+    quiz: Quiz
+    attempt: QuizAttempt | None
+    attempts: int
+    best_percentage: int | None
+    passed: bool
+    questions: list[QuizQuestionResult]
+
+
+@dataclass
+class ReflectionState:
+    block_id: str
+    prompt: str
+    guidance: str
+    reflection: Reflection | None
+
+
+def lesson_states(*, user, lesson: LessonPage) -> dict[str, object]:
+    """The learner's state of each scenario, quiz and reflection in ``lesson``, by block id."""
+    attempts = list(
+        ScenarioAttempt.objects.filter(user=user, lesson=lesson).order_by("started_at", "pk")
+    )
+    latest = {attempt.block_id: attempt for attempt in attempts}
+    path: dict[int, list[ScenarioChoice]] = {attempt.pk: [] for attempt in latest.values()}
+    for choice in ScenarioChoice.objects.filter(attempt__in=[a.pk for a in latest.values()]):
+        path[choice.attempt_id].append(choice)
+    quiz_attempts = list(
+        QuizAttempt.objects.filter(user=user, lesson=lesson).order_by("submitted_at", "pk")
+    )
+    reflections = {
+        reflection.block_id: reflection
+        for reflection in Reflection.objects.filter(user=user, lesson=lesson)
+    }
+
+    states: dict[str, object] = {}
+    for child in lesson.body:
+        if child.block_type == "scenario":
+            mine = [a for a in attempts if a.block_id == child.id]
+            finished = [a.percentage for a in mine if a.percentage is not None]
+            attempt = latest.get(child.id)
+            states[child.id] = ScenarioState(
+                block_id=child.id,
+                scenario=ScenarioBlock.scenario(child.value),
+                attempt=attempt,
+                path=path.get(attempt.pk, []) if attempt else [],
+                attempts=len(mine),
+                best_percentage=max(finished) if finished else None,
+                passed=any(a.passed for a in mine),
+            )
+        elif child.block_type == "quiz":
+            mine = [a for a in quiz_attempts if a.block_id == child.id]
+            quiz = QuizBlock.quiz(child.value)
+            attempt = mine[-1] if mine else None
+            states[child.id] = QuizState(
+                block_id=child.id,
+                quiz=quiz,
+                attempt=attempt,
+                attempts=len(mine),
+                best_percentage=max(a.percentage for a in mine) if mine else None,
+                passed=any(a.passed for a in mine),
+                questions=_quiz_results(quiz, attempt),
+            )
+        elif child.block_type == "reflection":
+            states[child.id] = ReflectionState(
+                block_id=child.id,
+                prompt=child.value["prompt"],
+                guidance=child.value["guidance"],
+                reflection=reflections.get(child.id),
+            )
+    return states
+
+
+def _quiz_results(quiz: Quiz, attempt: QuizAttempt | None) -> list[QuizQuestionResult]:
+    answers = attempt.answers if attempt and len(attempt.answers) == len(quiz.questions) else None
+    results = []
+    for number, question in enumerate(quiz.questions, 1):
+        chosen = set(answers[number - 1]) if answers else set()
+        results.append(
+            QuizQuestionResult(
+                number=number,
+                text=question.text,
+                multiple=question.multiple,
+                options=[
+                    {
+                        "index": index,
+                        "label": option.label,
+                        "chosen": index in chosen,
+                        "correct": option.correct,
+                        "feedback": option.feedback,
+                    }
+                    for index, option in enumerate(question.options)
+                ],
+                correct=(chosen == question.correct) if answers else None,
+            )
+        )
+    return results
+
+
+def lesson_is_assessed(lesson: LessonPage) -> bool:
+    return any(child.block_type in ASSESSED_BLOCKS for child in lesson.body)
+
+
+# --- onboarding path and the sharing gate -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    course: CoursePage
+    lesson: LessonPage | None
+    started: bool
+
+
+def onboarding_path(*, user, site: Site | None = None) -> list[CourseSummary]:
+    """The onboarding courses in the order the site setting lists them, with progress."""
+    site = site or Site.objects.get(is_default_site=True)
+    ids = TrainingSettings.for_site(site).onboarding_course_ids()
+    if not ids:
+        return []
+    courses = {
+        course.pk: course
+        for course in CoursePage.objects.live().filter(pk__in=ids).prefetch_related("prerequisites")
+    }
+    ordered = [courses[pk] for pk in dict.fromkeys(ids) if pk in courses]
+    return _course_summaries(user=user, courses=ordered)
+
+
+def onboarding_next_step(*, user, site: Site | None = None) -> NextStep | None:
+    """The first onboarding course not yet completed, and its next lesson; None when done."""
+    for summary in onboarding_path(user=user, site=site):
+        if not summary.completed and not summary.locked:
+            return NextStep(summary.course, summary.next_lesson, summary.started)
+    return None
+
+
+def sharing_blockers(*, user) -> list[CoursePage]:
+    """The live courses flagged "unlocks sharing" that ``user`` has not completed."""
+    required = list(CoursePage.objects.live().filter(unlocks_sharing=True).order_by("path"))
+    if not required:
+        return []
+    done = set(
+        Enrolment.objects.filter(
+            user=user, course__in=required, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    return [course for course in required if course.pk not in done]
+
+
+def sharing_allowed(*, user) -> bool:
+    """Whether ``user`` may share: every course flagged "unlocks sharing" is completed."""
+    return user.is_authenticated and not sharing_blockers(user=user)
+
+
+# --- feedback --------------------------------------------------------------------------
+
+
+def course_feedback_report() -> list[dict]:
+    """Per course: number of ratings, the average, and the comments (newest first)."""
+    stats = {
+        row["course_id"]: row
+        for row in CourseFeedback.objects.values("course_id").annotate(
+            count=Count("id"), average=Avg("rating")
+        )
+    }
+    comments: dict[int, list[CourseFeedback]] = {}
+    for feedback in (
+        CourseFeedback.objects.exclude(comment="").select_related("user").order_by("-updated_at")
+    ):
+        comments.setdefault(feedback.course_id, []).append(feedback)
+    return [
+        {
+            "course": course,
+            "count": stats.get(course.pk, {}).get("count", 0),
+            "average": stats.get(course.pk, {}).get("average"),
+            "comments": comments.get(course.pk, []),
+        }
+        for course in CoursePage.objects.order_by("path")
+    ]
+
+
+def course_feedback_of(*, user, course: CoursePage) -> CourseFeedback | None:
+    return CourseFeedback.objects.filter(user=user, course=course).first()
+
+
+# --- purpose workshops -----------------------------------------------------------------
+
+
+def workshop_answer_payload(answer: WorkshopAnswer) -> dict:
+    """What the wall shows of an answer; anonymous answers carry no name."""
+    author = answer.author
+    return {
+        "id": answer.pk,
+        "prompt_id": answer.prompt_id,
+        "prompt": answer.prompt,
+        "text": answer.text,
+        "options": answer.options,
+        "author": author.profile.public_name if author is not None else "Anonymous",
+        "highlighted": answer.highlighted,
+        "created": answer.created_at.isoformat(),
+    }
+
+
+def workshop_wall(*, workshop: WorkshopPage) -> list[dict]:
+    """The prompts in order, each with its answers, for the facilitators' wall."""
+    answers: dict[str, list[dict]] = {}
+    for answer in WorkshopAnswer.objects.filter(workshop=workshop).select_related(
+        "author__profile"
+    ):
+        answers.setdefault(answer.prompt_id, []).append(workshop_answer_payload(answer))
+    wall = []
+    for step in workshop.steps:
+        wall.append(
+            {
+                "title": step.value["title"],
+                "prompts": [
+                    {
+                        "id": prompt.id,
+                        "question": prompt.value["question"],
+                        "answers": answers.get(prompt.id, []),
+                    }
+                    for prompt in step.value["prompts"].bound_blocks
+                ],
+            }
+        )
+    return wall
+
+
+def workshop_my_answers(*, user, workshop: WorkshopPage) -> dict[str, list[WorkshopAnswer]]:
+    mine: dict[str, list[WorkshopAnswer]] = {}
+    for answer in WorkshopAnswer.objects.filter(workshop=workshop, author=user):
+        mine.setdefault(answer.prompt_id, []).append(answer)
+    return mine
+
+
+def purpose_published() -> PurposeStatement | None:
+    """The most recently published purpose statement, for the home page."""
+    return (
+        PurposeStatement.objects.filter(published_at__isnull=False, workshop__live=True)
+        .order_by("-published_at")
+        .first()
+    )

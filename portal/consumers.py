@@ -1,0 +1,85 @@
+"""The base of every WebSocket consumer: authentication, authorisation, safe input.
+
+A consumer in this portal does transport only. This base accepts the handshake and
+closes at once with 4401 (not signed in) or 4403 (not allowed) so browsers see why;
+answers malformed or unexpected messages with an error and keeps the socket open; and
+drops inbound messages beyond a small rate, so no client can make a consumer busy.
+"""
+
+import json
+import time
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+class PortalConsumer(AsyncWebsocketConsumer):
+    # Inbound messages allowed per window; beyond it they are dropped with one warning.
+    rate_limit = 10
+    rate_window = 10.0
+
+    async def connect(self):
+        self.groups_joined: list[str] = []
+        self._window_started = time.monotonic()
+        self._window_count = 0
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        groups = await self.authorise(user)
+        if groups is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.joined()
+
+    async def authorise(self, user) -> list[str] | None:
+        """Return the groups this socket follows, or None to refuse it (4403)."""
+        raise NotImplementedError
+
+    async def joined(self) -> None:
+        """Called once the socket follows its groups (send a snapshot here)."""
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if not self._within_rate():
+            return
+        if text_data is None:
+            await self.send_error("Send JSON text messages.")
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self.send_error("That message is not valid JSON.")
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.send_error('Messages are JSON objects with a "type".')
+            return
+        await self.handle(message)
+
+    async def handle(self, message: dict) -> None:
+        """Answer one well-formed inbound message; by default none are expected."""
+        await self.send_error(f"Unknown message type {message['type'][:40]!r}.")
+
+    async def send_json(self, content: dict) -> None:
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def send_error(self, text: str) -> None:
+        await self.send_json({"type": "error", "message": text})
+
+    def _within_rate(self) -> bool:
+        now = time.monotonic()
+        if now - self._window_started > self.rate_window:
+            self._window_started, self._window_count = now, 0
+        self._window_count += 1
+        if self._window_count > self.rate_limit:
+            return False
+        return True
