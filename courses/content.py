@@ -11,4 +11,8 @@ from wagtail.blocks import StreamValue
 def stream(model, field_name: str, raw: list[dict]) -> StreamValue:
     """``raw`` (``[{"type": ..., "value": ...}]``) as a value whose ids stay put once saved."""
     stream_block = model._meta.get_field(field_name).stream_block
-    return stream_block.to_python(raw)
+    value = stream_block.to_python(raw)
+    # Loading every child makes saving write each list item with the id it got now.
+    for child in value:
+        child.value  # noqa: B018 - the access is the point
+    return value

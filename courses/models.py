@@ -268,6 +268,9 @@ class LessonCompletion(models.Model):
         ]
         indexes = [models.Index(fields=["user", "course"], name="lesson_done_user_course")]
 
+    def __str__(self):
+        return f"{self.user} completed {self.lesson}"
+
 
 class ScenarioAttempt(models.Model):
     class Status(models.TextChoices):
@@ -321,6 +324,9 @@ class ScenarioChoice(models.Model):
             models.UniqueConstraint(fields=["attempt", "position"], name="scenario_choice_once"),
         ]
 
+    def __str__(self):
+        return f"{self.label} ({self.score:+d}) at step {self.step_id}"
+
 
 class QuizAttempt(models.Model):
     user = models.ForeignKey(
@@ -338,6 +344,9 @@ class QuizAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "lesson"], name="quiz_attempt_user_lesson")]
+
+    def __str__(self):
+        return f"{self.user} on {self.title}: {self.percentage}%"
 
 
 class Reflection(models.Model):
@@ -359,6 +368,9 @@ class Reflection(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.user} on {self.prompt[:40]}"
+
 
 class CourseFeedback(models.Model):
     user = models.ForeignKey(
@@ -379,6 +391,9 @@ class CourseFeedback(models.Model):
                 condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.user} rated {self.course} {self.rating}/5"
 
 
 class WorkshopAnswer(models.Model):
@@ -403,6 +418,9 @@ class WorkshopAnswer(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["workshop", "created_at"], name="workshop_answer_time")]
 
+    def __str__(self):
+        return f"{self.prompt[:40]}: {(self.text or ', '.join(self.options))[:60]}"
+
 
 class PurposeStatement(models.Model):
     """The programme's purpose and objectives a facilitator drafts from a workshop."""
@@ -419,6 +437,9 @@ class PurposeStatement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Purpose from {self.workshop}"
 
     def published_objective_list(self) -> list[str]:
         return [line.strip() for line in self.published_objectives.splitlines() if line.strip()]

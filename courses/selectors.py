@@ -79,12 +79,11 @@ def _course_summaries(*, user, courses: list[CoursePage], with_scores=False) -> 
         user=user, course__in=courses
     ).values_list("course_id", "lesson_id"):
         completed_lessons.setdefault(course_id, set()).add(lesson_id)
-    enrolments = {
-        course_id: completed_at
-        for course_id, completed_at in Enrolment.objects.filter(
-            user=user, course__in=courses
-        ).values_list("course_id", "completed_at")
-    }
+    enrolments = dict(
+        Enrolment.objects.filter(user=user, course__in=courses).values_list(
+            "course_id", "completed_at"
+        )
+    )
     completed_courses = set(
         Enrolment.objects.filter(user=user, completed_at__isnull=False).values_list(
             "course_id", flat=True

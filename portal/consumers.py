@@ -80,6 +80,4 @@ class PortalConsumer(AsyncWebsocketConsumer):
         if now - self._window_started > self.rate_window:
             self._window_started, self._window_count = now, 0
         self._window_count += 1
-        if self._window_count > self.rate_limit:
-            return False
-        return True
+        return not self._window_count > self.rate_limit

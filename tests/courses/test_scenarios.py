@@ -15,9 +15,7 @@ def test_a_sound_graph_has_no_problems():
 
 def test_duplicate_and_empty_ids_are_reported_on_the_step():
     problems = graph_problems([("a", [("", 1)]), ("a", [("", 1)]), ("", [("", 1)])])
-    assert problems.steps[1] == [
-        "The id 'a' is already used by step 1; step ids must be unique."
-    ]
+    assert problems.steps[1] == ["The id 'a' is already used by step 1; step ids must be unique."]
     assert "Give this step an id" in problems.steps[2][0]
 
 
@@ -38,9 +36,7 @@ def test_an_unreachable_step_is_reported():
 
 
 def test_a_loop_is_reported_on_the_choice_that_closes_it():
-    problems = graph_problems(
-        [("a", [("b", 1)]), ("b", [("c", 1), ("", 1)]), ("c", [("a", 1)])]
-    )
+    problems = graph_problems([("a", [("b", 1)]), ("b", [("c", 1), ("", 1)]), ("c", [("a", 1)])])
     assert problems.choices[(2, 0)] == [
         "Makes a loop (a → b → c → a); every choice must move forward towards an ending."
     ]

@@ -51,7 +51,7 @@ def play(user, lesson, block_id, choices):
 
 
 def test_passing_a_scenario_completes_lesson_and_course_once(onboarded_user):
-    course, [lesson] = course_with_lessons(points=50)
+    _course, [lesson] = course_with_lessons(points=50)
     [block_id] = _ids(lesson)
     outcome = play(onboarded_user, lesson, block_id, [0, 0])
     assert outcome.attempt.passed
@@ -223,7 +223,7 @@ def run_at_once(count, function):
         try:
             barrier.wait()
             results.append(function())
-        except Exception as error:  # noqa: BLE001 - reported by the test
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
@@ -240,7 +240,7 @@ def run_at_once(count, function):
 def test_completing_concurrently_records_once():
     user = UserFactory(profile__onboarded=True)
     reading = [block("paragraph", "<p>Read this.</p>")]
-    course, [first, second] = course_with_lessons(lessons=[reading, reading], points=40)
+    _course, [first, second] = course_with_lessons(lessons=[reading, reading], points=40)
     results, errors = run_at_once(
         4,
         lambda: services.lesson_complete(user=user, lesson=first),
@@ -338,7 +338,8 @@ def test_an_anonymous_answer_keeps_no_author_and_is_broadcast_after_commit(
 ):
     sent = []
     monkeypatch.setattr(
-        "portal.realtime.async_to_sync", lambda send: lambda group, event: sent.append((group, event))
+        "portal.realtime.async_to_sync",
+        lambda send: lambda group, event: sent.append((group, event)),
     )
     page = workshop()
     prompt_id = next(iter(page.prompts()))
@@ -443,3 +444,10 @@ def test_scenario_value_helper_is_valid():
     from courses.blocks import ScenarioBlock
 
     ScenarioBlock().clean(ScenarioBlock().to_python(scenario_value()))
+
+
+def test_prompt_ids_written_from_code_stay_put():
+    from courses.models import WorkshopPage
+
+    page = workshop()
+    assert page.prompts() == WorkshopPage.objects.get(pk=page.pk).prompts()
