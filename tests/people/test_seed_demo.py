@@ -37,6 +37,7 @@ def test_seed_demo_builds_a_believable_organisation(capsys):
     # A lead-in group with history, consistent with the ledger.
     assert Activity.objects.filter(points__gt=0).values("actor").distinct().count() >= 8
     assert points_rebuild(check_only=True) == {}
+    _assert_training(out)
     home = HomePage.objects.get()
     assert home.purpose
     assert len(home.calls_to_action) == 3
@@ -56,3 +57,32 @@ def test_seed_demo_never_runs_twice(capsys):
     call_command("seed_demo", "--if-new")
     assert "already has people" in capsys.readouterr().out
     assert User.objects.count() == count
+
+
+def _assert_training(out):
+    from courses.blocks import ScenarioBlock
+    from courses.models import CoursePage, LessonPage, WorkshopAnswer
+    from courses.scenarios import graph_problems
+    from courses.selectors import purpose_published, sharing_allowed
+
+    guidelines = CoursePage.objects.get(title="Social media guidelines")
+    assert guidelines.unlocks_sharing and guidelines.live
+    lessons = LessonPage.objects.child_of(guidelines).live()
+    assert lessons.count() >= 3
+    scenarios = [c.value for lesson in lessons for c in lesson.body if c.block_type == "scenario"]
+    assert len(scenarios) >= 4
+    for value in scenarios:
+        assert len(value["steps"]) >= 3
+        ScenarioBlock().clean(value)  # the demo passes the editor's checks
+        scenario = ScenarioBlock.scenario(value)
+        assert not graph_problems(
+            (s.id, [(c.next_step, c.score) for c in s.choices]) for s in scenario.steps
+        )
+    assert CoursePage.objects.filter(title="Sharing well").exists()
+    assert WorkshopAnswer.objects.count() >= 5
+    assert WorkshopAnswer.objects.filter(author=None).exists()
+    assert purpose_published() is not None
+    # The lead-in group completed the guidelines; the new advocate has not.
+    assert Activity.objects.filter(verb="course.completed").count() >= 8
+    assert sharing_allowed(user=User.objects.get(email="mentor@example.com"))
+    assert not sharing_allowed(user=User.objects.get(email="advocate@example.com"))

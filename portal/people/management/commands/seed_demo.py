@@ -133,6 +133,7 @@ class Command(BaseCommand):
             self._set_up_people(password)
             self._record_history()
             self._set_up_content()
+            self._set_up_training()
         self.stdout.write(f"Demo organisation: {report.summary()}")
         self._print_logins(password)
 
@@ -214,6 +215,22 @@ class Command(BaseCommand):
                     context={"by": "admin@example.com", "seed": True},
                     timestamp=now - timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 23)),
                 )
+
+    def _set_up_training(self):
+        from courses.demo import demo_training_create, demo_training_history
+
+        home = HomePage.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
+        courses = demo_training_create(home=home)
+        # The lead-in group (the people with pilot history) has taken the training.
+        learners = list(
+            User.objects.filter(activities__verb=POINTS_ADJUSTED.id).distinct().order_by("email")
+        )
+        demo_training_history(
+            courses=courses,
+            learners=learners,
+            facilitator=User.objects.get(email="mentor@example.com"),
+            rng=random.Random(7),  # noqa: S311 - demo data, not security
+        )
 
     def _set_up_content(self):
         site = Site.objects.get(is_default_site=True)
