@@ -67,7 +67,7 @@ def main() -> None:
          for u in others]
     )  # fmt: skip
 
-    learner = User.objects.create_user(email="learner@example.com", password="x")
+    learner = User.objects.create_user(email="learner@example.com")
     Profile.objects.create(user=learner, onboarded_at=now)
     course_enrol(user=learner, course=course)
     reading = course_with_lessons(title="Reading", lessons=[[block("paragraph", "<p>Hi</p>")]])

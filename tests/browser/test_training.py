@@ -145,7 +145,9 @@ def test_the_facilitators_wall_shows_an_answer_within_a_second(live_daphne, chro
     expect(wall.locator(".wall-answer", has_text="A trusted neighbour")).to_contain_text(
         "Anonymous"
     )
-    expect(participant.get_by_text("Thank you, your answer is on the workshop wall.")).to_be_visible()
+    expect(
+        participant.get_by_text("Thank you, your answer is on the workshop wall.")
+    ).to_be_visible()
     screenshot(participant, "workshop-phone")
 
     # Highlighting shows on the wall through the same socket.

@@ -12,11 +12,14 @@ from cms.models import (
     StandardPage,
     validate_readable_on_white,
 )
+from courses.models import CourseIndexPage, WorkshopPage
 
 
 class TestPageRules(WagtailPageTestCase):
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, GuidelinesPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {StandardPage, GuidelinesPage, CourseIndexPage, WorkshopPage}
+        )
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_guidelines_have_no_children(self):
