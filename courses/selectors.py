@@ -94,24 +94,19 @@ def _course_summaries(*, user, courses: list[CoursePage], with_scores=False) -> 
         lesson_course = {
             lesson.pk: course_id for course_id, items in lessons.items() for lesson in items
         }
-        for lesson_id, title, best in (
-            ScenarioAttempt.objects.filter(user=user, status=ScenarioAttempt.Status.FINISHED)
-            .values_list("lesson_id", "block_id", "title")
-            .annotate(best=Max("percentage"))
-            .values_list("lesson_id", "title", "best")
-            .order_by("lesson_id", "title")
-        ):
-            if lesson_id in lesson_course:
-                scores.setdefault(lesson_course[lesson_id], []).append((title, best))
-        for lesson_id, title, best in (
-            QuizAttempt.objects.filter(user=user)
-            .values_list("lesson_id", "block_id", "title")
-            .annotate(best=Max("percentage"))
-            .values_list("lesson_id", "title", "best")
-            .order_by("lesson_id", "title")
-        ):
-            if lesson_id in lesson_course:
-                scores.setdefault(lesson_course[lesson_id], []).append((title, best))
+        finished = (
+            ScenarioAttempt.objects.filter(user=user, status=ScenarioAttempt.Status.FINISHED),
+            QuizAttempt.objects.filter(user=user),
+        )
+        for attempts in finished:
+            for lesson_id, title, best in (
+                attempts.values_list("lesson_id", "block_id", "title")
+                .annotate(best=Max("percentage"))
+                .values_list("lesson_id", "title", "best")
+                .order_by("lesson_id", "title")
+            ):
+                if lesson_id in lesson_course:
+                    scores.setdefault(lesson_course[lesson_id], []).append((title, best))
     return [
         CourseSummary(
             course=course,

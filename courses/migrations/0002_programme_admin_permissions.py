@@ -1,7 +1,8 @@
 """What the Programme admin role may do with training: settings, feedback, facilitation."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.migration_support import grant_permissions
 
 PERMISSIONS = [
     ("courses", "change_trainingsettings"),
@@ -11,17 +12,7 @@ PERMISSIONS = [
 
 
 def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth.Group")
-    Permission = apps.get_model("auth.Permission")
-    admins = Group.objects.get(name="Programme admin")
-    for app_label, codename in PERMISSIONS:
-        admins.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    grant_permissions(apps, "Programme admin", PERMISSIONS)
 
 
 def revoke(apps, schema_editor):

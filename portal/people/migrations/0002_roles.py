@@ -1,7 +1,8 @@
 """The four roles as groups, and what the Programme admin role may do in the admin."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.migration_support import grant_permissions
 
 ROLES = ["Advocate", "Mentor", "Manager", "Programme admin"]
 
@@ -25,20 +26,10 @@ PROGRAMME_ADMIN_PERMISSIONS = [
 
 
 def create_roles(apps, schema_editor):
-    # Model permissions are normally created after all migrations; make them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
     Group = apps.get_model("auth.Group")
-    Permission = apps.get_model("auth.Permission")
     for name in ROLES:
         Group.objects.get_or_create(name=name)
-    admins = Group.objects.get(name="Programme admin")
-    for app_label, codename in PROGRAMME_ADMIN_PERMISSIONS:
-        admins.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    grant_permissions(apps, "Programme admin", PROGRAMME_ADMIN_PERMISSIONS)
 
 
 def remove_roles(apps, schema_editor):
