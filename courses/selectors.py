@@ -415,3 +415,13 @@ def purpose_published() -> PurposeStatement | None:
         .order_by("-published_at")
         .first()
     )
+
+
+def scenario_best_scores(*, user) -> list[int]:
+    """The best finished score of each scenario ``user`` has played."""
+    return list(
+        ScenarioAttempt.objects.filter(user=user, status=ScenarioAttempt.Status.FINISHED)
+        .values("lesson_id", "block_id")
+        .annotate(best=Max("percentage"))
+        .values_list("best", flat=True)
+    )

@@ -45,6 +45,8 @@ if not ALLOWED_HOSTS and not DEBUG:
         "ALLOWED_HOSTS is not set. Set it to the host names the portal answers to, "
         "comma-separated (for example ALLOWED_HOSTS=advocates.example.com)."
     )
+# The contact address in the Open Badges issuer profile.
+BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "badges@example.com")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [SITE_URL]
 
 INSTALLED_APPS = [
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.people",
     "portal.activity",
+    "portal.notifications",
     "cms",
     "courses",
     "badges",
@@ -112,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "portal.notifications.context_processors.unread_notifications",
             ],
         },
     },

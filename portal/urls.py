@@ -15,6 +15,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("portal.people.urls")),
     path("", include("courses.urls")),
+    path("", include("portal.notifications.urls")),
+    path("", include("badges.urls")),
     # Uploaded images and documents. A reverse proxy may serve /media/ itself at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     # Everything else is a Wagtail page; this stays last.

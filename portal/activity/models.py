@@ -99,3 +99,47 @@ class PointsTotal(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.points}"
+
+
+def verb_choices() -> list[tuple[str, str]]:
+    from .verbs import VERBS
+
+    return [(verb.id, verb.label.capitalize()) for verb in VERBS.values()]
+
+
+class PointsRule(models.Model):
+    """Points for a verb of the ledger, with a daily cap so nothing can be farmed.
+
+    A change applies from then on; statements already recorded keep their points.
+    """
+
+    verb = models.CharField(max_length=60, unique=True, choices=verb_choices)
+    points = models.PositiveIntegerField(default=0, help_text="Points for each statement.")
+    score_bonus = models.PositiveIntegerField(
+        default=0,
+        help_text="Extra points at a score of 100%, scaled by the score (scenarios, quizzes).",
+    )
+    daily_cap = models.PositiveIntegerField(
+        default=0,
+        help_text="The most points one person can get from this verb per day; 0 for no cap.",
+    )
+
+    class Meta:
+        ordering = ["verb"]
+        verbose_name = "points rule"
+
+    def __str__(self):
+        return f"{self.get_verb_display()}: {self.points} points"
+
+
+class Level(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+    threshold = models.PositiveIntegerField(
+        unique=True, help_text="Points needed to reach this level."
+    )
+
+    class Meta:
+        ordering = ["threshold"]
+
+    def __str__(self):
+        return f"{self.name} ({self.threshold}+ points)"

@@ -15,9 +15,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from .models import Activity, PointsTotal
+from .models import Activity, Level, PointsRule, PointsTotal
 from .subscribers import subscribers
-from .verbs import POINTS_ADJUSTED, VERBS
+from .verbs import LEVEL_REACHED, POINTS_ADJUSTED, VERBS
 
 
 class UnknownVerbError(ValueError):
@@ -36,7 +36,7 @@ def activity_record(
     verb: str,
     key: str,
     obj: models.Model | None = None,
-    points: int = 0,
+    points: int | None = None,
     result: dict[str, Any] | None = None,
     context: dict[str, Any] | None = None,
     timestamp=None,
@@ -44,7 +44,9 @@ def activity_record(
     """Record that ``actor`` did ``verb`` (to ``obj``), once per ``key``.
 
     Returns the stored row and whether this call created it. A repeated key returns
-    the row already stored and changes nothing.
+    the row already stored and changes nothing. Without ``points`` the verb's points
+    rule decides (with its score bonus and daily cap); crossing a level's threshold
+    records the level-up in the same transaction.
     """
     if verb not in VERBS:
         raise UnknownVerbError(f"Unknown verb {verb!r}; register it in portal.activity.verbs.")
@@ -54,7 +56,7 @@ def activity_record(
         actor=actor,
         verb=verb,
         key=key,
-        points=int(points),
+        points=0,
         result=result or {},
         context=context or {},
         timestamp=timestamp or timezone.now(),
@@ -64,6 +66,9 @@ def activity_record(
         activity.object_id = str(obj.pk)
         activity.object_label = str(obj)[:255]
     with transaction.atomic():
+        if points is None:
+            points = _points_by_rule(actor=actor, verb=verb, result=result, when=activity.timestamp)
+        activity.points = int(points)
         try:
             # The savepoint keeps the caller's transaction usable when the key repeats.
             with transaction.atomic():
@@ -74,7 +79,9 @@ def activity_record(
                 raise  # a different constraint failed: not a repeat
             return Recorded(existing, created=False)
         if activity.points:
-            _points_total_add(user_id=actor.pk, points=activity.points)
+            total = _points_total_add(user_id=actor.pk, points=activity.points)
+            if activity.points > 0:
+                _levels_reached(actor=actor, total=total, gained=activity.points)
         # robust: one failing subscriber is logged and does not stop the others.
         for name, subscriber in subscribers().items():
             transaction.on_commit(_notifier(name, subscriber, activity), robust=True)
@@ -91,7 +98,8 @@ def _notifier(name: str, subscriber, activity: Activity):
     return notify
 
 
-def _points_total_add(*, user_id: int, points: int) -> None:
+def _points_total_add(*, user_id: int, points: int) -> int:
+    """Add to the person's total and return the new total."""
     updated = PointsTotal.objects.filter(user_id=user_id).update(points=F("points") + points)
     if not updated:
         try:
@@ -100,6 +108,44 @@ def _points_total_add(*, user_id: int, points: int) -> None:
         except IntegrityError:
             # Another transaction created the row first: add to it instead.
             PointsTotal.objects.filter(user_id=user_id).update(points=F("points") + points)
+    return PointsTotal.objects.filter(user_id=user_id).values_list("points", flat=True).get()
+
+
+def _points_by_rule(*, actor, verb: str, result: dict | None, when) -> int:
+    """The verb's points rule: base points plus score bonus, within the daily cap."""
+    rule = PointsRule.objects.filter(verb=verb).first()
+    if rule is None:
+        return 0
+    points = rule.points
+    score = (result or {}).get("score")
+    if rule.score_bonus and isinstance(score, int | float):
+        points += round(rule.score_bonus * max(0, min(100, score)) / 100)
+    if not rule.daily_cap or not points:
+        return points
+    # Lock the person's total row so that parallel statements of one person take turns
+    # at the cap; other people are not held up.
+    PointsTotal.objects.get_or_create(user_id=actor.pk)
+    list(PointsTotal.objects.select_for_update().filter(user_id=actor.pk).values_list("pk"))
+    day_start = timezone.localtime(when).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = (
+        Activity.objects.filter(
+            actor_id=actor.pk, verb=verb, timestamp__gte=day_start, points__gt=0
+        ).aggregate(total=Sum("points"))["total"]
+        or 0
+    )
+    return max(0, min(points, rule.daily_cap - today))
+
+
+def _levels_reached(*, actor, total: int, gained: int) -> None:
+    for level in Level.objects.filter(threshold__lte=total, threshold__gt=total - gained):
+        activity_record(
+            actor=actor,
+            verb=LEVEL_REACHED.id,
+            key=f"level.reached:{actor.pk}:{level.pk}",
+            obj=level,
+            points=0,
+            result={"level": level.name, "threshold": level.threshold},
+        )
 
 
 @transaction.atomic

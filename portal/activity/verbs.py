@@ -44,3 +44,29 @@ WORKSHOP_CONTRIBUTED = register(
     "contributed to a purpose workshop",
     "http://adlnet.gov/expapi/verbs/responded",
 )
+LEVEL_REACHED = register(
+    "level.reached", "reached a level", "http://id.tincanapi.com/verb/achieved"
+)
+BADGE_EARNED = register("badge.earned", "earned a badge", "http://id.tincanapi.com/verb/earned")
+BADGE_REVOKED = register(
+    "badge.revoked", "had a badge revoked", "urn:advocate-portal:verbs:badge-revoked"
+)
+# Recorded by the content hub, mentoring and recognition features; registered here now
+# so that points rules and badge criteria can name them.
+SHARE_QUALITY = register(
+    "share.quality", "made a quality share", "urn:advocate-portal:verbs:quality-share"
+)
+SHARE_CLICKED = register(
+    "share.clicked", "had a share clicked", "urn:advocate-portal:verbs:share-clicked"
+)
+RECOGNITION_RECEIVED = register(
+    "recognition.received", "was recognised", "urn:advocate-portal:verbs:recognised"
+)
+MENTORING_CHECKIN = register(
+    "mentoring.checkin", "held a mentoring check-in", "urn:advocate-portal:verbs:checked-in"
+)
+MENTEE_ONBOARDED = register(
+    "mentoring.mentee_onboarded",
+    "saw a mentee through onboarding",
+    "urn:advocate-portal:verbs:mentee-onboarded",
+)

@@ -20,12 +20,11 @@ from tests.people.factories import DepartmentFactory, UserFactory
 
 
 @pytest.fixture
-def heard():
-    """Collect what a test subscriber hears from the ledger."""
+def heard(monkeypatch):
+    """Collect what a test subscriber hears from the ledger, the only subscriber."""
     received = []
-    subscribers.subscribe("test", received.append)
-    yield received
-    subscribers.unsubscribe("test")
+    monkeypatch.setattr(subscribers, "_subscribers", {"test": received.append})
+    return received
 
 
 @pytest.mark.django_db

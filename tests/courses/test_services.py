@@ -62,12 +62,14 @@ def test_passing_a_scenario_completes_lesson_and_course_once(onboarded_user):
     assert again.attempt.passed
     assert (again.lesson_completed, again.course_completed) == (False, False)
     verbs = list(Activity.objects.filter(actor=onboarded_user).values_list("verb", "points"))
+    # Lesson and scenario points come from the default points rules (10, and 10 plus a
+    # bonus of up to 10 by score); the course's own points from the course.
     assert sorted(verbs) == [
         ("course.completed", 50),
-        ("lesson.completed", 0),
-        ("scenario.passed", 0),
+        ("lesson.completed", 10),
+        ("scenario.passed", 20),
     ]
-    assert points_total(user=onboarded_user) == 50
+    assert points_total(user=onboarded_user) == 80
     passed = Activity.objects.get(verb="scenario.passed")
     assert passed.result == {"scenario": "Reply to a complaint", "score": 100, "raw": 4, "max": 4}
 
@@ -204,7 +206,7 @@ def test_a_lesson_without_assessments_completes_on_request_and_only_once(onboard
     assert done.course_completed
     assert Enrolment.objects.get(user=onboarded_user, course=course).completed_at is not None
     assert Activity.objects.filter(verb="lesson.completed").count() == 2
-    assert points_total(user=onboarded_user) == 30
+    assert points_total(user=onboarded_user) == 30 + 2 * 10
 
 
 def test_a_lesson_with_an_unpassed_scenario_cannot_be_completed(onboarded_user):
@@ -251,7 +253,7 @@ def test_completing_concurrently_records_once():
     services.lesson_complete(user=user, lesson=second)
     assert Activity.objects.filter(verb="lesson.completed").count() == 2
     assert Activity.objects.filter(verb="course.completed").count() == 1
-    assert points_total(user=user) == 40
+    assert points_total(user=user) == 40 + 2 * 10
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -1,0 +1,21 @@
+from django import forms
+
+from portal.people.admin_forms import UsersByEmailField
+
+
+class AwardForm(forms.Form):
+    recipient = UsersByEmailField(multiple=False, required=True, label="Email of the person")
+    evidence_url = forms.URLField(
+        required=False, max_length=500, label="Evidence link (optional)", assume_scheme="https"
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why they earned it",
+        help_text="Published with the badge as its evidence.",
+    )
+
+    def clean_recipient(self):
+        people = self.cleaned_data["recipient"]
+        return people[0] if isinstance(people, list) else people

@@ -1,0 +1,134 @@
+"""Badges (Wagtail snippets that programme admins edit) and awards (Open Badges assertions).
+
+A badge's criteria field holds exactly one block: the kind (from ``badges.criteria``)
+and its typed parameters. An award is issued at most once per person and badge, which
+the database guarantees; revoking keeps the row, with its reason.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import models
+from django.urls import reverse
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from .artwork import artwork_normalise
+from .criteria import KINDS, criteria_stream_blocks
+
+
+class Tier(models.TextChoices):
+    BRONZE = "bronze", "Bronze"
+    SILVER = "silver", "Silver"
+    GOLD = "gold", "Gold"
+
+
+class BadgeForm(WagtailAdminModelForm):
+    """Checks an uploaded artwork and stores it normalised to a square PNG."""
+
+    def clean_artwork(self):
+        upload = self.cleaned_data.get("artwork")
+        if not upload or not hasattr(upload, "content_type"):
+            return upload  # unchanged or cleared
+        png = artwork_normalise(upload.read())
+        slug = self.cleaned_data.get("slug") or "badge"
+        return ContentFile(png, name=f"{slug}.png")
+
+
+class Badge(index.Indexed, models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Part of the badge's public address; keep it."
+    )
+    description = models.TextField(max_length=600)
+    criteria_text = models.TextField(
+        max_length=1000, help_text="How to earn it, shown publicly and in the Open Badge."
+    )
+    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.BRONZE)
+    artwork = models.FileField(
+        upload_to="badges/artwork/",
+        blank=True,
+        help_text="PNG, JPEG or WebP, at least 64 x 64; it becomes a square PNG. "
+        "Without one, artwork is drawn from the tier and initials.",
+    )
+    criteria = StreamField(
+        criteria_stream_blocks(),
+        min_num=1,
+        max_num=1,
+        help_text="Choose one kind of criteria and its parameters.",
+    )
+    active = models.BooleanField(default=True, help_text="Inactive badges are not awarded.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    base_form_class = BadgeForm
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("criteria_text"),
+        MultiFieldPanel([FieldPanel("tier"), FieldPanel("artwork")], heading="Look"),
+        FieldPanel("criteria"),
+        FieldPanel("active"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("award_badge", "Can award any badge to anyone")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("badges:detail", args=[self.slug])
+
+    def kind(self):
+        """The criteria kind and its parameters."""
+        block = self.criteria[0]
+        return KINDS[block.block_type], block.value
+
+
+class BadgeAward(models.Model):
+    """One person's badge: the Open Badges 2.0 assertion, hosted at its id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    badge = models.ForeignKey(Badge, on_delete=models.PROTECT, related_name="awards")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_awards"
+    )
+    awarded_at = models.DateTimeField()
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    automatic = models.BooleanField(default=False)
+    evidence_url = models.URLField(max_length=500, blank=True)
+    evidence_note = models.TextField(max_length=2000, blank=True)
+    # The recipient, as the assertion states it: a salted hash of the email at award time.
+    recipient_salt = models.CharField(max_length=32)
+    recipient_hash = models.CharField(max_length=80)
+    hidden = models.BooleanField(default=False, help_text="The earner hid it from public view.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revocation_reason = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-awarded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["badge", "user"], name="badge_awarded_once"),
+        ]
+        indexes = [models.Index(fields=["user", "-awarded_at"], name="award_user_time")]
+
+    def __str__(self):
+        return f"{self.badge} for {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("badges:assertion_page", args=[self.pk])
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None

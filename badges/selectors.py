@@ -1,0 +1,51 @@
+"""Reads about badges: a person's badges and progress, the gallery, public assertions."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from .criteria import Progress
+from .models import Badge, BadgeAward
+
+
+@dataclass(frozen=True)
+class BadgeStanding:
+    badge: Badge
+    award: BadgeAward | None
+    progress: Progress | None
+
+
+def badges_for(*, user) -> list[BadgeStanding]:
+    """Every active badge with the person's award (if any) or their progress towards it."""
+    awards = {
+        award.badge_id: award
+        for award in BadgeAward.objects.filter(user=user).select_related("badge")
+    }
+    standings = []
+    for badge in Badge.objects.filter(Q(active=True) | Q(pk__in=list(awards))):
+        award = awards.get(badge.pk)
+        if award is not None:
+            standings.append(BadgeStanding(badge, award, None))
+        else:
+            kind, params = badge.kind()
+            standings.append(BadgeStanding(badge, None, kind.progress(user, params)))
+    # Earned first (newest first), then the closest to being earned.
+    return sorted(
+        standings,
+        key=lambda s: (
+            s.award is None,
+            -(s.award.awarded_at.timestamp() if s.award else 0),
+            -(s.progress.percentage if s.progress else -1),
+            s.badge.name,
+        ),
+    )
+
+
+def badge_gallery():
+    return Badge.objects.filter(active=True).annotate(
+        holders=Count("awards", filter=Q(awards__revoked_at__isnull=True))
+    )
+
+
+def award_public(*, award_id) -> BadgeAward | None:
+    return BadgeAward.objects.select_related("badge", "user__profile").filter(pk=award_id).first()

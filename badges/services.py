@@ -1,0 +1,138 @@
+"""Awarding and revoking badges, automatically from the ledger or by hand.
+
+The unique constraint on (badge, person) decides whether an award is new, so parallel
+qualifying events award once. Every award and revocation goes to the ledger and to
+Wagtail's audit log; notifications follow from the ledger (``portal.notifications``).
+"""
+
+import contextlib
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from portal.activity.models import Activity
+from portal.activity.services import activity_record
+from portal.activity.verbs import BADGE_EARNED, BADGE_REVOKED
+
+from .models import Badge, BadgeAward
+from .openbadges import new_salt, recipient_hash
+
+
+class BadgeError(Exception):
+    status = 400
+
+
+class AlreadyAwarded(BadgeError):
+    status = 409
+
+
+class NotAllowed(BadgeError):
+    status = 403
+
+
+def badge_can_award(*, by, user) -> bool:
+    """Programme admins may award anyone; managers the members of teams they manage."""
+    if by is None or not by.is_authenticated or by.pk == user.pk:
+        return False
+    if by.has_perm("badges.award_badge"):
+        return True
+    team = getattr(getattr(user, "profile", None), "team", None)
+    return team is not None and by.has_perm("people.recognise_team", team)
+
+
+@transaction.atomic
+def badge_award(
+    *, badge: Badge, user, by=None, evidence_url: str = "", note: str = "", automatic=False
+) -> BadgeAward:
+    """Award ``badge`` to ``user`` once; a second award raises ``AlreadyAwarded``."""
+    if not automatic and not badge_can_award(by=by, user=user):
+        raise NotAllowed("You may award badges only to members of teams you manage.")
+    if not badge.active:
+        raise BadgeError(f"The badge “{badge.name}” is inactive.")
+    salt = new_salt()
+    award = BadgeAward(
+        badge=badge,
+        user=user,
+        awarded_at=timezone.now(),
+        awarded_by=by,
+        automatic=automatic,
+        evidence_url=evidence_url.strip(),
+        evidence_note=note.strip(),
+        recipient_salt=salt,
+        recipient_hash=recipient_hash(user.email, salt),
+    )
+    try:
+        with transaction.atomic():
+            award.save(force_insert=True)
+    except IntegrityError as error:
+        raise AlreadyAwarded(f"{user.email} already has the badge “{badge.name}”.") from error
+    activity_record(
+        actor=user,
+        verb=BADGE_EARNED.id,
+        key=f"badge.earned:{badge.pk}:{user.pk}",
+        obj=badge,
+        result={"badge": badge.name, "assertion": str(award.pk), "tier": badge.tier},
+        context={"by": by.email if by else "criteria"},
+    )
+    log(instance=award, action="badges.award", user=by, data={"badge": badge.slug})
+    return award
+
+
+@transaction.atomic
+def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
+    reason = (reason or "").strip()
+    if not reason:
+        raise BadgeError("Give a reason for the revocation; it is published with it.")
+    if by is not None and not by.has_perm("badges.award_badge"):
+        raise NotAllowed("Only programme admins can revoke badges.")
+    award = BadgeAward.objects.select_for_update().filter(pk=award_id).first()
+    if award is None:
+        raise BadgeError(f"There is no assertion {award_id}.")
+    if award.revoked:
+        raise AlreadyAwarded("This assertion is already revoked.")
+    award.revoked_at = timezone.now()
+    award.revoked_by = by
+    award.revocation_reason = reason
+    award.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    activity_record(
+        actor=award.user,
+        verb=BADGE_REVOKED.id,
+        key=f"badge.revoked:{award.pk}",
+        obj=award.badge,
+        points=0,
+        result={"badge": award.badge.name, "reason": reason},
+        context={"by": by.email if by else "system"},
+    )
+    log(instance=award, action="badges.revoke", user=by, data={"reason": reason})
+    return award
+
+
+def badge_award_visibility(*, user, award_id, hidden: bool) -> BadgeAward:
+    award = BadgeAward.objects.filter(pk=award_id, user=user).first()
+    if award is None:
+        raise BadgeError("That is not one of your badges.")
+    award.hidden = hidden
+    award.save(update_fields=["hidden"])
+    return award
+
+
+def badges_evaluate(activity: Activity) -> list[BadgeAward]:
+    """Award every active badge whose criteria this statement may have completed.
+
+    Subscribed to the ledger: runs after the statement's transaction commits. Only the
+    kinds that listen to the statement's verb are measured.
+    """
+    user = activity.actor
+    held = set(BadgeAward.objects.filter(user=user).values_list("badge_id", flat=True))
+    awarded = []
+    for badge in Badge.objects.filter(active=True).exclude(pk__in=held):
+        kind, params = badge.kind()
+        if not kind.hears(activity):
+            continue
+        progress = kind.progress(user, params)
+        if progress is None or not progress.met:
+            continue
+        with contextlib.suppress(AlreadyAwarded):  # a parallel event awarded it first
+            awarded.append(badge_award(badge=badge, user=user, automatic=True))
+    return awarded

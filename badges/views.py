@@ -1,0 +1,227 @@
+"""Badge pages for people and the Open Badges endpoints for verifiers.
+
+The JSON-LD endpoints and the baked images are public and cacheable; they never show
+more of a person than the salted hash of their email.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+from wagtail.models import Site
+
+from cms.models import BrandingSettings
+from portal.activity.selectors import level_progress, streak_weeks
+
+from . import openbadges, selectors, services
+from .artwork import artwork_generate
+from .forms import AwardForm
+from .models import Badge, BadgeAward
+
+JSON_LD = "application/ld+json"
+
+
+def _organisation() -> str:
+    return BrandingSettings.for_site(Site.objects.get(is_default_site=True)).organisation_name
+
+
+def _ld(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, content_type=JSON_LD)
+    response["Access-Control-Allow-Origin"] = "*"  # verifiers fetch from anywhere
+    return response
+
+
+def badge_png(badge: Badge) -> bytes:
+    """The badge's artwork, or its generated artwork (cached by what it is drawn from)."""
+    if badge.artwork:
+        with badge.artwork.open("rb") as artwork:
+            return artwork.read()
+    key = f"badge-art:{badge.tier}:{badge.name}"
+    png = cache.get(key)
+    if png is None:
+        png = artwork_generate(name=badge.name, tier=badge.tier)
+        cache.set(key, png, 24 * 3600)
+    return png
+
+
+def _award_or_404(award_id) -> BadgeAward:
+    try:
+        award_id = uuid.UUID(str(award_id))
+    except ValueError as error:
+        raise Http404("No such assertion.") from error
+    award = selectors.award_public(award_id=award_id)
+    if award is None:
+        raise Http404("No such assertion.")
+    return award
+
+
+# --- Open Badges endpoints ---------------------------------------------------------------
+
+
+def issuer(request):
+    return _ld(openbadges.issuer_json(name=_organisation()))
+
+
+def badge_class(request, slug):
+    return _ld(openbadges.badge_class_json(get_object_or_404(Badge, slug=slug)))
+
+
+def badge_image(request, slug):
+    response = HttpResponse(
+        badge_png(get_object_or_404(Badge, slug=slug)), content_type="image/png"
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def assertion(request, award_id):
+    award = _award_or_404(award_id)
+    if award.revoked:
+        return _ld(openbadges.revoked_json(award), status=410)
+    return _ld(openbadges.assertion_json(award))
+
+
+def baked(request, award_id):
+    award = _award_or_404(award_id)
+    if award.revoked:
+        return _ld(openbadges.revoked_json(award), status=410)
+    png = openbadges.bake(badge_png(award.badge), openbadges.assertion_json(award))
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{award.badge.slug}-badge.png"'
+    return response
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def gallery(request):
+    return TemplateResponse(request, "badges/gallery.html", {"badges": selectors.badge_gallery()})
+
+
+def detail(request, slug):
+    badge = get_object_or_404(Badge, slug=slug)
+    kind, _ = badge.kind()
+    return TemplateResponse(
+        request,
+        "badges/badge_detail.html",
+        {
+            "badge": badge,
+            "kind": kind,
+            "holders": badge.awards.filter(revoked_at__isnull=True).count(),
+            "can_award": request.user.is_authenticated
+            and (
+                request.user.has_perm("badges.award_badge") or request.user.managed_teams.exists()
+            ),
+        },
+    )
+
+
+def assertion_page(request, award_id):
+    award = _award_or_404(award_id)
+    is_earner = request.user.is_authenticated and request.user.pk == award.user_id
+    if award.hidden and not is_earner:
+        raise Http404("This badge is not public.")
+    page_url = openbadges.absolute(award.get_absolute_url())
+    linkedin = "https://www.linkedin.com/profile/add?" + urlencode(
+        {
+            "startTask": "CERTIFICATION_NAME",
+            "name": award.badge.name,
+            "organizationName": _organisation(),
+            "issueYear": award.awarded_at.year,
+            "issueMonth": award.awarded_at.month,
+            "certUrl": page_url,
+            "certId": str(award.pk),
+        }
+    )
+    return TemplateResponse(
+        request,
+        "badges/assertion_page.html",
+        {
+            "award": award,
+            "earner": award.user.profile.public_name,
+            "is_earner": is_earner,
+            "linkedin_url": linkedin,
+            "organisation": _organisation(),
+            "can_revoke": request.user.is_authenticated
+            and request.user.has_perm("badges.award_badge"),
+        },
+        status=410 if award.revoked else 200,
+    )
+
+
+@login_required
+def mine(request):
+    return TemplateResponse(
+        request,
+        "badges/my_badges.html",
+        {
+            "standings": selectors.badges_for(user=request.user),
+            "level": level_progress(user=request.user),
+            "streak": streak_weeks(user=request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def visibility(request, award_id):
+    try:
+        award = services.badge_award_visibility(
+            user=request.user, award_id=award_id, hidden=request.POST.get("hidden") == "1"
+        )
+    except services.BadgeError as error:
+        raise Http404(str(error)) from error
+    messages.success(
+        request,
+        f"“{award.badge.name}” is {'hidden from' if award.hidden else 'shown on'} its public page.",
+    )
+    return redirect("badges:mine")
+
+
+@login_required
+def award(request, slug):
+    badge = get_object_or_404(Badge, slug=slug)
+    form = AwardForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                awarded = services.badge_award(
+                    badge=badge,
+                    user=form.cleaned_data["recipient"],
+                    by=request.user,
+                    evidence_url=form.cleaned_data["evidence_url"],
+                    note=form.cleaned_data["note"],
+                )
+            except services.BadgeError as error:
+                form.add_error(None, str(error))
+                status = error.status
+            else:
+                messages.success(request, f"Awarded “{badge.name}” to {awarded.user.email}.")
+                return redirect(awarded.get_absolute_url())
+        else:
+            status = 400
+    return TemplateResponse(
+        request, "badges/award_form.html", {"badge": badge, "form": form}, status=status
+    )
+
+
+@require_POST
+@login_required
+def revoke(request, award_id):
+    try:
+        award = services.badge_revoke(
+            award_id=award_id, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except services.BadgeError as error:
+        messages.error(request, str(error))
+        status_award = _award_or_404(award_id)
+        return redirect(status_award.get_absolute_url())
+    messages.success(request, "The assertion is revoked; verifiers now get 410 Gone.")
+    return redirect(award.get_absolute_url())

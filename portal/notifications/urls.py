@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("me/notifications/", views.notification_list, name="list"),
+    path("me/notifications/read/", views.notifications_read, name="read"),
+]
