@@ -4,6 +4,7 @@ The JSON-LD endpoints and the baked images are public and cacheable; they never 
 more of a person than the salted hash of their email.
 """
 
+import hashlib
 import uuid
 
 from django.contrib import messages
@@ -42,7 +43,7 @@ def badge_png(badge: Badge) -> bytes:
     if badge.artwork:
         with badge.artwork.open("rb") as artwork:
             return artwork.read()
-    key = f"badge-art:{badge.tier}:{badge.name}"
+    key = "badge-art:" + hashlib.sha256(f"{badge.tier}:{badge.name}".encode()).hexdigest()
     png = cache.get(key)
     if png is None:
         png = artwork_generate(name=badge.name, tier=badge.tier)
