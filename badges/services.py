@@ -123,12 +123,23 @@ def badges_evaluate(activity: Activity) -> list[BadgeAward]:
     Subscribed to the ledger: runs after the statement's transaction commits. Only the
     kinds that listen to the statement's verb are measured.
     """
-    user = activity.actor
+    return _award_if_met(user=activity.actor, hears=lambda kind: kind.hears(activity))
+
+
+def badges_award_earned(*, user) -> list[BadgeAward]:
+    """Award every active badge whose criteria ``user`` meets now, whatever the verb.
+
+    For badges created after people already qualified (``award_earned_badges``).
+    """
+    return _award_if_met(user=user, hears=lambda kind: True)
+
+
+def _award_if_met(*, user, hears) -> list[BadgeAward]:
     held = set(BadgeAward.objects.filter(user=user).values_list("badge_id", flat=True))
     awarded = []
     for badge in Badge.objects.filter(active=True).exclude(pk__in=held):
         kind, params = badge.kind()
-        if not kind.hears(activity):
+        if not hears(kind):
             continue
         progress = kind.progress(user, params)
         if progress is None or not progress.met:

@@ -213,3 +213,16 @@ def test_simultaneous_qualifying_events_award_once():
     assert not errors
     assert BadgeAward.objects.count() == 1
     assert Activity.objects.filter(verb="badge.earned").count() == 1
+
+
+def test_a_new_badge_is_backfilled_for_people_who_already_qualify(user, capsys):
+    from django.core.management import call_command
+
+    points_adjust(user=user, points=150, reason="pilot")
+    century = badge("points", count=100)
+    badge("points", count=1000)
+    call_command("award_earned_badges")
+    assert "Awarded 1 badge." in capsys.readouterr().out
+    assert BadgeAward.objects.get().badge == century
+    call_command("award_earned_badges")
+    assert BadgeAward.objects.count() == 1

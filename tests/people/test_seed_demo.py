@@ -38,6 +38,7 @@ def test_seed_demo_builds_a_believable_organisation(capsys):
     assert Activity.objects.filter(points__gt=0).values("actor").distinct().count() >= 8
     assert points_rebuild(check_only=True) == {}
     _assert_training(out)
+    _assert_badges()
     home = HomePage.objects.get()
     assert home.purpose
     assert len(home.calls_to_action) == 3
@@ -87,3 +88,17 @@ def _assert_training(out):
     assert Activity.objects.filter(verb="course.completed").count() >= 8
     assert sharing_allowed(user=User.objects.get(email="mentor@example.com"))
     assert not sharing_allowed(user=User.objects.get(email="advocate@example.com"))
+
+
+def _assert_badges():
+    from badges.criteria import KINDS
+    from badges.models import Badge, BadgeAward
+
+    badges = list(Badge.objects.all())
+    assert len(badges) >= 10
+    assert len({badge.criteria[0].block_type for badge in badges}) >= len(KINDS) - 1
+    assert not any(badge.artwork for badge in badges)  # generated artwork
+    # Earned through the ledger (guidelines completed, points) and given by hand.
+    assert BadgeAward.objects.filter(badge__slug="guidelines-graduate").count() >= 8
+    assert BadgeAward.objects.filter(badge__slug="shining-star", automatic=False).count() == 2
+    assert BadgeAward.objects.filter(badge__slug="purpose-shaper").exists()

@@ -134,6 +134,7 @@ class Command(BaseCommand):
             self._record_history()
             self._set_up_content()
             self._set_up_training()
+            self._set_up_badges()
         self.stdout.write(f"Demo organisation: {report.summary()}")
         self._print_logins(password)
 
@@ -231,6 +232,26 @@ class Command(BaseCommand):
             facilitator=User.objects.get(email="mentor@example.com"),
             rng=random.Random(7),  # noqa: S311 - demo data, not security
         )
+
+    def _set_up_badges(self):
+        from badges.demo import demo_badges_create
+        from badges.models import Badge
+        from badges.services import badge_award, badges_award_earned
+
+        # The history above came before the badges: award what people already earned,
+        # as `award_earned_badges` does after an admin adds a badge.
+        demo_badges_create()
+        for user in User.objects.order_by("email"):
+            badges_award_earned(user=user)
+        admin = User.objects.get(email="admin@example.com")
+        star = Badge.objects.get(slug="shining-star")
+        for email in ("mentor@example.com", "manager@example.com"):
+            badge_award(
+                badge=star,
+                user=User.objects.get(email=email),
+                by=admin,
+                note="Led the pilot group and answered every question in the first month.",
+            )
 
     def _set_up_content(self):
         site = Site.objects.get(is_default_site=True)
