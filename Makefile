@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format browser bench clean
+.PHONY: run test lint format browser bench validate-badges clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,5 +56,19 @@ format: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
+# The official Open Badges validator, in a virtualenv of its own (its pins do not import
+# on Python 3.11 without the swaps below). With `make run` serving the portal:
+#   make validate-badges URLS="http://127.0.0.1:8000/badges/assertions/<id>.json"
+OB_VENV := .venv-openbadges
+$(OB_VENV)/.installed:
+	$(PYTHON) -m venv $(OB_VENV)
+	$(OB_VENV)/bin/pip install -q openbadges requests
+	$(OB_VENV)/bin/pip uninstall -y -q pycrypto
+	$(OB_VENV)/bin/pip install -q --upgrade --no-deps pycryptodome python-jose pytz ecdsa six
+	touch $@
+
+validate-badges: $(OB_VENV)/.installed
+	$(OB_VENV)/bin/python scripts/validate_open_badges.py $(URLS)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OB_VENV) staticfiles .pytest_cache .ruff_cache
