@@ -8,7 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from courses.selectors import onboarding_next_step, sharing_blockers
-from portal.activity.selectors import activity_recent, points_total
+from portal.activity.selectors import activity_recent, level_progress, streak_weeks
 
 from .consent import FEATURE_CONSENT_VERSION
 from .forms import SUGGESTED_INTERESTS, ProfileForm
@@ -91,7 +91,8 @@ def dashboard(request):
         "people/dashboard.html",
         {
             "profile": profile,
-            "points": points_total(user=request.user),
+            "level": level_progress(user=request.user),
+            "streak": streak_weeks(user=request.user),
             "activities": activity_recent(user=request.user, limit=20),
             "next_step": onboarding_next_step(user=request.user),
             "sharing_blockers": sharing_blockers(user=request.user),

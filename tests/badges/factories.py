@@ -15,6 +15,10 @@ class BadgeFactory(factory.django.DjangoModelFactory):
     criteria = factory.LazyFunction(lambda: [("manual", {"note": ""})])
 
 
-def badge(kind="manual", **params):
+def badge(kind="manual", *, name=None, criteria_text=None, **params):
+    """A badge of criteria ``kind`` with ``params``, e.g. ``badge("points", count=100)``."""
     values = {"manual": {"note": ""}}.get(kind, params)
-    return BadgeFactory(criteria=[(kind, values)])
+    named = {"name": name} if name else {}
+    if criteria_text:
+        named["criteria_text"] = criteria_text
+    return BadgeFactory(criteria=[(kind, values)], **named)

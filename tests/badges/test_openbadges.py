@@ -167,3 +167,48 @@ def test_award_and_revoke_commands(capsys, user):
     call_command("revoke_badge", str(award.pk), "--reason", "Duplicate")
     with pytest.raises(CommandError, match="already revoked"):
         call_command("revoke_badge", str(award.pk), "--reason", "Duplicate")
+
+
+def _badge_form(**overrides):
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    return nested_form_data(
+        {
+            "name": "Century",
+            "slug": "century",
+            "description": "A hundred points.",
+            "criteria_text": "Reach 100 points.",
+            "tier": "silver",
+            "criteria": streamfield([("points", {"count": "100"})]),
+            "active": "on",
+            **overrides,
+        }
+    )
+
+
+def test_admins_create_badges_with_checked_artwork(client, programme_admin):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from badges.models import Badge
+
+    client.force_login(programme_admin)
+    url = "/admin/snippets/badges/badge/add/"
+    fake = SimpleUploadedFile("art.png", b"not an image", content_type="image/png")
+    response = client.post(url, {**_badge_form(), "artwork": fake})
+    assert response.status_code == 200
+    assert "This file is not an image we can read" in response.content.decode()
+    assert not Badge.objects.exists()
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 120), "red").save(out, format="JPEG")
+    photo = SimpleUploadedFile("art.jpg", out.getvalue(), content_type="image/jpeg")
+    response = client.post(url, {**_badge_form(), "artwork": photo})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    created = Badge.objects.get(slug="century")
+    assert created.kind()[0].id == "points"
+    assert created.artwork.name.endswith(".png")
+    with created.artwork.open("rb") as stored, Image.open(stored) as image:
+        assert (image.format, image.size) == ("PNG", (512, 512))
