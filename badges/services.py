@@ -14,21 +14,16 @@ from wagtail.log_actions import log
 from portal.activity.models import Activity
 from portal.activity.services import activity_record
 from portal.activity.verbs import BADGE_EARNED, BADGE_REVOKED
+from portal.errors import Conflict, NotAllowed, NotFound, ServiceError
 
 from .models import Badge, BadgeAward
 from .openbadges import new_salt, recipient_hash
 
-
-class BadgeError(Exception):
-    status = 400
+BadgeError = ServiceError
 
 
-class AlreadyAwarded(BadgeError):
-    status = 409
-
-
-class NotAllowed(BadgeError):
-    status = 403
+class AlreadyAwarded(Conflict):
+    """The person already has this badge, or the assertion is already revoked."""
 
 
 def badge_can_award(*, by, user) -> bool:
@@ -88,7 +83,7 @@ def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
         raise NotAllowed("Only programme admins can revoke badges.")
     award = BadgeAward.objects.select_for_update().filter(pk=award_id).first()
     if award is None:
-        raise BadgeError(f"There is no assertion {award_id}.")
+        raise NotFound(f"There is no assertion {award_id}.")
     if award.revoked:
         raise AlreadyAwarded("This assertion is already revoked.")
     award.revoked_at = timezone.now()
@@ -111,7 +106,7 @@ def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
 def badge_award_visibility(*, user, award_id, hidden: bool) -> BadgeAward:
     award = BadgeAward.objects.filter(pk=award_id, user=user).first()
     if award is None:
-        raise BadgeError("That is not one of your badges.")
+        raise NotFound("That is not one of your badges.")
     award.hidden = hidden
     award.save(update_fields=["hidden"])
     return award

@@ -21,6 +21,7 @@ from portal.activity.verbs import (
     SCENARIO_PASSED,
     WORKSHOP_CONTRIBUTED,
 )
+from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 from portal.realtime import broadcast_on_commit, group_name
 
 from .blocks import ASSESSED_BLOCKS, QuizBlock, ScenarioBlock
@@ -42,30 +43,8 @@ from .models import (
 FACILITATE = "courses.facilitate_workshop"
 
 
-class TrainingError(Exception):
-    """A request the training rules refuse; ``status`` is the HTTP status to answer."""
-
-    status = 400
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class NotFound(TrainingError):
-    status = 404
-
-
-class NotAllowed(TrainingError):
-    status = 403
-
-
-class Conflict(TrainingError):
-    status = 409
-
-
-class InvalidInput(TrainingError):
-    status = 400
+# A request the training rules refuse; ``status`` is the HTTP status to answer.
+TrainingError = ServiceError
 
 
 # --- access and enrolment --------------------------------------------------------------
