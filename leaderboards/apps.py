@@ -2,6 +2,13 @@ from django.apps import AppConfig
 
 
 class LeaderboardsConfig(AppConfig):
-    """Rank stores, boards and live leaderboard sockets (built in a later issue)."""
+    """Leaderboards per company, department and team, kept from the ledger."""
 
     name = "leaderboards"
+
+    def ready(self):
+        from portal.activity.subscribers import subscribe
+
+        from .services import leaderboards_record
+
+        subscribe("leaderboards", leaderboards_record)

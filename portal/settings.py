@@ -164,6 +164,9 @@ LOGOUT_REDIRECT_URL = "/"
 # Password reset and invitation links stay valid for a week.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 
+# Leaderboard rank store: Redis sorted sets under this key prefix when REDIS_URL is set.
+LEADERBOARD_REDIS_PREFIX = os.environ.get("LEADERBOARD_REDIS_PREFIX", "lb:")
+
 # Cache and channel layer: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("portal.notifications.urls")),
     path("", include("badges.urls")),
+    path("", include("leaderboards.urls")),
     # Uploaded images and documents. A reverse proxy may serve /media/ itself at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     # Everything else is a Wagtail page; this stays last.

@@ -165,3 +165,20 @@ def serious_accessibility_violations(page) -> list[str]:
 def pytest_sessionstart(session):
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+
+def pytest_sessionfinish(session):
+    """Remove this run's leaderboard keys from Redis, when the run used Redis."""
+    from django.conf import settings
+
+    if not getattr(settings, "REDIS_URL", ""):
+        return
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        keys = list(client.scan_iter(f"{settings.LEADERBOARD_REDIS_PREFIX}*"))
+        if keys:
+            client.delete(*keys)
+    except Exception:  # noqa: BLE001, S110 - cleanup must never fail a run
+        pass

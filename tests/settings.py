@@ -2,7 +2,10 @@
 
 import os
 import tempfile
+import uuid
 
+# Each test run keeps its Redis leaderboard keys apart from any other run.
+os.environ.setdefault("LEADERBOARD_REDIS_PREFIX", f"lbtest:{uuid.uuid4().hex}:")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-real-portal")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SITE_URL", "http://testserver")

@@ -1,0 +1,88 @@
+"""Keeping the rank store in step with the ledger, and rebuilding it from the ledger."""
+
+from collections import defaultdict
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+
+from portal.activity.models import Activity
+from portal.people.models import Profile
+
+from .boards import board_keys_for_profile, window_keys
+from .store import rank_store
+
+
+def leaderboards_record(activity: Activity) -> None:
+    """Add a statement's points to every board and window it counts on.
+
+    Subscribed to the ledger, so it runs after the statement commits.
+    """
+    if not activity.points:
+        return
+    profile = (
+        Profile.objects.select_related("team__department", "department")
+        .filter(user_id=activity.actor_id)
+        .first()
+    )
+    store = rank_store()
+    for board in board_keys_for_profile(profile):
+        for window in window_keys(activity.timestamp).values():
+            store.add(board=board, window=window, user_id=activity.actor_id, points=activity.points)
+
+
+def leaderboards_from_ledger() -> dict[tuple[str, str, int], int]:
+    """Every board's totals recomputed from the ledger: ``{(board, window, user): points}``."""
+    tz = timezone.get_current_timezone()
+    scored = Activity.objects.exclude(points=0)
+    per_window: dict[int, dict[str, int]] = defaultdict(dict)
+    for user_id, total in (
+        scored.values("actor_id").annotate(total=Sum("points")).values_list("actor_id", "total")
+    ):
+        per_window[user_id]["all"] = total
+    for user_id, month, total in (
+        scored.annotate(month=TruncMonth("timestamp", tzinfo=tz))
+        .values("actor_id", "month")
+        .annotate(total=Sum("points"))
+        .values_list("actor_id", "month", "total")
+    ):
+        per_window[user_id][f"m{month:%Y-%m}"] = total
+    for user_id, week, total in (
+        scored.annotate(week=TruncWeek("timestamp", tzinfo=tz))
+        .values("actor_id", "week")
+        .annotate(total=Sum("points"))
+        .values_list("actor_id", "week", "total")
+    ):
+        year, number, _ = week.isocalendar()
+        per_window[user_id][f"w{year}-{number:02d}"] = total
+    profiles = {
+        profile.user_id: profile
+        for profile in Profile.objects.select_related("team__department", "department").filter(
+            user_id__in=list(per_window)
+        )
+    }
+    totals = {}
+    for user_id, windows in per_window.items():
+        for board in board_keys_for_profile(profiles.get(user_id)):
+            for window, points in windows.items():
+                if points:
+                    totals[(board, window, user_id)] = points
+    return totals
+
+
+def leaderboards_rebuild(*, check_only: bool = False) -> dict[tuple[str, str, int], tuple]:
+    """Compare the store with the ledger; unless ``check_only``, replace it.
+
+    Returns ``{(board, window, user): (stored, ledger)}`` for every difference.
+    """
+    store = rank_store()
+    expected = leaderboards_from_ledger()
+    stored = {key: points for key, points in store.dump().items() if points}
+    differences = {
+        key: (stored.get(key, 0), expected.get(key, 0))
+        for key in set(expected) | set(stored)
+        if stored.get(key, 0) != expected.get(key, 0)
+    }
+    if differences and not check_only:
+        store.replace((b, w, u, p) for (b, w, u), p in expected.items())
+    return differences

@@ -1,0 +1,178 @@
+"""Rank stores: one interface, kept in SQL or in Redis sorted sets (``REDIS_URL``).
+
+Both hold every person's points per board and window season and answer "top N" and
+"how many have strictly more than X" (the competition rank is that count plus one:
+equal points share a rank, "1, 2, 2, 4") without reading the whole board.
+"""
+
+from collections.abc import Iterable
+from functools import cache
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .models import BoardScore
+
+
+class RankStore:
+    def add(self, *, board: str, window: str, user_id: int, points: int) -> None:
+        raise NotImplementedError
+
+    def top(self, *, board: str, window: str, limit: int) -> list[tuple[int, int]]:
+        """``[(user_id, points)]``, most points first (ties by user id)."""
+        raise NotImplementedError
+
+    def points_of(self, *, board: str, window: str, user_ids: list[int]) -> dict[int, int]:
+        raise NotImplementedError
+
+    def count_above(self, *, board: str, window: str, points: int) -> int:
+        """How many people on the board have strictly more than ``points``."""
+        raise NotImplementedError
+
+    def neighbours(
+        self, *, board: str, window: str, points: int, above: int, below: int
+    ) -> list[tuple[int, int]]:
+        """The people just above and just below ``points``, most points first."""
+        raise NotImplementedError
+
+    def replace(self, rows: Iterable[tuple[str, str, int, int]]) -> None:
+        """Forget everything and store ``(board, window, user_id, points)`` rows."""
+        raise NotImplementedError
+
+    def dump(self) -> dict[tuple[str, str, int], int]:
+        """Every stored total, for checks: ``{(board, window, user_id): points}``."""
+        raise NotImplementedError
+
+
+class SqlRankStore(RankStore):
+    def add(self, *, board, window, user_id, points):
+        scores = BoardScore.objects.filter(board=board, window=window, user_id=user_id)
+        if scores.update(points=F("points") + points):
+            return
+        try:
+            with transaction.atomic():
+                BoardScore.objects.create(
+                    board=board, window=window, user_id=user_id, points=points
+                )
+        except IntegrityError:  # created in parallel: add to it
+            scores.update(points=F("points") + points)
+
+    def top(self, *, board, window, limit):
+        return list(
+            BoardScore.objects.filter(board=board, window=window)
+            .order_by("-points", "user_id")
+            .values_list("user_id", "points")[:limit]
+        )
+
+    def points_of(self, *, board, window, user_ids):
+        return dict(
+            BoardScore.objects.filter(board=board, window=window, user_id__in=user_ids).values_list(
+                "user_id", "points"
+            )
+        )
+
+    def count_above(self, *, board, window, points):
+        return BoardScore.objects.filter(board=board, window=window, points__gt=points).count()
+
+    def neighbours(self, *, board, window, points, above, below):
+        scores = BoardScore.objects.filter(board=board, window=window)
+        higher = list(
+            scores.filter(points__gt=points)
+            .order_by("points", "-user_id")
+            .values_list("user_id", "points")[:above]
+        )
+        lower = list(
+            scores.filter(points__lte=points)
+            .order_by("-points", "user_id")
+            .values_list("user_id", "points")[: below + 1]
+        )
+        return [*reversed(higher), *lower]
+
+    @transaction.atomic
+    def replace(self, rows):
+        BoardScore.objects.all().delete()
+        BoardScore.objects.bulk_create(
+            (BoardScore(board=b, window=w, user_id=u, points=p) for b, w, u, p in rows),
+            batch_size=2000,
+        )
+
+    def dump(self):
+        return {
+            (board, window, user_id): points
+            for board, window, user_id, points in BoardScore.objects.values_list(
+                "board", "window", "user_id", "points"
+            )
+        }
+
+
+class RedisRankStore(RankStore):
+    """Sorted sets ``lb:<board>:<window>`` with integer scores; members are user ids."""
+
+    def __init__(self, url: str, prefix: str = "lb:"):
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.prefix = prefix
+
+    def _key(self, board, window):
+        return f"{self.prefix}{board}:{window}"
+
+    def add(self, *, board, window, user_id, points):
+        self.redis.zincrby(self._key(board, window), points, user_id)
+
+    def top(self, *, board, window, limit):
+        # Redis orders equal scores by member in reverse; sort ties by user id as SQL does.
+        rows = self.redis.zrevrange(self._key(board, window), 0, limit - 1, withscores=True)
+        found = [(int(member), int(score)) for member, score in rows]
+        if len(found) == limit:  # ties at the cut may continue past it: fetch them all
+            last = found[-1][1]
+            ties = self.redis.zrevrangebyscore(self._key(board, window), last, last)
+            found = [row for row in found if row[1] > last] + [
+                (int(member), last) for member in ties
+            ]
+        return sorted(found, key=lambda row: (-row[1], row[0]))[:limit]
+
+    def points_of(self, *, board, window, user_ids):
+        if not user_ids:
+            return {}
+        scores = self.redis.zmscore(self._key(board, window), user_ids)
+        return {u: int(s) for u, s in zip(user_ids, scores, strict=True) if s is not None}
+
+    def count_above(self, *, board, window, points):
+        return self.redis.zcount(self._key(board, window), f"({points}", "+inf")
+
+    def neighbours(self, *, board, window, points, above, below):
+        key = self._key(board, window)
+        higher = self.redis.zrangebyscore(key, f"({points}", "+inf", 0, above, withscores=True)
+        lower = self.redis.zrevrangebyscore(key, points, "-inf", 0, below + 1, withscores=True)
+        rows = [(int(m), int(s)) for m, s in [*higher, *lower]]
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+    def replace(self, rows):
+        keys = list(self.redis.scan_iter(f"{self.prefix}*"))
+        pipe = self.redis.pipeline(transaction=True)
+        if keys:
+            pipe.delete(*keys)
+        grouped: dict[str, dict[int, int]] = {}
+        for board, window, user_id, points in rows:
+            grouped.setdefault(self._key(board, window), {})[user_id] = points
+        for key, members in grouped.items():
+            pipe.zadd(key, members)
+        pipe.execute()
+
+    def dump(self):
+        found = {}
+        for key in self.redis.scan_iter(f"{self.prefix}*"):
+            board, window = key.decode().removeprefix(self.prefix).rsplit(":", 1)
+            for member, score in self.redis.zrange(key, 0, -1, withscores=True):
+                found[(board, window, int(member))] = int(score)
+        return found
+
+
+@cache
+def rank_store() -> RankStore:
+    """The store the environment chooses: Redis with ``REDIS_URL``, SQL otherwise."""
+    if settings.REDIS_URL:
+        return RedisRankStore(settings.REDIS_URL, prefix=settings.LEADERBOARD_REDIS_PREFIX)
+    return SqlRankStore()

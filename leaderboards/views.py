@@ -1,0 +1,57 @@
+"""The leaderboard page: rendered on the server first, so it works without JavaScript."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.template.response import TemplateResponse
+
+from portal.people.models import Department, Team
+
+from .boards import COMPANY, WINDOW_LABELS, WINDOWS, Board, board_for_key, board_keys_for_profile
+from .selectors import leaderboard_view
+
+
+def boards_visible_to(user) -> list[Board]:
+    """The company, the person's own department and team, teams they manage; all for
+    programme admins."""
+    if user.has_perm("people.view_team"):
+        keys = [COMPANY]
+        keys += [f"department-{slug}" for slug in Department.objects.values_list("slug", flat=True)]
+        keys += [f"team-{slug}" for slug in Team.objects.values_list("slug", flat=True)]
+    else:
+        keys = board_keys_for_profile(getattr(user, "profile", None))
+        keys += [f"team-{slug}" for slug in user.managed_teams.values_list("slug", flat=True)]
+    boards = []
+    for key in dict.fromkeys(keys):
+        board = board_for_key(key)
+        if board is not None:
+            boards.append(board)
+    return boards
+
+
+@login_required
+def leaderboard(request):
+    boards = boards_visible_to(request.user)
+    board_key = request.GET.get("board", COMPANY)
+    window = request.GET.get("window", "week")
+    if window not in WINDOWS:
+        window = "week"
+    board = next((b for b in boards if b.key == board_key), None)
+    status = 200
+    if board is None:
+        if board_for_key(board_key) is None:
+            raise Http404("There is no such leaderboard.")
+        board, status = boards[0], 403
+    view = leaderboard_view(board=board.key, window=window, viewer=request.user)
+    return TemplateResponse(
+        request,
+        "leaderboards/leaderboard.html",
+        {
+            "boards": boards,
+            "board": board,
+            "window": window,
+            "windows": [(key, WINDOW_LABELS[key]) for key in WINDOWS],
+            "view": view,
+            "refused": status == 403,
+        },
+        status=status,
+    )
