@@ -23,7 +23,7 @@ def _redis_store():
     store = RedisRankStore(REDIS_URL, prefix=f"lbtest:{uuid.uuid4().hex}:")
     try:
         store.redis.ping()
-    except Exception:  # noqa: BLE001 - any connection error means no Redis here
+    except Exception:
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
     return store
 

@@ -32,8 +32,14 @@ def team():
 
 
 def person(team, first_name, **profile):
-    return UserFactory(first_name=first_name, last_name="Test", profile__team=team,
-                       profile__onboarded=True, **{f"profile__{k}": v for k, v in profile.items()})  # fmt: skip
+    extra = {f"profile__{key}": value for key, value in profile.items()}
+    return UserFactory(
+        first_name=first_name,
+        last_name="Test",
+        profile__team=team,
+        profile__onboarded=True,
+        **extra,
+    )
 
 
 def test_ties_share_a_rank_and_hidden_people_take_no_rank(team):
