@@ -3,7 +3,9 @@
 from django.urls import path
 
 from courses.consumers import WorkshopWallConsumer
+from portal.notifications.consumers import NotificationConsumer
 
 websocket_urlpatterns: list = [
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
     path("ws/workshops/<int:workshop_id>/wall/", WorkshopWallConsumer.as_asgi()),
 ]

@@ -29,9 +29,16 @@ def test_completing_a_course_earns_a_badge_that_anyone_can_view(page, live_daphn
     )
     UserFactory(email="earner@example.com", first_name="Ada", profile__onboarded=True)
     sign_in(page, "earner@example.com")
+    # A second tab of the same person stays on the dashboard and gets a live toast.
+    watcher = page.context.new_page()
+    watcher.goto("/me/")
     page.goto(lesson.url)
     page.get_by_role("button", name="Mark this lesson complete").click()
     expect(page.get_by_text("Course complete: Sharing well.")).to_be_visible()
+    toast = watcher.locator(".toast", has_text="You earned the badge “Well shared”")
+    expect(toast).to_be_visible(timeout=3000)
+    screenshot(watcher, "badge-toast")
+    watcher.close()
 
     page.get_by_role("link", name=re.compile("^Notifications")).click()
     expect(page.get_by_role("link", name="You earned the badge “Well shared”")).to_be_visible()
@@ -40,7 +47,7 @@ def test_completing_a_course_earns_a_badge_that_anyone_can_view(page, live_daphn
     expect(card).to_contain_text("Earned")
     art = card.locator("img.badge-art")
     expect(art).to_be_visible()
-    assert art.evaluate("img => img.complete && img.naturalWidth") == 512
+    assert art.evaluate("img => img.decode().then(() => img.naturalWidth)") == 512
     screenshot(page, "my-badges")
     assert serious_accessibility_violations(page) == []
     card.get_by_role("link", name="Well shared").click()

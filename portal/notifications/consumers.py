@@ -1,0 +1,15 @@
+"""Personal notifications over a WebSocket (group ``user.<id>``), for the live toast."""
+
+from portal.consumers import PortalConsumer
+from portal.realtime import group_name
+
+
+class NotificationConsumer(PortalConsumer):
+    async def authorise(self, user):
+        return [group_name("user", user.pk)]
+
+    async def notification(self, event):
+        """``notification`` events, relayed as they are (they carry no one else's data)."""
+        await self.send_json(
+            {key: event.get(key, "") for key in ("type", "kind", "title", "body", "url", "created")}
+        )
