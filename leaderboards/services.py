@@ -10,6 +10,7 @@ from portal.activity.models import Activity
 from portal.people.models import Profile
 
 from .boards import board_keys_for_profile, window_keys
+from .broadcast import boards_changed
 from .store import rank_store
 
 
@@ -26,9 +27,18 @@ def leaderboards_record(activity: Activity) -> None:
         .first()
     )
     store = rank_store()
+    user_id = activity.actor_id
+    current = window_keys(timezone.now())
+    moves = {}
     for board in board_keys_for_profile(profile):
-        for window in window_keys(activity.timestamp).values():
-            store.add(board=board, window=window, user_id=activity.actor_id, points=activity.points)
+        for window, season in window_keys(activity.timestamp).items():
+            store.add(board=board, window=season, user_id=user_id, points=activity.points)
+            if current[window] == season:  # only this season's boards are watched live
+                new = store.points_of(board=board, window=season, user_ids=[user_id]).get(
+                    user_id, 0
+                )
+                moves[(board, window)] = (new - activity.points, new)
+    boards_changed(moves=moves, user_id=user_id)
 
 
 def leaderboards_from_ledger() -> dict[tuple[str, str, int], int]:

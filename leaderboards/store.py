@@ -16,6 +16,8 @@ from .models import BoardScore
 
 
 class RankStore:
+    """Totals of 0 are not kept: someone whose points cancel out is not on the board."""
+
     def add(self, *, board: str, window: str, user_id: int, points: int) -> None:
         raise NotImplementedError
 
@@ -49,6 +51,7 @@ class SqlRankStore(RankStore):
     def add(self, *, board, window, user_id, points):
         scores = BoardScore.objects.filter(board=board, window=window, user_id=user_id)
         if scores.update(points=F("points") + points):
+            scores.filter(points=0).delete()  # a total of 0 is no entry, as in the ledger
             return
         try:
             with transaction.atomic():
@@ -119,7 +122,9 @@ class RedisRankStore(RankStore):
         return f"{self.prefix}{board}:{window}"
 
     def add(self, *, board, window, user_id, points):
-        self.redis.zincrby(self._key(board, window), points, user_id)
+        key = self._key(board, window)
+        if self.redis.zincrby(key, points, user_id) == 0:
+            self.redis.zremrangebyscore(key, 0, 0)  # a total of 0 is no entry
 
     def top(self, *, board, window, limit):
         # Redis orders equal scores by member in reverse; sort ties by user id as SQL does.

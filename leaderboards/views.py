@@ -4,28 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.template.response import TemplateResponse
 
-from portal.people.models import Department, Team
-
-from .boards import COMPANY, WINDOW_LABELS, WINDOWS, Board, board_for_key, board_keys_for_profile
-from .selectors import leaderboard_view
-
-
-def boards_visible_to(user) -> list[Board]:
-    """The company, the person's own department and team, teams they manage; all for
-    programme admins."""
-    if user.has_perm("people.view_team"):
-        keys = [COMPANY]
-        keys += [f"department-{slug}" for slug in Department.objects.values_list("slug", flat=True)]
-        keys += [f"team-{slug}" for slug in Team.objects.values_list("slug", flat=True)]
-    else:
-        keys = board_keys_for_profile(getattr(user, "profile", None))
-        keys += [f"team-{slug}" for slug in user.managed_teams.values_list("slug", flat=True)]
-    boards = []
-    for key in dict.fromkeys(keys):
-        board = board_for_key(key)
-        if board is not None:
-            boards.append(board)
-    return boards
+from .boards import COMPANY, WINDOW_LABELS, WINDOWS, board_for_key
+from .selectors import boards_visible_to, leaderboard_view
 
 
 @login_required

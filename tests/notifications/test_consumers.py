@@ -41,7 +41,7 @@ async def test_anonymous_sockets_are_closed_with_4401():
 
 async def test_a_person_hears_only_their_own_notifications():
     me, my_session = await sync_to_async(_person)()
-    other, other_session = await sync_to_async(_person)()
+    _other, other_session = await sync_to_async(_person)()
     mine = await _connect(my_session)
     theirs = await _connect(other_session)
 
