@@ -1,5 +1,6 @@
 """Shared fixtures: people, a live daphne server and a Playwright page on Chromium."""
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -57,13 +58,8 @@ def _make_application():
     return get_default_application()
 
 
-@pytest.fixture(scope="session")
-def live_daphne(django_db_setup, django_db_blocker):
-    """The portal served by daphne (HTTP and WebSockets) in a child process.
-
-    The child is forked after the test database exists, so it uses the same database;
-    tests that talk to it must commit their data (``transaction=True``).
-    """
+def _start_daphne(django_db_blocker):
+    """The portal served by daphne (HTTP and WebSockets) in a forked child process."""
     from daphne.testing import DaphneProcess
 
     with django_db_blocker.unblock():
@@ -76,10 +72,30 @@ def live_daphne(django_db_setup, django_db_blocker):
         error = "" if process.errors.empty() else process.errors.get(False)[1]
         process.terminate()
         raise RuntimeError(f"daphne did not start:\n{error}")
-    url = f"http://127.0.0.1:{process.port.value}"
-    yield url
+    return process, f"http://127.0.0.1:{process.port.value}"
+
+
+def _stop_daphne(process):
     process.terminate()
     process.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_daphne(django_db_setup, django_db_blocker):
+    """The portal served by daphne; tests that talk to it must commit their data
+    (``transaction=True``), since it runs in another process."""
+    process, url = _start_daphne(django_db_blocker)
+    yield url
+    _stop_daphne(process)
+
+
+@pytest.fixture
+def second_daphne(live_daphne, django_db_blocker):
+    """Another daphne worker beside ``live_daphne``, sharing the database and, with
+    ``REDIS_URL``, the channel layer."""
+    process, url = _start_daphne(django_db_blocker)
+    yield url
+    _stop_daphne(process)
 
 
 @pytest.fixture(scope="module")
@@ -167,18 +183,27 @@ def pytest_sessionstart(session):
         shutil.rmtree(ARTIFACTS, ignore_errors=True)
 
 
-def pytest_sessionfinish(session):
-    """Remove this run's leaderboard keys from Redis, when the run used Redis."""
+def _clear_redis_leaderboards() -> None:
     from django.conf import settings
 
     if not getattr(settings, "REDIS_URL", ""):
         return
-    try:
-        import redis
+    import redis
 
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        keys = list(client.scan_iter(f"{settings.LEADERBOARD_REDIS_PREFIX}*"))
-        if keys:
-            client.delete(*keys)
-    except Exception:  # noqa: S110 - cleanup must never fail a run
-        pass
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(f"{settings.LEADERBOARD_REDIS_PREFIX}*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _redis_leaderboards_per_test():
+    """The Redis rank store is not rolled back with the database: empty it per test."""
+    yield
+    _clear_redis_leaderboards()
+
+
+def pytest_sessionfinish(session):
+    """Remove this run's leaderboard keys from Redis, when the run used Redis."""
+    with contextlib.suppress(Exception):  # cleanup must never fail a run
+        _clear_redis_leaderboards()

@@ -1,0 +1,104 @@
+// The leaderboard, live: the server-rendered list is replaced by each snapshot or
+// update from the socket. Rank changes flash gently (not with reduced motion); the
+// socket reconnects with backoff and the server sends a fresh snapshot on connect.
+(function () {
+  "use strict";
+  const root = document.getElementById("leaderboard");
+  if (!root || !("WebSocket" in window)) return;
+  const list = root.querySelector("[data-entries]");
+  const me = root.querySelector("[data-me]");
+  const status = root.querySelector("[data-status]");
+  let delay = 1000;
+  let version = -1;
+
+  function entry(data, previous) {
+    const item = document.createElement("li");
+    item.className = "entry" + (data.you ? " is-you" : "");
+    item.dataset.name = data.name;
+    const rank = document.createElement("span");
+    rank.className = "entry-rank";
+    rank.textContent = data.rank;
+    const avatar = document.createElement("span");
+    avatar.className = "avatar";
+    avatar.setAttribute("aria-hidden", "true");
+    avatar.textContent = data.initials;
+    const name = document.createElement("span");
+    name.className = "entry-name";
+    name.append(data.name);
+    if (data.you) {
+      const tag = document.createElement("span");
+      tag.className = "tag tag-ok";
+      tag.textContent = "you";
+      name.append(" ", tag);
+    }
+    const level = document.createElement("span");
+    level.className = "entry-level";
+    level.textContent = data.level;
+    name.append(level);
+    const points = document.createElement("span");
+    points.className = "entry-points";
+    points.textContent = data.points + " ";
+    const unit = document.createElement("span");
+    unit.className = "visually-hidden";
+    unit.textContent = "points";
+    points.append(unit);
+    item.append(rank, avatar, name, points);
+    const before = previous[data.name];
+    if (before === undefined) item.classList.add("is-new");
+    else if (before > data.rank) item.classList.add("moved-up");
+    else if (before < data.rank) item.classList.add("moved-down");
+    return item;
+  }
+
+  function render(message) {
+    if (message.version < version) return; // an older message arriving late
+    version = message.version;
+    const previous = {};
+    list.querySelectorAll(".entry").forEach(function (item) {
+      previous[item.dataset.name] = Number(item.querySelector(".entry-rank").textContent);
+    });
+    const items = message.entries.map(function (data) { return entry(data, previous); });
+    if (!items.length) {
+      const empty = document.createElement("li");
+      empty.className = "empty";
+      empty.textContent = "Nobody has points here yet.";
+      items.push(empty);
+    }
+    list.replaceChildren.apply(list, items);
+    if (me && message.me) {
+      me.textContent = message.me.rank
+        ? "You are #" + message.me.rank + " with " + message.me.points + " points on " +
+          root.dataset.boardLabel + "."
+        : "No points on this board yet.";
+    }
+    setTimeout(function () {
+      list.querySelectorAll(".moved-up, .moved-down, .is-new").forEach(function (item) {
+        item.classList.remove("moved-up", "moved-down", "is-new");
+      });
+    }, 1500);
+  }
+
+  function connect() {
+    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    const socket = new WebSocket(scheme + window.location.host + root.dataset.socket);
+    socket.addEventListener("open", function () {
+      delay = 1000;
+      version = -1; // a fresh snapshot follows
+      root.dataset.live = "true";
+      status.textContent = "Live: this board updates as people earn points.";
+    });
+    socket.addEventListener("message", function (event) {
+      let message;
+      try { message = JSON.parse(event.data); } catch (error) { return; }
+      if (message.type === "snapshot" || message.type === "update") render(message);
+    });
+    socket.addEventListener("close", function (event) {
+      root.dataset.live = "false";
+      if (event.code === 4401 || event.code === 4403) return;
+      status.textContent = "Reconnecting…";
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    });
+  }
+  connect();
+})();
