@@ -1,0 +1,128 @@
+"""How fast "top 20 + my rank" is in each rank store, against a naive ledger aggregate.
+
+Generates BENCH_PEOPLE people (default 100,000) in 10 departments and 50 teams and
+BENCH_ROWS ledger rows (default 1,000,000; the issue's target data set is 10,000,000)
+over 90 days, in bulk; rebuilds every board from the ledger into the SQL store (and
+the Redis store when REDIS_URL is set); then times, for random people, the company
+board's top 20 plus that person's rank and points: in the SQL store, in Redis, and
+naively with a GROUP BY over the whole ledger.
+Run: .venv/bin/python bench/rank_queries.py   (DATABASE_URL=..., REDIS_URL=...)
+"""
+
+import os
+import random
+import statistics
+import time
+from datetime import timedelta
+
+from _setup import django_with_scratch_database
+
+django_with_scratch_database()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q, Sum  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from leaderboards.services import leaderboards_from_ledger  # noqa: E402
+from leaderboards.store import RedisRankStore, SqlRankStore  # noqa: E402
+from portal.activity.models import Activity  # noqa: E402
+from portal.people.models import Department, Profile, Team, User  # noqa: E402
+
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "100000"))
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+SAMPLES = 200
+rng = random.Random(5)
+
+
+def generate() -> list[int]:
+    started = time.perf_counter()
+    departments = Department.objects.bulk_create(
+        [Department(name=f"Department {n}", slug=f"department-{n}") for n in range(10)]
+    )
+    teams = Team.objects.bulk_create(
+        [Team(department=departments[n % 10], name=f"Team {n}", slug=f"team-{n}")
+         for n in range(50)]
+    )  # fmt: skip
+    users = []
+    for start in range(0, PEOPLE, 5000):
+        users += User.objects.bulk_create(
+            [User(email=f"p{n}@example.com") for n in range(start, min(PEOPLE, start + 5000))]
+        )
+    Profile.objects.bulk_create(
+        (Profile(user=user, team=teams[i % 50], department=teams[i % 50].department)
+         for i, user in enumerate(users)),
+        batch_size=5000,
+    )  # fmt: skip
+    ids = [user.pk for user in users]
+    now = timezone.now()
+    batch = []
+    for n in range(ROWS):
+        batch.append(
+            Activity(actor_id=rng.choice(ids), verb="points.adjusted", key=f"b{n}",
+                     points=rng.randint(1, 20),
+                     timestamp=now - timedelta(seconds=rng.randint(0, 90 * 86400)))
+        )  # fmt: skip
+        if len(batch) == 20000:
+            Activity.objects.bulk_create(batch)
+            batch = []
+    Activity.objects.bulk_create(batch)
+    print(f"generated {PEOPLE:,} people and {ROWS:,} ledger rows in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    return ids
+
+
+def timed(label: str, function, samples: int) -> float:
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    p50, p95 = statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+    print(f"{label:<34} p50 {p50:9.2f} ms   p95 {p95:9.2f} ms   ({samples} samples)")
+    return p95
+
+
+def store_query(store, user_id):
+    store.top(board="company", window="all", limit=20)
+    mine = store.points_of(board="company", window="all", user_ids=[user_id]).get(user_id, 0)
+    store.count_above(board="company", window="all", points=mine)
+
+
+def naive_query(user_id):
+    totals = Activity.objects.values("actor_id").annotate(total=Sum("points"))
+    list(totals.order_by("-total", "actor_id")[:20])
+    mine = Activity.objects.filter(actor_id=user_id).aggregate(t=Sum("points"))["t"] or 0
+    totals.aggregate(above=Count("actor_id", filter=Q(total__gt=mine)))
+
+
+def main() -> None:
+    ids = generate()
+    started = time.perf_counter()
+    totals = leaderboards_from_ledger()
+    recompute = time.perf_counter() - started
+    rows = [(b, w, u, p) for (b, w, u), p in totals.items()]
+    started = time.perf_counter()
+    SqlRankStore().replace(rows)
+    print(f"rebuild from the ledger: recompute {recompute:.1f} s, {len(rows):,} totals; "
+          f"SQL store written in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    sample = [rng.choice(ids) for _ in range(SAMPLES)]
+    it = iter(sample * 10)
+    sql_p95 = timed("SQL store: top 20 + my rank", lambda: store_query(SqlRankStore(), next(it)),
+                    SAMPLES)  # fmt: skip
+    if os.environ.get("REDIS_URL"):
+        redis_store = RedisRankStore(os.environ["REDIS_URL"], prefix="lbbench:")
+        started = time.perf_counter()
+        redis_store.replace(rows)
+        print(f"Redis store written in {time.perf_counter() - started:.1f} s")
+        timed("Redis store: top 20 + my rank", lambda: store_query(redis_store, next(it)), SAMPLES)
+        keys = list(redis_store.redis.scan_iter("lbbench:*"))
+        if keys:
+            redis_store.redis.delete(*keys)
+    naive_p95 = timed("naive GROUP BY over the ledger", lambda: naive_query(next(it)), 5)
+    print(f"naive / SQL store at p95: {naive_p95 / sql_p95:,.0f} times slower")
+    print(f"database: {connection.vendor}")
+
+
+if __name__ == "__main__":
+    main()
