@@ -24,7 +24,11 @@ def django_with_scratch_database() -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    if connection.vendor != "sqlite":
+    if connection.vendor == "sqlite":
+        # The test settings name a test database file of their own; never share it with
+        # a test run that may be going on at the same time.
+        connection.settings_dict["TEST"]["NAME"] = connection.settings_dict["NAME"]
+    else:
         connection.settings_dict["TEST"]["NAME"] = "bench_advocate_portal"
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

@@ -1,8 +1,9 @@
 """Coalesced leaderboard updates: one message per board every 250 ms at most.
 
 The ledger subscriber marks the boards a statement changed. In a daphne worker the
-marks go to a coalescer on the worker's event loop, which waits ``WINDOW`` seconds,
-then computes each changed board's payload once and sends it to the board's group;
+marks go to a coalescer on the worker's event loop, which sends the first change after
+a quiet spell at once and gathers the changes of the next ``WINDOW`` seconds into one
+send; for each changed board it computes the payload once and sends it to the group;
 every consumer only personalises that payload (no database work per socket). Outside
 a server (management commands) there is no loop to wait on, so the update is sent at
 once. With ``REDIS_URL`` the group send reaches sockets on every worker.
@@ -69,6 +70,7 @@ class Coalescer:
     def __init__(self):
         self.pending: dict[tuple[str, str], dict[int, tuple[int, int]]] = {}
         self.scheduled = False
+        self.last_flush = float("-inf")
 
     async def mark(self, moves: dict[tuple[str, str], tuple[int, int]], user_id: int) -> None:
         for key, (old, new) in moves.items():
@@ -77,13 +79,18 @@ class Coalescer:
             board_moves[user_id] = (first_old, new)
         if not self.scheduled:
             self.scheduled = True
+            # The first change after a quiet spell goes out at once; changes during the
+            # next WINDOW seconds wait and go out together.
+            loop = asyncio.get_running_loop()
+            wait = max(0.0, self.last_flush + WINDOW - loop.time())
             # A fresh context: the flush must not inherit the marking request's sync
             # thread (asgiref would refuse to reuse it, to avoid a deadlock).
-            asyncio.get_running_loop().call_later(
-                WINDOW, lambda: asyncio.ensure_future(self.flush()), context=contextvars.Context()
+            loop.call_later(
+                wait, lambda: asyncio.ensure_future(self.flush()), context=contextvars.Context()
             )
 
     async def flush(self) -> None:
+        self.last_flush = asyncio.get_running_loop().time()
         pending, self.pending, self.scheduled = self.pending, {}, False
         layer = get_channel_layer()
         for (board, window), moves in pending.items():

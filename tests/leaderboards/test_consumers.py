@@ -94,10 +94,16 @@ async def test_snapshot_then_one_coalesced_update_for_a_burst(monkeypatch):
     version = snapshot["version"]
 
     # A burst of five awards, made the way a request makes them (from a thread that
-    # belongs to this event loop), becomes one update for this board.
+    # belongs to this event loop): the first goes out at once, the other four wait for
+    # the window and go out together.
     for number in range(5):
         await database_sync_to_async(_earn)(rival, 10, f"r{number}")
-    update = await communicator.receive_json_from(timeout=4)
+    updates = []
+    while not await communicator.receive_nothing(timeout=2):
+        updates.append(await communicator.receive_json_from())
+    assert 1 <= len(updates) <= 2
+    assert sent.count((f"team-{team.slug}", "week")) == len(updates)
+    update = updates[-1]
     assert update["type"] == "update"
     assert update["version"] >= version + 5
     assert [(e["rank"], e["name"], e["points"], e["you"]) for e in update["entries"]] == [
@@ -105,8 +111,6 @@ async def test_snapshot_then_one_coalesced_update_for_a_burst(monkeypatch):
         (2, "Vi Ewer", 30, True),
     ]
     assert update["me"] == {"rank": 2, "points": 30}
-    assert await communicator.receive_nothing(timeout=1.6)
-    assert sent.count((f"team-{team.slug}", "week")) == 1
 
     # A rolled-back award sends nothing.
     await database_sync_to_async(_earn)(rival, 10, "rolled", rollback=True)
@@ -144,7 +148,10 @@ async def test_a_viewer_below_the_top_keeps_the_right_rank_without_a_query(monke
     assert snapshot["me"] == {"rank": 2, "points": 30}
     for number in range(5):
         await database_sync_to_async(_earn)(rival, 10, f"r{number}")  # 0 -> 50, passing 30
-    update = await communicator.receive_json_from(timeout=2)
+    updates = []
+    while not await communicator.receive_nothing(timeout=1):
+        updates.append(await communicator.receive_json_from())
+    update = updates[-1]
     assert [e["points"] for e in update["entries"]] == [100]
     assert update["me"] == {"rank": 3, "points": 30}
     assert reads == []  # no store or database read for this socket
