@@ -4,14 +4,11 @@ import json
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.db import connections
-from django.test import Client
 
 from courses import services
-from portal.asgi import application
 from tests.courses.factories import workshop
 from tests.people.factories import UserFactory
+from tests.realtime import session_for, ws_close, ws_connect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -24,25 +21,11 @@ def _setup(facilitator: bool):
     person = UserFactory(profile__onboarded=True)
     if facilitator:
         services.workshop_facilitator_add(workshop=page, user=person)
-    client = Client()
-    client.force_login(person)
-    return page, person, client.cookies["sessionid"].value
+    return page, person, session_for(person)
 
 
 async def _connect(page_id, session):
-    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
-    if session:
-        headers.append((b"cookie", f"sessionid={session}".encode()))
-    communicator = WebsocketCommunicator(
-        application, f"/ws/workshops/{page_id}/wall/", headers=headers
-    )
-    connected, _ = await communicator.connect()
-    return communicator, connected
-
-
-async def _close(communicator):
-    await communicator.disconnect()
-    await sync_to_async(connections.close_all)()
+    return await ws_connect(f"/ws/workshops/{page_id}/wall/", session), True
 
 
 async def test_an_anonymous_socket_is_closed_with_4401():
@@ -50,21 +33,21 @@ async def test_an_anonymous_socket_is_closed_with_4401():
     communicator, connected = await _connect(page.pk, None)
     assert connected
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
-    await _close(communicator)
+    await ws_close(communicator)
 
 
 async def test_someone_who_does_not_facilitate_is_closed_with_4403():
     page, _, session = await sync_to_async(_setup)(False)
     communicator, _ = await _connect(page.pk, session)
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4403}
-    await _close(communicator)
+    await ws_close(communicator)
 
 
 async def test_an_unknown_workshop_is_refused():
     _, _, session = await sync_to_async(_setup)(True)
     communicator, _ = await _connect(987654, session)
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4403}
-    await _close(communicator)
+    await ws_close(communicator)
 
 
 async def test_a_facilitator_hears_each_new_answer_and_bad_input_gets_errors():
@@ -110,4 +93,4 @@ async def test_a_facilitator_hears_each_new_answer_and_bad_input_gets_errors():
     )
     message = await communicator.receive_json_from(timeout=2)
     assert message["answer"]["author"] == "Anonymous"
-    await _close(communicator)
+    await ws_close(communicator)

@@ -5,15 +5,13 @@ import asyncio
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.db import connections, transaction
-from django.test import Client
+from django.db import transaction
 
 from leaderboards import broadcast
 from portal.activity.services import activity_record
-from portal.asgi import application
 from portal.people.models import Visibility
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
+from tests.realtime import session_for, ws_close, ws_connect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -29,24 +27,7 @@ def _setup():
     rival = UserFactory(first_name="Real", profile__team=team, profile__onboarded=True,
                         profile__leaderboard_visibility=Visibility.ALIAS,
                         profile__alias="Green Spark")  # fmt: skip
-    client = Client()
-    client.force_login(viewer)
-    return team, other_team, viewer, rival, client.cookies["sessionid"].value
-
-
-async def _connect(path, session=None):
-    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
-    if session:
-        headers.append((b"cookie", f"sessionid={session}".encode()))
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, _ = await communicator.connect()
-    assert connected
-    return communicator
-
-
-async def _close(communicator):
-    await communicator.disconnect()
-    await sync_to_async(connections.close_all)()
+    return team, other_team, viewer, rival, session_for(viewer)
 
 
 def _earn(user, points, key, rollback=False):
@@ -64,9 +45,9 @@ async def test_refusals():
         (f"/ws/leaderboards/team-{other_team.slug}/", 4403),
         ("/ws/leaderboards/company/?window=decade", 4403),
     ]:
-        communicator = await _connect(path, session if code == 4403 else None)
+        communicator = await ws_connect(path, session if code == 4403 else None)
         assert await communicator.receive_output() == {"type": "websocket.close", "code": code}
-        await _close(communicator)
+        await ws_close(communicator)
 
 
 async def test_snapshot_then_one_coalesced_update_for_a_burst(monkeypatch):
@@ -84,7 +65,7 @@ async def test_snapshot_then_one_coalesced_update_for_a_burst(monkeypatch):
     # A wider window than the 250 ms default, so that the burst below falls into one
     # window however slow the machine's commits are.
     monkeypatch.setattr(broadcast, "WINDOW", 1.5)
-    communicator = await _connect(f"/ws/leaderboards/team-{team.slug}/?window=week", session)
+    communicator = await ws_connect(f"/ws/leaderboards/team-{team.slug}/?window=week", session)
     snapshot = await communicator.receive_json_from(timeout=3)
     assert snapshot["type"] == "snapshot"
     assert snapshot["board"] == f"team-{team.slug}"
@@ -123,7 +104,7 @@ async def test_snapshot_then_one_coalesced_update_for_a_burst(monkeypatch):
     fresh = await communicator.receive_json_from(timeout=3)
     assert fresh["type"] == "snapshot"
     assert fresh["me"] == {"rank": 2, "points": 30}
-    await _close(communicator)
+    await ws_close(communicator)
     await asyncio.sleep(0)
 
 
@@ -143,7 +124,7 @@ async def test_a_viewer_below_the_top_keeps_the_right_rank_without_a_query(monke
     monkeypatch.setattr(
         consumers, "leaderboard_me", lambda **kw: reads.append(kw) or {"rank": 0, "points": 0}
     )
-    communicator = await _connect(f"/ws/leaderboards/team-{team.slug}/?window=all", session)
+    communicator = await ws_connect(f"/ws/leaderboards/team-{team.slug}/?window=all", session)
     snapshot = await communicator.receive_json_from(timeout=3)
     assert snapshot["me"] == {"rank": 2, "points": 30}
     for number in range(5):
@@ -155,4 +136,4 @@ async def test_a_viewer_below_the_top_keeps_the_right_rank_without_a_query(monke
     assert [e["points"] for e in update["entries"]] == [100]
     assert update["me"] == {"rank": 3, "points": 30}
     assert reads == []  # no store or database read for this socket
-    await _close(communicator)
+    await ws_close(communicator)

@@ -2,13 +2,11 @@
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.db import connections, transaction
-from django.test import Client
+from django.db import transaction
 
-from portal.asgi import application
 from portal.notifications.services import notification_send
 from tests.people.factories import UserFactory
+from tests.realtime import session_for, ws_close, ws_connect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -18,25 +16,17 @@ pytestmark = [
 
 def _person():
     person = UserFactory(profile__onboarded=True)
-    client = Client()
-    client.force_login(person)
-    return person, client.cookies["sessionid"].value
+    return person, session_for(person)
 
 
 async def _connect(session=None):
-    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
-    if session:
-        headers.append((b"cookie", f"sessionid={session}".encode()))
-    communicator = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
-    connected, _ = await communicator.connect()
-    assert connected
-    return communicator
+    return await ws_connect("/ws/notifications/", session)
 
 
 async def test_anonymous_sockets_are_closed_with_4401():
     communicator = await _connect()
     assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
-    await communicator.disconnect()
+    await ws_close(communicator)
 
 
 async def test_a_person_hears_only_their_own_notifications():
@@ -70,6 +60,4 @@ async def test_a_person_hears_only_their_own_notifications():
 
     await mine.send_to(text_data="nope")
     assert (await mine.receive_json_from())["type"] == "error"
-    for communicator in (mine, theirs):
-        await communicator.disconnect()
-    await sync_to_async(connections.close_all)()
+    await ws_close(mine, theirs)
