@@ -113,7 +113,13 @@ class PointsRule(models.Model):
     A change applies from then on; statements already recorded keep their points.
     """
 
-    verb = models.CharField(max_length=60, unique=True, choices=verb_choices)
+    verb = models.CharField(
+        max_length=60,
+        unique=True,
+        choices=verb_choices,
+        help_text="Course completions give the points set on each course; a rule for them "
+        "is not used.",
+    )
     points = models.PositiveIntegerField(default=0, help_text="Points for each statement.")
     score_bonus = models.PositiveIntegerField(
         default=0,
