@@ -62,12 +62,12 @@ class LeaderboardConsumer(PortalConsumer):
         mine = next((e for e in event["entries"] if e["user"] == self.user.pk), None)
         if mine is not None:
             self.me = {"rank": mine["rank"], "points": mine["points"]}
-        elif self.user.pk in changed or self.me["rank"] is None:
+        elif self.user.pk in changed:
             # The viewer's own points moved: the one case that reads the store.
             self.me = await database_sync_to_async(leaderboard_me)(
                 board=self.board, window=self.window, viewer=self.user
             )
-        else:
+        elif self.me["rank"] is not None:
             points = self.me["points"]
             for old, new in changed.values():
                 if old <= points < new:
