@@ -8,7 +8,6 @@ the activity ledger with an idempotency key, so repeats and races count once.
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -421,10 +420,6 @@ def workshop_facilitator_add(*, workshop: WorkshopPage, user) -> None:
 
 def workshop_facilitator_remove(*, workshop: WorkshopPage, user) -> None:
     remove_perm(FACILITATE, user, workshop)
-
-
-def facilitate_permission() -> Permission:
-    return Permission.objects.get(codename="facilitate_workshop", content_type__app_label="courses")
 
 
 @transaction.atomic
