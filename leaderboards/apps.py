@@ -7,8 +7,13 @@ class LeaderboardsConfig(AppConfig):
     name = "leaderboards"
 
     def ready(self):
-        from portal.activity.subscribers import subscribe
+        from django.db.models.signals import post_save, pre_save
 
-        from .services import leaderboards_record
+        from portal.activity.subscribers import subscribe
+        from portal.people.models import Profile
+
+        from .services import leaderboards_record, profile_shown_after, profile_shown_before
 
         subscribe("leaderboards", leaderboards_record)
+        pre_save.connect(profile_shown_before, sender=Profile, dispatch_uid="leaderboards-shown")
+        post_save.connect(profile_shown_after, sender=Profile, dispatch_uid="leaderboards-shown")

@@ -1,65 +1,80 @@
 """Coalesced leaderboard updates: one message per board every 250 ms at most.
 
 The ledger subscriber marks the boards a statement changed. In a daphne worker the
-marks go to a coalescer on the worker's event loop, which sends the first change after
-a quiet spell at once and gathers the changes of the next ``WINDOW`` seconds into one
-send; for each changed board it computes the payload once and sends it to the group;
-every consumer only personalises that payload (no database work per socket). Outside
-a server (management commands) there is no loop to wait on, so the update is sent at
-once. With ``REDIS_URL`` the group send reaches sockets on every worker.
+marks go to a coalescer on the worker's event loop. The first change after a quiet
+spell goes out after ``GATHER`` seconds (enough for the other statements of the same
+transaction, whose hooks run right after, to join it); changes in the ``WINDOW``
+seconds after a send are gathered into one more. For each changed board the update is
+computed and serialised once (``board_payload``); every consumer only adds its
+viewer's own place (no database work per socket, unless that viewer's points moved).
+Outside a server (management commands) there is no loop to wait on, so the update is
+sent at once. With ``REDIS_URL`` the group send reaches sockets on every worker.
 """
 
 import asyncio
 import contextvars
+import json
 import logging
+import time
+from datetime import UTC, datetime
 
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
-from django.core.cache import cache
 
-from portal.realtime import group_name
+from portal.realtime import group_name, group_send
+
+from .selectors import board_shared, board_version_bump
 
 logger = logging.getLogger(__name__)
 WINDOW = 0.25
+GATHER = 0.05
+
+Key = tuple[str, str]  # (board, window)
+Moves = dict[int, tuple[int, int]]  # user -> (points before, points after)
 
 
 def board_group(board: str, window: str) -> str:
     return group_name("lb", board, window)
 
 
-def board_version(board: str, window: str) -> int:
-    return cache.get(f"lb-version:{board}:{window}", 0)
+def _json(value) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
-def _bump_version(board: str, window: str) -> int:
-    key = f"lb-version:{board}:{window}"
-    cache.add(key, 0, timeout=None)
-    try:
-        return cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=None)
-        return 1
+def board_payload(board: str, window: str, moves: Moves, at: float) -> dict:
+    """What every socket on a board receives, serialised once for all of them.
 
-
-def board_payload(board: str, window: str, moves: dict[int, tuple[int, int]]) -> dict:
-    """What every socket on a board receives: the top, and who moved from what to what.
-
-    ``changed`` lets each consumer keep its viewer's rank right without a query: a
-    person passing the viewer's points adds one above them, one falling below removes
-    one. Hidden people are left out, as they take no rank.
+    ``text`` is the update up to its last member, ``"me":``, which each consumer fills
+    in; ``texts`` holds the variant for each listed person (their entry says "you");
+    ``ranks`` their rank and points. ``changed`` lets each consumer keep its viewer's
+    rank right without a query: a person passing the viewer's points adds one above
+    them, one falling below removes one. Hidden people are left out: they take no rank.
+    ``at`` is when the earliest of the changes was recorded (after its commit).
     """
-    from .selectors import board_entries, hidden_people
-
-    hidden = hidden_people()
-    return {
-        "type": "leaderboard.update",
+    shared = board_shared(board, window)
+    head = {
+        "type": "update",
         "board": board,
         "window": window,
-        "version": board_version(board, window),
-        "entries": [entry.as_payload() for entry in board_entries(board=board, window=window)],
+        "version": shared.version,
+        "at": datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds"),
+    }
+
+    def text(you: int | None) -> str:
+        listed = [{**entry.as_json(), "you": entry.user_id == you} for entry in shared.entries]
+        return _json({**head, "entries": listed})[:-1] + ',"me":'
+
+    return {
+        "type": "leaderboard.update",
+        "version": shared.version,
+        "text": text(None),
+        "texts": {str(entry.user_id): text(entry.user_id) for entry in shared.entries},
+        "ranks": {str(entry.user_id): [entry.rank, entry.points] for entry in shared.entries},
         "changed": [
-            [user, old, new] for user, (old, new) in sorted(moves.items()) if user not in hidden
+            [user, old, new]
+            for user, (old, new) in sorted(moves.items())
+            if user not in shared.hidden
         ],
     }
 
@@ -68,21 +83,20 @@ class Coalescer:
     """Collects changed boards on one event loop and flushes them together."""
 
     def __init__(self):
-        self.pending: dict[tuple[str, str], dict[int, tuple[int, int]]] = {}
+        self.pending: dict[Key, tuple[float, Moves]] = {}
         self.scheduled = False
         self.last_flush = float("-inf")
 
-    async def mark(self, moves: dict[tuple[str, str], tuple[int, int]], user_id: int) -> None:
-        for key, (old, new) in moves.items():
-            board_moves = self.pending.setdefault(key, {})
-            first_old = board_moves.get(user_id, (old, new))[0]
-            board_moves[user_id] = (first_old, new)
+    async def mark(self, changes: dict[Key, Moves], at: float) -> None:
+        for key, moves in changes.items():
+            first_at, board_moves = self.pending.setdefault(key, (at, {}))
+            for user_id, (old, new) in moves.items():
+                board_moves[user_id] = (board_moves.get(user_id, (old, new))[0], new)
+            self.pending[key] = (min(first_at, at), board_moves)
         if not self.scheduled:
             self.scheduled = True
-            # The first change after a quiet spell goes out at once; changes during the
-            # next WINDOW seconds wait and go out together.
             loop = asyncio.get_running_loop()
-            wait = max(0.0, self.last_flush + WINDOW - loop.time())
+            wait = max(GATHER, self.last_flush + WINDOW - loop.time())
             # A fresh context: the flush must not inherit the marking request's sync
             # thread (asgiref would refuse to reuse it, to avoid a deadlock).
             loop.call_later(
@@ -93,9 +107,9 @@ class Coalescer:
         self.last_flush = asyncio.get_running_loop().time()
         pending, self.pending, self.scheduled = self.pending, {}, False
         layer = get_channel_layer()
-        for (board, window), moves in pending.items():
+        for (board, window), (at, moves) in pending.items():
             try:
-                payload = await database_sync_to_async(board_payload)(board, window, moves)
+                payload = await database_sync_to_async(board_payload)(board, window, moves, at)
                 await layer.group_send(board_group(board, window), payload)
             except Exception:
                 logger.exception("Could not send the update of leaderboard %s/%s", board, window)
@@ -104,20 +118,28 @@ class Coalescer:
 coalescer = Coalescer()
 
 
-def boards_changed(*, moves: dict[tuple[str, str], tuple[int, int]], user_id: int) -> None:
+def boards_changed(*, moves: dict[Key, tuple[int, int]], user_id: int) -> None:
     """Note that ``user_id``'s points moved ``(old, new)`` on each ``(board, window)``."""
-    for board, window in moves:
-        _bump_version(board, window)
+    _send({key: {user_id: move} for key, move in moves.items()})
+
+
+def boards_refresh(keys: list[Key]) -> None:
+    """Send boards again though no points moved (someone's name or visibility changed)."""
+    _send({key: {} for key in keys})
+
+
+def _send(changes: dict[Key, Moves]) -> None:
+    at = time.time()
+    for board, window in changes:
+        board_version_bump(board, window)
     loop = None
     if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) is not None:
         loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     if loop is not None and loop.is_running():
-        asyncio.run_coroutine_threadsafe(coalescer.mark(moves, user_id), loop)
+        asyncio.run_coroutine_threadsafe(coalescer.mark(changes, at), loop)
         return
     layer = get_channel_layer()
     if isinstance(layer, InMemoryChannelLayer):
         return  # no server in this process, and no other process can hear this layer
-    for (board, window), move in moves.items():  # no server loop here (a command): send now
-        async_to_sync(layer.group_send)(
-            board_group(board, window), board_payload(board, window, {user_id: move})
-        )
+    for (board, window), moves in changes.items():  # no server loop here (a command)
+        group_send(board_group(board, window), board_payload(board, window, moves, at))

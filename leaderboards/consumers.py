@@ -1,10 +1,11 @@
 """Live leaderboards over a WebSocket: a snapshot on connect, then coalesced updates.
 
-Group ``lb.<board>.<window>``. The update payload is computed once per board by
-``leaderboards.broadcast``; this consumer only marks the viewer's own entry and, when
-the viewer's own points changed, reads their rank again.
+Group ``lb.<board>.<window>``. The update is computed and serialised once per board by
+``leaderboards.broadcast``; this consumer only adds its viewer's own place, and reads
+the store only when the viewer's own points changed (then with the people around them).
 """
 
+import json
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -12,7 +13,7 @@ from channels.db import database_sync_to_async
 from portal.consumers import PortalConsumer
 
 from .boards import WINDOWS
-from .broadcast import board_group, board_version
+from .broadcast import board_group
 from .selectors import boards_visible_to, leaderboard_me, leaderboard_view
 
 
@@ -26,10 +27,10 @@ def _snapshot(user, board: str, window: str) -> dict:
         "type": "snapshot",
         "board": board,
         "window": window,
-        "version": board_version(board, window),
+        "version": view.version,
         "entries": [entry.as_json() for entry in view.entries],
-        "around": [entry.as_json() for entry in view.around],
         "me": {"rank": view.me_rank, "points": view.me_points},
+        "around": [entry.as_json() for entry in view.around],
     }
 
 
@@ -57,16 +58,20 @@ class LeaderboardConsumer(PortalConsumer):
         await super().handle(message)
 
     async def leaderboard_update(self, event):
-        """``leaderboard.update``: the board's shared payload, made personal here."""
-        changed = {user: (old, new) for user, old, new in event.get("changed", [])}
-        mine = next((e for e in event["entries"] if e["user"] == self.user.pk), None)
-        if mine is not None:
-            self.me = {"rank": mine["rank"], "points": mine["points"]}
-        elif self.user.pk in changed:
+        """``leaderboard.update``: the board's serialised update, made personal here."""
+        you = str(self.user.pk)
+        changed = {user: (old, new) for user, old, new in event["changed"]}
+        around = None
+        if self.user.pk in changed:
             # The viewer's own points moved: the one case that reads the store.
-            self.me = await database_sync_to_async(leaderboard_me)(
+            mine = await database_sync_to_async(leaderboard_me)(
                 board=self.board, window=self.window, viewer=self.user
             )
+            self.me = {"rank": mine.rank, "points": mine.points}
+            around = [entry.as_json() for entry in mine.around]
+        elif you in event["ranks"]:
+            rank, points = event["ranks"][you]
+            self.me = {"rank": rank, "points": points}
         elif self.me["rank"] is not None:
             points = self.me["points"]
             for old, new in changed.values():
@@ -74,18 +79,7 @@ class LeaderboardConsumer(PortalConsumer):
                     self.me["rank"] += 1  # passed the viewer
                 elif new <= points < old:
                     self.me["rank"] -= 1  # fell behind the viewer
-        entries = []
-        for entry in event["entries"]:
-            mine = {key: value for key, value in entry.items() if key != "user"}
-            mine["you"] = entry["user"] == self.user.pk
-            entries.append(mine)
-        await self.send_json(
-            {
-                "type": "update",
-                "board": event["board"],
-                "window": event["window"],
-                "version": event["version"],
-                "entries": entries,
-                "me": dict(self.me),
-            }
-        )
+        tail = json.dumps(self.me, separators=(",", ":"))
+        if around is not None:
+            tail += ',"around":' + json.dumps(around, separators=(",", ":"))
+        await self.send(text_data=event["texts"].get(you, event["text"]) + tail + "}")

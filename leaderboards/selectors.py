@@ -5,13 +5,18 @@ to others, and do not take a rank from anyone: ranks count only visible people.
 Aliases replace names everywhere.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.core.cache import cache
 
 from portal.activity.models import Level
 from portal.people.models import Department, Profile, Team, Visibility
 
 from .boards import COMPANY, Board, board_for_key, board_keys_for_profile, current_window_key
 from .store import rank_store
+
+TOP = 20
 
 
 @dataclass(frozen=True)
@@ -28,15 +33,12 @@ class Entry:
         return {"rank": self.rank, "name": self.name, "initials": self.initials,
                 "level": self.level, "points": self.points, "you": self.you}  # fmt: skip
 
-    def as_payload(self) -> dict:
-        """For broadcasts: with the person's id, which each consumer turns into "you"."""
-        return {**self.as_json(), "user": self.user_id}
-
 
 @dataclass(frozen=True)
 class BoardView:
     board: str
     window: str
+    version: int
     entries: list[Entry]
     around: list[Entry]
     me_rank: int | None
@@ -53,13 +55,69 @@ def hidden_people() -> set[int]:
     )
 
 
+@dataclass(frozen=True)
+class SharedBoard:
+    """What every viewer of a board season sees alike, at one version."""
+
+    version: int
+    entries: tuple[Entry, ...]
+    hidden: frozenset[int]
+    hidden_points: tuple[int, ...]
+
+
+def board_version(board: str, window: str) -> int:
+    """A counter that grows with every change of a board's current season."""
+    return cache.get(_version_key(board, window), 0)
+
+
+def board_version_bump(board: str, window: str) -> int:
+    key = _version_key(board, window)
+    cache.add(key, 0, timeout=None)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=None)
+        return 1
+
+
+def _version_key(board: str, window: str) -> str:
+    return f"lb-version:{board}:{window}"
+
+
+def board_shared(board: str, window: str) -> SharedBoard:
+    """The top of a board and who is hidden, computed once per version and cached.
+
+    Every socket's snapshot and every broadcast starts from this, so a thousand people
+    opening a board cost one read of its top. The version is read before the store: a
+    top newer than its version is harmless (the next version replaces it), an older one
+    cannot be cached under a newer version.
+    """
+    version = board_version(board, window)
+    key = f"lb-shared:{board}:{current_window_key(window)}:{version}"
+    shared = cache.get(key)
+    if shared is None:
+        season = _Board(board, window)
+        top = season.top(TOP)
+        shared = SharedBoard(
+            version=version,
+            entries=tuple(_entries(top, _competition_ranks(top))),
+            hidden=frozenset(season.hidden),
+            hidden_points=tuple(season.hidden_points),
+        )
+        cache.set(key, shared, settings.LEADERBOARD_CACHE_SECONDS)
+    return shared
+
+
 class _Board:
     """One board season's store, with hidden people left out of lists and ranks."""
 
-    def __init__(self, board: str, window: str):
+    def __init__(self, board: str, window: str, shared: SharedBoard | None = None):
         self.store = rank_store()
         self.board = board
         self.season = current_window_key(window)
+        if shared is not None:
+            self.hidden, self.hidden_points = set(shared.hidden), list(shared.hidden_points)
+            return
         self.hidden = hidden_people()
         self.hidden_points = sorted(
             self.store.points_of(
@@ -122,34 +180,43 @@ def _entries(rows, ranks, viewer_id=None) -> list[Entry]:
     return found
 
 
-def board_entries(*, board: str, window: str, limit: int = 20) -> list[Entry]:
-    """The top of a board, the same for every viewer (what a broadcast carries)."""
-    top = _Board(board, window).top(limit)
-    return _entries(top, _competition_ranks(top))
-
-
-def leaderboard_view(*, board: str, window: str, viewer, limit: int = 20, radius: int = 2):
+def leaderboard_view(*, board: str, window: str, viewer, radius: int = 2) -> BoardView:
     """The board as ``viewer`` sees it: the top, the people around them, their rank."""
-    season = _Board(board, window)
-    top = season.top(limit)
-    mine = season.points_of(viewer.pk)
-    near = season.around(viewer.pk, mine, radius) if mine is not None else []
+    shared = board_shared(board, window)
+    mine = leaderboard_me(board=board, window=window, viewer=viewer, shared=shared, radius=radius)
     return BoardView(
         board=board,
         window=window,
-        entries=_entries(top, _competition_ranks(top), viewer.pk),
-        around=_entries(near, [season.rank_of(points) for _, points in near], viewer.pk),
-        me_rank=season.rank_of(mine) if mine is not None else None,
-        me_points=mine or 0,
-        hidden=viewer.pk in season.hidden,
+        version=shared.version,
+        entries=[replace(entry, you=entry.user_id == viewer.pk) for entry in shared.entries],
+        around=mine.around,
+        me_rank=mine.rank,
+        me_points=mine.points,
+        hidden=viewer.pk in shared.hidden,
     )
 
 
-def leaderboard_me(*, board: str, window: str, viewer) -> dict:
-    """Only the viewer's own rank and points (for a socket whose person's points moved)."""
-    season = _Board(board, window)
-    mine = season.points_of(viewer.pk)
-    return {"rank": season.rank_of(mine) if mine is not None else None, "points": mine or 0}
+@dataclass(frozen=True)
+class Mine:
+    rank: int | None
+    points: int
+    around: list[Entry]
+
+
+def leaderboard_me(
+    *, board: str, window: str, viewer, shared: SharedBoard | None = None, radius: int = 2
+) -> Mine:
+    """The viewer's own rank and points, and the people around them."""
+    season = _Board(board, window, shared or board_shared(board, window))
+    points = season.points_of(viewer.pk)
+    if points is None:
+        return Mine(rank=None, points=0, around=[])
+    near = season.around(viewer.pk, points, radius)
+    return Mine(
+        rank=season.rank_of(points),
+        points=points,
+        around=_entries(near, [season.rank_of(p) for _, p in near], viewer.pk),
+    )
 
 
 def _competition_ranks(rows: list[tuple[int, int]]) -> list[int]:

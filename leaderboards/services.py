@@ -2,15 +2,16 @@
 
 from collections import defaultdict
 
+from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from portal.activity.models import Activity
-from portal.people.models import Profile
+from portal.people.models import Profile, Visibility
 
-from .boards import board_keys_for_profile, window_keys
-from .broadcast import boards_changed
+from .boards import WINDOWS, board_keys_for_profile, window_keys
+from .broadcast import boards_changed, boards_refresh
 from .store import rank_store
 
 
@@ -39,6 +40,26 @@ def leaderboards_record(activity: Activity) -> None:
                 )
                 moves[(board, window)] = (new - activity.points, new)
     boards_changed(moves=moves, user_id=user_id)
+
+
+def _shown_as(profile: Profile) -> tuple[str, bool]:
+    return profile.public_name, profile.leaderboard_visibility == Visibility.HIDDEN
+
+
+def profile_shown_before(sender, instance: Profile, **kwargs) -> None:
+    """``pre_save`` of a profile: note how its boards showed the person until now."""
+    before = Profile.objects.select_related("user").filter(pk=instance.pk).first()
+    instance._leaderboards_shown = _shown_as(before) if before else None
+
+
+def profile_shown_after(sender, instance: Profile, created: bool, **kwargs) -> None:
+    """``post_save`` of a profile: a new name, alias or visibility shows on their boards
+    at once (after commit), though no points moved."""
+    before = getattr(instance, "_leaderboards_shown", None)
+    if created or before is None or before == _shown_as(instance):
+        return
+    keys = [(board, window) for board in board_keys_for_profile(instance) for window in WINDOWS]
+    transaction.on_commit(lambda: boards_refresh(keys))
 
 
 def leaderboards_from_ledger() -> dict[tuple[str, str, int], int]:

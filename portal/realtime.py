@@ -5,6 +5,7 @@ reads the same way: ``broadcast_on_commit(group_name("workshop", page.pk), event
 A rolled-back transaction sends nothing.
 """
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -15,6 +16,7 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+_sending: set[asyncio.Task] = set()
 _GROUP_PART = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -30,11 +32,28 @@ def group_name(kind: str, *parts: object) -> str:
     return name
 
 
+def group_send(group: str, event: dict[str, Any]) -> None:
+    """Send ``event`` to ``group`` from synchronous code.
+
+    From a thread that runs an event loop itself (code driven by an async framework)
+    the send is scheduled on that loop, since it cannot be waited for there.
+    """
+    layer = get_channel_layer()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, event)
+        return
+    task = loop.create_task(layer.group_send(group, event))
+    _sending.add(task)  # the loop holds tasks weakly: keep each until it is done
+    task.add_done_callback(_sending.discard)
+
+
 def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
     """Send ``event`` (its ``type`` names the consumer handler) to ``group`` after commit."""
 
     def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(group, event)
+        group_send(group, event)
 
     send.__qualname__ = f"broadcast to {group!r}"
     transaction.on_commit(send, robust=True)

@@ -54,11 +54,12 @@ INSTALLED_APPS = [
     "portal",
     "portal.people",
     "portal.activity",
+    # Before the other ledger subscribers: live boards are the first to hear of points.
+    "leaderboards",
     "portal.notifications",
     "cms",
     "courses",
     "badges",
-    "leaderboards",
     "channels",
     "guardian",
     "wagtail.contrib.settings",
@@ -166,6 +167,9 @@ PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 
 # Leaderboard rank store: Redis sorted sets under this key prefix when REDIS_URL is set.
 LEADERBOARD_REDIS_PREFIX = os.environ.get("LEADERBOARD_REDIS_PREFIX", "lb:")
+# Seconds a board's top (the part every viewer shares) stays cached at one version; a
+# change makes a new version at once, so this only bounds what no change announces.
+LEADERBOARD_CACHE_SECONDS = 30
 
 # Cache and channel layer: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")

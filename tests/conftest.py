@@ -64,9 +64,20 @@ def _start_daphne(django_db_blocker):
 
     with django_db_blocker.unblock():
         connections.close_all()  # the child must not share the parent's connections
-    # The child is a fork of this process: let it use the test database that pytest-django
-    # blocks outside tests.
-    process = DaphneProcess("127.0.0.1", _make_application, setup=django_db_blocker.unblock)
+
+    def child_setup():
+        # The child is a fork of this process: let it use the test database that
+        # pytest-django blocks outside tests, and give it executors of its own (threads
+        # do not survive a fork, so the parent's would never run anything).
+        from concurrent.futures import ThreadPoolExecutor
+
+        from asgiref.sync import SyncToAsync
+
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+        SyncToAsync.context_to_thread_executor.clear()
+        django_db_blocker.unblock()
+
+    process = DaphneProcess("127.0.0.1", _make_application, setup=child_setup)
     process.start()
     if not process.ready.wait(timeout=30):
         error = "" if process.errors.empty() else process.errors.get(False)[1]

@@ -6,6 +6,8 @@
   const root = document.getElementById("leaderboard");
   if (!root || !("WebSocket" in window)) return;
   const list = root.querySelector("[data-entries]");
+  const aroundSection = root.querySelector("[data-around-section]");
+  const around = root.querySelector("[data-around]");
   const me = root.querySelector("[data-me]");
   const status = root.querySelector("[data-status]");
   let delay = 1000;
@@ -50,13 +52,18 @@
     return item;
   }
 
+  function ranksIn(element) {
+    const ranks = {};
+    element.querySelectorAll(".entry").forEach(function (item) {
+      ranks[item.dataset.name] = Number(item.querySelector(".entry-rank").textContent);
+    });
+    return ranks;
+  }
+
   function render(message) {
     if (message.version < version) return; // an older message arriving late
     version = message.version;
-    const previous = {};
-    list.querySelectorAll(".entry").forEach(function (item) {
-      previous[item.dataset.name] = Number(item.querySelector(".entry-rank").textContent);
-    });
+    const previous = ranksIn(list);
     const items = message.entries.map(function (data) { return entry(data, previous); });
     if (!items.length) {
       const empty = document.createElement("li");
@@ -71,8 +78,21 @@
           root.dataset.boardLabel + "."
         : "No points on this board yet.";
     }
+    if (around && message.around) {
+      // Sent with the snapshot and whenever your own points move.
+      const before = ranksIn(around);
+      around.replaceChildren.apply(
+        around, message.around.map(function (data) { return entry(data, before); }));
+    }
+    if (aroundSection && message.me) {
+      aroundSection.hidden = !(message.me.rank && message.me.rank > message.entries.length &&
+                               around.children.length);
+    }
+    if (message.at) {
+      status.textContent = "Live: updated at " + new Date(message.at).toLocaleTimeString() + ".";
+    }
     setTimeout(function () {
-      list.querySelectorAll(".moved-up, .moved-down, .is-new").forEach(function (item) {
+      root.querySelectorAll(".moved-up, .moved-down, .is-new").forEach(function (item) {
         item.classList.remove("moved-up", "moved-down", "is-new");
       });
     }, 1500);

@@ -1,6 +1,8 @@
 """The leaderboard socket: refusals, the snapshot, coalesced personal updates, bad input."""
 
 import asyncio
+import time
+from datetime import datetime
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -8,6 +10,7 @@ from channels.db import database_sync_to_async
 from django.db import transaction
 
 from leaderboards import broadcast
+from leaderboards.boards import current_window_key
 from portal.activity.services import activity_record
 from portal.people.models import Visibility
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
@@ -57,9 +60,9 @@ async def test_snapshot_then_one_coalesced_update_for_a_burst(monkeypatch):
     sent = []
     real_payload = broadcast.board_payload
 
-    def counting_payload(board, window, changed):
+    def counting_payload(board, window, changed, at):
         sent.append((board, window))
-        return real_payload(board, window, changed)
+        return real_payload(board, window, changed, at)
 
     monkeypatch.setattr(broadcast, "board_payload", counting_payload)
     # A wider window than the 250 ms default, so that the burst below falls into one
@@ -75,8 +78,8 @@ async def test_snapshot_then_one_coalesced_update_for_a_burst(monkeypatch):
     version = snapshot["version"]
 
     # A burst of five awards, made the way a request makes them (from a thread that
-    # belongs to this event loop): the first goes out at once, the other four wait for
-    # the window and go out together.
+    # belongs to this event loop): the first goes out at once (after the short gather),
+    # the others wait for the window and go out together.
     for number in range(5):
         await database_sync_to_async(_earn)(rival, 10, f"r{number}")
     updates = []
@@ -109,8 +112,6 @@ async def test_snapshot_then_one_coalesced_update_for_a_burst(monkeypatch):
 
 
 async def test_a_viewer_below_the_top_keeps_the_right_rank_without_a_query(monkeypatch):
-    from functools import partial
-
     from leaderboards import consumers, selectors
 
     team, _, viewer, rival, session = await sync_to_async(_setup)()
@@ -119,7 +120,7 @@ async def test_a_viewer_below_the_top_keeps_the_right_rank_without_a_query(monke
     await sync_to_async(_earn)(third, 100, "t1")
     await asyncio.sleep(broadcast.WINDOW + 0.2)  # let the set-up's own update go out first
     # Only the top one travels in updates, so the viewer (second) is below the top.
-    monkeypatch.setattr(selectors, "board_entries", partial(selectors.board_entries, limit=1))
+    monkeypatch.setattr(selectors, "TOP", 1)
     reads = []
     monkeypatch.setattr(
         consumers, "leaderboard_me", lambda **kw: reads.append(kw) or {"rank": 0, "points": 0}
@@ -137,3 +138,94 @@ async def test_a_viewer_below_the_top_keeps_the_right_rank_without_a_query(monke
     assert update["me"] == {"rank": 3, "points": 30}
     assert reads == []  # no store or database read for this socket
     await ws_close(communicator)
+
+
+async def test_own_points_bring_the_people_around_and_the_time_of_the_change():
+    team, _, viewer, rival, session = await sync_to_async(_setup)()
+    await sync_to_async(_earn)(rival, 40, "r1")
+    await asyncio.sleep(broadcast.WINDOW + 0.2)
+    communicator = await ws_connect(f"/ws/leaderboards/team-{team.slug}/?window=week", session)
+    snapshot = await communicator.receive_json_from(timeout=3)
+    assert snapshot["me"] == {"rank": None, "points": 0}
+    assert snapshot["around"] == []
+
+    before = time.time()
+    await database_sync_to_async(_earn)(viewer, 10, "v1")
+    update = await communicator.receive_json_from(timeout=3)
+    assert update["me"] == {"rank": 2, "points": 10}
+    assert [(e["rank"], e["name"], e["you"]) for e in update["around"]] == [
+        (1, "Green Spark", False),
+        (2, "Vi Ewer", True),
+    ]
+    # "at" is when the change was recorded, after its commit, in UTC.
+    at = datetime.fromisoformat(update["at"]).timestamp()
+    assert before - 0.001 <= at <= time.time()
+
+    # Another person's points: the same shared text, with no "around" to recompute.
+    await asyncio.sleep(broadcast.WINDOW + 0.1)
+    await database_sync_to_async(_earn)(rival, 5, "r2")
+    update = await communicator.receive_json_from(timeout=3)
+    assert "around" not in update
+    assert update["me"] == {"rank": 2, "points": 10}
+    await ws_close(communicator)
+
+
+async def test_a_new_alias_or_hiding_shows_at_once_without_points():
+    from portal.people.services import profile_update
+
+    team, _, _viewer, rival, session = await sync_to_async(_setup)()
+    await sync_to_async(_earn)(rival, 40, "r1")
+    await asyncio.sleep(broadcast.WINDOW + 0.2)
+    communicator = await ws_connect(f"/ws/leaderboards/team-{team.slug}/?window=all", session)
+    snapshot = await communicator.receive_json_from(timeout=3)
+    assert [e["name"] for e in snapshot["entries"]] == ["Green Spark"]
+
+    def rename(visibility, alias):
+        profile_update(user=rival, display_name="", interests=[], advocacy_style="listener",
+                       leaderboard_visibility=visibility, alias=alias, feature_consent=False,
+                       mentor_opt_in=False)  # fmt: skip
+
+    await database_sync_to_async(rename)(Visibility.ALIAS, "Blue Wave")
+    update = await communicator.receive_json_from(timeout=3)
+    assert update["version"] > snapshot["version"]
+    assert [e["name"] for e in update["entries"]] == ["Blue Wave"]
+    await asyncio.sleep(broadcast.WINDOW + 0.1)
+    await database_sync_to_async(rename)(Visibility.HIDDEN, "")
+    update = await communicator.receive_json_from(timeout=3)
+    assert update["entries"] == []
+    # Saving the same presentation again sends nothing.
+    await asyncio.sleep(broadcast.WINDOW + 0.1)
+    await database_sync_to_async(rename)(Visibility.HIDDEN, "")
+    assert await communicator.receive_nothing(timeout=0.8)
+    await ws_close(communicator)
+
+
+async def test_many_viewers_share_one_read_of_the_top(settings, monkeypatch):
+    from leaderboards import selectors
+
+    settings.LEADERBOARD_CACHE_SECONDS = 30
+    team, _, viewer, rival, session = await sync_to_async(_setup)()
+    reads = []
+    real_top = selectors._Board.top
+    monkeypatch.setattr(
+        selectors._Board,
+        "top",
+        lambda self, n: reads.append((self.board, self.season)) or real_top(self, n),
+    )
+    await database_sync_to_async(_earn)(rival, 40, "r1")  # its broadcast reads the top
+    await asyncio.sleep(broadcast.WINDOW + 0.2)
+    communicators = []
+    for _ in range(5):
+        communicator = await ws_connect(f"/ws/leaderboards/team-{team.slug}/?window=month", session)
+        snapshot = await communicator.receive_json_from(timeout=3)
+        assert [e["name"] for e in snapshot["entries"]] == ["Green Spark"]
+        communicators.append(communicator)
+    board = (f"team-{team.slug}", current_window_key("month"))
+    assert reads.count(board) == 1  # the broadcast's read served every snapshot
+    # A change makes a new version, read once more for every socket's update.
+    await database_sync_to_async(_earn)(viewer, 50, "v1")
+    for communicator in communicators:
+        update = await communicator.receive_json_from(timeout=3)
+        assert [e["name"] for e in update["entries"]] == ["Vi Ewer", "Green Spark"]
+    assert reads.count(board) == 2
+    await ws_close(*communicators)
