@@ -5,8 +5,10 @@ marks go to a coalescer on the worker's event loop. The first change after a qui
 spell goes out after ``GATHER`` seconds (enough for the other statements of the same
 transaction, whose hooks run right after, to join it); changes in the ``WINDOW``
 seconds after a send are gathered into one more. For each changed board the update is
-computed and serialised once (``board_payload``); every consumer only adds its
-viewer's own place (no database work per socket, unless that viewer's points moved).
+computed and serialised once (``board_payload``) and sent to the board's group, whose
+members are one relay channel per worker (``leaderboards.relay``); every consumer only
+adds its viewer's own place (no database work per socket, unless that viewer's points
+moved).
 Outside a server (management commands) there is no loop to wait on, so the update is
 sent at once. With ``REDIS_URL`` the group send reaches sockets on every worker.
 """
@@ -24,11 +26,12 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from portal.realtime import group_name, group_send
 
+from .relay import relay
 from .selectors import board_shared, board_version_bump
 
 logger = logging.getLogger(__name__)
 WINDOW = 0.25
-GATHER = 0.05
+GATHER = 0.025
 
 Key = tuple[str, str]  # (board, window)
 Moves = dict[int, tuple[int, int]]  # user -> (points before, points after)
@@ -70,12 +73,14 @@ def board_payload(board: str, window: str, moves: Moves, at: float) -> dict:
         "version": shared.version,
         "text": text(None),
         "texts": {str(entry.user_id): text(entry.user_id) for entry in shared.entries},
-        "ranks": {str(entry.user_id): [entry.rank, entry.points] for entry in shared.entries},
-        "changed": [
-            [user, old, new]
+        # Tuples: the in-process layer deep-copies each message for every socket, and a
+        # tuple of numbers is copied for free.
+        "ranks": {str(entry.user_id): (entry.rank, entry.points) for entry in shared.entries},
+        "changed": tuple(
+            (user, old, new)
             for user, (old, new) in sorted(moves.items())
             if user not in shared.hidden
-        ],
+        ),
     }
 
 
@@ -106,13 +111,28 @@ class Coalescer:
     async def flush(self) -> None:
         self.last_flush = asyncio.get_running_loop().time()
         pending, self.pending, self.scheduled = self.pending, {}, False
+        watched_here = relay().members
         layer = get_channel_layer()
-        for (board, window), (at, moves) in pending.items():
-            try:
-                payload = await database_sync_to_async(board_payload)(board, window, moves, at)
-                await layer.group_send(board_group(board, window), payload)
-            except Exception:
-                logger.exception("Could not send the update of leaderboard %s/%s", board, window)
+        # Boards with sockets on this worker first: each waits for the ones before it.
+        for key in sorted(pending, key=lambda key: board_group(*key) not in watched_here):
+            payloads = await database_sync_to_async(_payloads)({key: pending[key]})
+            for group, payload in payloads:
+                try:
+                    await layer.group_send(group, payload)
+                except Exception:
+                    logger.exception("Could not send the leaderboard update of %s", group)
+
+
+def _payloads(pending: dict[Key, tuple[float, Moves]]) -> list[tuple[str, dict]]:
+    """The changed boards' updates, ready for their groups."""
+    found = []
+    for (board, window), (at, moves) in pending.items():
+        group = board_group(board, window)
+        try:
+            found.append((group, {**board_payload(board, window, moves, at), "group": group}))
+        except Exception:
+            logger.exception("Could not compute the leaderboard update of %s", group)
+    return found
 
 
 coalescer = Coalescer()
@@ -141,5 +161,6 @@ def _send(changes: dict[Key, Moves]) -> None:
     layer = get_channel_layer()
     if isinstance(layer, InMemoryChannelLayer):
         return  # no server in this process, and no other process can hear this layer
-    for (board, window), moves in changes.items():  # no server loop here (a command)
-        group_send(board_group(board, window), board_payload(board, window, moves, at))
+    # No server loop here (a command): send now.
+    for group, payload in _payloads({key: (at, moves) for key, moves in changes.items()}):
+        group_send(group, payload)

@@ -1,10 +1,12 @@
 """Live leaderboards over a WebSocket: a snapshot on connect, then coalesced updates.
 
-Group ``lb.<board>.<window>``. The update is computed and serialised once per board by
-``leaderboards.broadcast``; this consumer only adds its viewer's own place, and reads
-the store only when the viewer's own points changed (then with the people around them).
+Group ``lb.<board>.<window>``, followed through this worker's relay. The update is
+computed and serialised once per board by ``leaderboards.broadcast``; this consumer
+only adds its viewer's own place, and reads the store only when the viewer's own points
+changed (then with the people around them).
 """
 
+import asyncio
 import json
 from urllib.parse import parse_qs
 
@@ -14,6 +16,7 @@ from portal.consumers import PortalConsumer
 
 from .boards import WINDOWS
 from .broadcast import board_group
+from .relay import relay
 from .selectors import boards_visible_to, leaderboard_me, leaderboard_view
 
 
@@ -44,42 +47,80 @@ class LeaderboardConsumer(PortalConsumer):
         if not await database_sync_to_async(_allowed)(user, self.board):
             return None
         self.user = user
-        return [board_group(self.board, self.window)]
+        # Read once: the user is a lazy object, slow to ask on every update.
+        self.you, self.you_key = user.pk, str(user.pk)
+        self.group = board_group(self.board, self.window)
+        return []  # updates come through this worker's relay, not a group per socket
 
     async def joined(self):
-        snapshot = await database_sync_to_async(_snapshot)(self.user, self.board, self.window)
-        self.me = snapshot["me"]
-        await self.send_json(snapshot)
+        self.me = None  # until the first snapshot
+        self.behind = False
+        self.reading: set[asyncio.Task] = set()
+        self.relay = relay()
+        await self.relay.join(self.group, self)
+        await self.snapshot()
+
+    async def disconnect(self, code):
+        if hasattr(self, "relay"):
+            await self.relay.leave(self.group, self)
+        await super().disconnect(code)
 
     async def handle(self, message):
         if message["type"] == "snapshot":  # a client may ask for a fresh one
-            await self.joined()
+            await self.snapshot()
             return
         await super().handle(message)
 
+    async def snapshot(self):
+        while True:
+            self.behind = False
+            snapshot = await database_sync_to_async(_snapshot)(self.user, self.board, self.window)
+            self.me = snapshot["me"]
+            await self.send_json(snapshot)
+            if not self.behind:
+                return  # else an update came while it was read: read again
+
     async def leaderboard_update(self, event):
-        """``leaderboard.update``: the board's serialised update, made personal here."""
-        you = str(self.user.pk)
-        changed = {user: (old, new) for user, old, new in event["changed"]}
-        around = None
-        if self.user.pk in changed:
-            # The viewer's own points moved: the one case that reads the store.
-            mine = await database_sync_to_async(leaderboard_me)(
-                board=self.board, window=self.window, viewer=self.user
-            )
-            self.me = {"rank": mine.rank, "points": mine.points}
-            around = [entry.as_json() for entry in mine.around]
-        elif you in event["ranks"]:
-            rank, points = event["ranks"][you]
-            self.me = {"rank": rank, "points": points}
+        """The board's serialised update (from the relay), made personal here.
+
+        Runs once per socket for every update, so it stays small: no query, no
+        serialising beyond the viewer's own place when it changed.
+        """
+        if self.me is None:
+            self.behind = True
+            return
+        changed = event["changed"]
+        if any(user == self.you for user, _, _ in changed):
+            # The viewer's own points moved: the one case that reads the store, in a
+            # task of its own, so that the relay goes on to the other sockets meanwhile.
+            task = asyncio.create_task(self._send_with_own_place(event))
+            self.reading.add(task)
+            task.add_done_callback(self.reading.discard)
+            return
+        listed = event["ranks"].get(self.you_key)
+        if listed is not None:
+            self.me = {"rank": listed[0], "points": listed[1]}
         elif self.me["rank"] is not None:
             points = self.me["points"]
-            for old, new in changed.values():
+            for _, old, new in changed:
                 if old <= points < new:
                     self.me["rank"] += 1  # passed the viewer
                 elif new <= points < old:
                     self.me["rank"] -= 1  # fell behind the viewer
-        tail = json.dumps(self.me, separators=(",", ":"))
-        if around is not None:
-            tail += ',"around":' + json.dumps(around, separators=(",", ":"))
-        await self.send(text_data=event["texts"].get(you, event["text"]) + tail + "}")
+        await self._send_update(event, _json(self.me))
+
+    async def _send_with_own_place(self, event):
+        mine = await database_sync_to_async(leaderboard_me)(
+            board=self.board, window=self.window, viewer=self.user
+        )
+        self.me = {"rank": mine.rank, "points": mine.points}
+        around = [entry.as_json() for entry in mine.around]
+        await self._send_update(event, _json(self.me) + ',"around":' + _json(around))
+
+    async def _send_update(self, event, tail: str):
+        text = event["texts"].get(self.you_key, event["text"])
+        await self.base_send({"type": "websocket.send", "text": text + tail + "}"})
+
+
+def _json(value) -> str:
+    return json.dumps(value, separators=(",", ":"))

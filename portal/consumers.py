@@ -9,6 +9,7 @@ drops inbound messages beyond a small rate, so no client can make a consumer bus
 import json
 import time
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -37,6 +38,19 @@ class PortalConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         await self.joined()
+
+    async def dispatch(self, message):
+        """Call the handler for ``message``, without channels' extra database step.
+
+        channels closes stale database connections before every handler, a trip to the
+        sync thread per message: relaying one broadcast to N sockets would queue N
+        trips behind each other. Consumers here reach the database only through
+        ``database_sync_to_async``, which closes stale connections itself.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def authorise(self, user) -> list[str] | None:
         """Return the groups this socket follows, or None to refuse it (4403)."""

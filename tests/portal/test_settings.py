@@ -81,7 +81,7 @@ def test_redis_url_switches_cache_and_channel_layer():
     ]
     assert backends_with() == [
         "django.core.cache.backends.locmem.LocMemCache",
-        "channels.layers.InMemoryChannelLayer",
+        "portal.layers.InMemoryChannelLayer",
     ]
 
 

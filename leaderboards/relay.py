@@ -1,0 +1,83 @@
+"""One channel per worker process relays leaderboard updates to that worker's sockets.
+
+A channel-layer group with a member per socket makes every update cost a layer message
+per socket (with Redis, a list push per socket; in process, a deep copy and a task per
+socket), which is what makes careless broadcasts slow at a few hundred members. Here
+each worker joins a board's group once, with one channel of its own, and hands each
+update to its sockets on that board directly: an update costs one layer message per
+worker, and per socket only the consumer's own (query-free) personalisation and send.
+"""
+
+import asyncio
+import logging
+import weakref
+
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+# Channel layers forget a group membership after a day (their group_expiry); renew it.
+RENEW_SECONDS = 3600
+
+
+class Relay:
+    def __init__(self, layer):
+        self.layer = layer
+        self.channel: str | None = None
+        self.members: dict[str, set] = {}
+        self.tasks: list[asyncio.Task] = []
+
+    async def join(self, group: str, consumer) -> None:
+        if self.channel is None:
+            self.channel = await self.layer.new_channel("lb-relay.")
+            self.tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._renew())]
+        if group not in self.members:
+            self.members[group] = set()
+            await self.layer.group_add(group, self.channel)
+        self.members[group].add(consumer)
+
+    async def leave(self, group: str, consumer) -> None:
+        members = self.members.get(group)
+        if members is None:
+            return
+        members.discard(consumer)
+        if not members:
+            del self.members[group]
+            await self.layer.group_discard(group, self.channel)
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("The leaderboard relay could not read its channel")
+                await asyncio.sleep(1)
+                continue
+            for consumer in list(self.members.get(message.get("group"), ())):
+                try:
+                    await consumer.leaderboard_update(message)
+                except Exception:
+                    logger.exception("Could not relay a leaderboard update to a socket")
+
+    async def _renew(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW_SECONDS)
+            for group in list(self.members):
+                try:
+                    await self.layer.group_add(group, self.channel)
+                except Exception:
+                    logger.exception("Could not renew the relay's membership of %s", group)
+
+
+_relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Relay]" = weakref.WeakKeyDictionary()
+
+
+def relay() -> Relay:
+    """This event loop's relay (a daphne worker has one loop; tests make one per test)."""
+    loop = asyncio.get_running_loop()
+    layer = get_channel_layer()
+    found = _relays.get(loop)
+    if found is None or found.layer is not layer:
+        found = _relays[loop] = Relay(layer)
+    return found
