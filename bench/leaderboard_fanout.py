@@ -61,6 +61,7 @@ def session_for(user) -> str:
 
 def start_workers(count: int) -> list[tuple[subprocess.Popen, int]]:
     run = secrets.token_hex(4)
+    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 - the servers' own
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
@@ -85,7 +86,7 @@ def start_workers(count: int) -> list[tuple[subprocess.Popen, int]]:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
              "portal.asgi:application"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         workers.append((process, port))
     for _, port in workers:

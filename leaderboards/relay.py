@@ -28,7 +28,9 @@ class Relay:
 
     async def join(self, group: str, consumer) -> None:
         if self.channel is None:
-            self.channel = await self.layer.new_channel("lb-relay.")
+            # The default prefix: channels_redis reads every channel of a process through
+            # one blocking pop per prefix, and the consumers' own use this one.
+            self.channel = await self.layer.new_channel()
             self.tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._renew())]
         if group not in self.members:
             self.members[group] = set()
@@ -43,6 +45,10 @@ class Relay:
         if not members:
             del self.members[group]
             await self.layer.group_discard(group, self.channel)
+        if not self.members:  # the worker's last socket left: stop reading until the next
+            for task in self.tasks:
+                task.cancel()
+            self.channel, self.tasks = None, []
 
     async def _read(self) -> None:
         while True:
@@ -51,6 +57,8 @@ class Relay:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                if asyncio.current_task().cancelling():
+                    return  # the layer turned the cancellation into an error of its own
                 logger.exception("The leaderboard relay could not read its channel")
                 await asyncio.sleep(1)
                 continue

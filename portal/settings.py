@@ -185,7 +185,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # The layer waits on blocking pops of up to 5 s; redis-py 8 gives up a
+                # read after 5 s by default, which would close idle sockets
+                # (django/channels_redis#422). Allow the wait, and a margin.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "advocate"),
             },
         }

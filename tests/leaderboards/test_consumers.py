@@ -229,3 +229,39 @@ async def test_many_viewers_share_one_read_of_the_top(settings, monkeypatch):
         assert [e["name"] for e in update["entries"]] == ["Vi Ewer", "Green Spark"]
     assert reads.count(board) == 2
     await ws_close(*communicators)
+
+
+async def test_a_worker_follows_a_board_with_one_channel_whatever_its_sockets():
+    from channels.layers import get_channel_layer
+
+    from leaderboards.relay import relay
+
+    team, _, _viewer, rival, session = await sync_to_async(_setup)()
+    rival_session = await sync_to_async(session_for)(rival)
+    path = f"/ws/leaderboards/team-{team.slug}/?window=week"
+    sockets = [await ws_connect(path, s) for s in (session, session, rival_session)]
+    for communicator in sockets:
+        assert (await communicator.receive_json_from(timeout=3))["type"] == "snapshot"
+    group = broadcast.board_group(f"team-{team.slug}", "week")
+    layer = get_channel_layer()
+    if hasattr(layer, "groups"):  # the in-process layer shows its members
+        assert list(layer.groups[group]) == [relay().channel]
+    assert len(relay().members[group]) == 3
+
+    await database_sync_to_async(_earn)(rival, 10, "r1")
+    for communicator in sockets:
+        update = await communicator.receive_json_from(timeout=3)
+        assert [e["name"] for e in update["entries"]] == ["Green Spark"]
+    you = [e["you"] for s in sockets for e in (await _snapshot_of(s))["entries"]]
+    assert you == [False, False, True]
+
+    await ws_close(*sockets)
+    assert relay().members == {}
+    assert relay().channel is None  # stopped until a socket comes again
+    if hasattr(layer, "groups"):
+        assert group not in layer.groups
+
+
+async def _snapshot_of(communicator):
+    await communicator.send_json_to({"type": "snapshot"})
+    return await communicator.receive_json_from(timeout=3)

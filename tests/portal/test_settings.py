@@ -100,3 +100,16 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
 def test_daphne_serves_runserver():
     assert settings.INSTALLED_APPS[0] == "daphne"
     assert settings.ASGI_APPLICATION == "portal.asgi.application"
+
+
+def test_the_redis_layer_waits_longer_than_its_blocking_receive():
+    """redis-py 8 gives up a read after 5 s by default, the length of the layer's blocking
+    pop; idle sockets would be closed (django/channels_redis#422)."""
+    from channels_redis.core import RedisChannelLayer
+
+    [timeout] = python_with(
+        "from django.conf import settings as s; "
+        "print(s.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0]['socket_timeout'])",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert float(timeout) > RedisChannelLayer.brpop_timeout
