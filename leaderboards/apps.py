@@ -11,9 +11,16 @@ class LeaderboardsConfig(AppConfig):
 
         from portal.activity.subscribers import subscribe
         from portal.people.models import Profile
+        from portal.people.signals import people_moved
 
-        from .services import leaderboards_record, profile_shown_after, profile_shown_before
+        from .services import (
+            leaderboards_record,
+            profile_shown_after,
+            profile_shown_before,
+            reseat_moved_people,
+        )
 
         subscribe("leaderboards", leaderboards_record)
         pre_save.connect(profile_shown_before, sender=Profile, dispatch_uid="leaderboards-shown")
         post_save.connect(profile_shown_after, sender=Profile, dispatch_uid="leaderboards-shown")
+        people_moved.connect(reseat_moved_people, dispatch_uid="leaderboards-reseat")

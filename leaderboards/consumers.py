@@ -14,13 +14,15 @@ from channels.db import database_sync_to_async
 
 from portal.consumers import PortalConsumer
 
-from .boards import WINDOWS
+from .boards import COMPANY, WINDOWS
 from .broadcast import board_group
 from .relay import relay
 from .selectors import boards_visible_to, leaderboard_me, leaderboard_view
 
 
 def _allowed(user, board: str) -> bool:
+    if board == COMPANY:  # everyone signed in sees the company board
+        return True
     return any(option.key == board for option in boards_visible_to(user))
 
 

@@ -42,30 +42,63 @@ def leaderboards_record(activity: Activity) -> None:
     boards_changed(moves=moves, user_id=user_id)
 
 
-def _shown_as(profile: Profile) -> tuple[str, bool]:
-    return profile.public_name, profile.leaderboard_visibility == Visibility.HIDDEN
+def leaderboards_reseat(user_ids: list[int], *, boards_left: set[str] = frozenset()) -> None:
+    """Put people on the boards of their current team and department, with their totals
+    from the ledger, and off every other board (after a move between teams)."""
+    if not user_ids:
+        return
+    store = rank_store()
+    store.forget(user_ids)
+    totals = leaderboards_from_ledger(user_ids=user_ids)
+    for (board, window, user_id), points in totals.items():
+        store.add(board=board, window=window, user_id=user_id, points=points)
+    boards = {board for board, _, _ in totals} | set(boards_left)
+    boards_refresh([(board, window) for board in sorted(boards) for window in WINDOWS])
+
+
+def reseat_moved_people(sender, user_ids: list[int], **kwargs) -> None:
+    """``portal.people.signals.people_moved``: a change of team or department, in bulk."""
+    transaction.on_commit(lambda: leaderboards_reseat(list(user_ids)))
+
+
+def _shown_as(profile: Profile) -> tuple[str, bool, tuple[str, ...]]:
+    hidden = profile.leaderboard_visibility == Visibility.HIDDEN
+    return profile.public_name, hidden, tuple(board_keys_for_profile(profile))
 
 
 def profile_shown_before(sender, instance: Profile, **kwargs) -> None:
-    """``pre_save`` of a profile: note how its boards showed the person until now."""
-    before = Profile.objects.select_related("user").filter(pk=instance.pk).first()
+    """``pre_save`` of a profile: note how and on which boards it showed until now."""
+    before = (
+        Profile.objects.select_related("user", "team__department", "department")
+        .filter(pk=instance.pk)
+        .first()
+    )
     instance._leaderboards_shown = _shown_as(before) if before else None
 
 
 def profile_shown_after(sender, instance: Profile, created: bool, **kwargs) -> None:
     """``post_save`` of a profile: a new name, alias or visibility shows on their boards
-    at once (after commit), though no points moved."""
+    at once (after commit), though no points moved; a new team or department moves
+    their points to its boards."""
     before = getattr(instance, "_leaderboards_shown", None)
-    if created or before is None or before == _shown_as(instance):
+    if created or before is None:
         return
-    keys = [(board, window) for board in board_keys_for_profile(instance) for window in WINDOWS]
-    transaction.on_commit(lambda: boards_refresh(keys))
+    after = _shown_as(instance)
+    if before[2] != after[2]:
+        left = set(before[2]) - set(after[2])
+        transaction.on_commit(lambda: leaderboards_reseat([instance.user_id], boards_left=left))
+    elif before != after:
+        keys = [(board, window) for board in after[2] for window in WINDOWS]
+        transaction.on_commit(lambda: boards_refresh(keys))
 
 
-def leaderboards_from_ledger() -> dict[tuple[str, str, int], int]:
-    """Every board's totals recomputed from the ledger: ``{(board, window, user): points}``."""
+def leaderboards_from_ledger(user_ids: list[int] | None = None) -> dict[tuple[str, str, int], int]:
+    """Every board's totals recomputed from the ledger: ``{(board, window, user): points}``
+    (only for ``user_ids`` when given)."""
     tz = timezone.get_current_timezone()
     scored = Activity.objects.exclude(points=0)
+    if user_ids is not None:
+        scored = scored.filter(actor_id__in=user_ids)
     per_window: dict[int, dict[str, int]] = defaultdict(dict)
     for user_id, total in (
         scored.values("actor_id").annotate(total=Sum("points")).values_list("actor_id", "total")

@@ -38,6 +38,10 @@ class RankStore:
         """The people just above and just below ``points``, most points first."""
         raise NotImplementedError
 
+    def forget(self, user_ids: list[int]) -> None:
+        """Remove these people from every board and window (before seating them again)."""
+        raise NotImplementedError
+
     def replace(self, rows: Iterable[tuple[str, str, int, int]]) -> None:
         """Forget everything and store ``(board, window, user_id, points)`` rows."""
         raise NotImplementedError
@@ -100,6 +104,9 @@ class SqlRankStore(RankStore):
             batch_size=2000,
         )
 
+    def forget(self, user_ids):
+        BoardScore.objects.filter(user_id__in=user_ids).delete()
+
     def dump(self):
         return {
             (board, window, user_id): points
@@ -153,6 +160,14 @@ class RedisRankStore(RankStore):
         lower = self.redis.zrevrangebyscore(key, points, "-inf", 0, below + 1, withscores=True)
         rows = [(int(m), int(s)) for m, s in [*higher, *lower]]
         return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+    def forget(self, user_ids):
+        if not user_ids:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for key in self.redis.scan_iter(f"{self.prefix}*", count=1000):
+            pipe.zrem(key, *user_ids)
+        pipe.execute()
 
     def replace(self, rows):
         keys = list(self.redis.scan_iter(f"{self.prefix}*"))

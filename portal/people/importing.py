@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from .models import Department, Profile, Team, User, normalise_email
 from .reporting import manager_cycle
 from .services import Role, people_invite, role_add_many
+from .signals import people_moved
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
 OPTIONAL_COLUMNS = ("department", "team", "manager_email", "location", "job_role")
@@ -285,7 +286,7 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
         managers.update((user.email, user) for user in User.objects.filter(email__in=chunk))
 
     # Profiles: create the missing ones, update only the fields that differ.
-    new_profiles, updated_profiles, updated_fields = [], [], set()
+    new_profiles, updated_profiles, updated_fields, moved = [], [], set(), []
     team_managers: dict[int, set[int]] = {}
     for row in rows:
         user = users[row.email]
@@ -307,6 +308,8 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
             if differing:
                 for name in differing:
                     setattr(profile, name, wanted[name])
+                if {"department_id", "team_id"} & set(differing):
+                    moved.append(user.pk)
                 updated_profiles.append(profile)
                 updated_fields.update(differing)
                 changed.add(row.email)
@@ -316,6 +319,8 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
     Profile.objects.bulk_create(new_profiles, batch_size=CHUNK)
     if updated_profiles:
         Profile.objects.bulk_update(updated_profiles, sorted(updated_fields), batch_size=CHUNK)
+        if moved:
+            people_moved.send(sender=Profile, user_ids=moved)
 
     for team in Team.objects.filter(pk__in=team_managers):
         team.managers.add(*team_managers[team.pk])

@@ -109,3 +109,52 @@ def test_rebuild_check_reports_and_rebuild_repairs(store, capsys):
     call_command("rebuild_leaderboards")
     call_command("rebuild_leaderboards", "--check")
     assert store.points_of(board="company", window="all", user_ids=[person.pk]) == {person.pk: 7}
+
+
+def _earn(person, points, key):
+    recorded = activity_record(actor=person, verb="points.adjusted", key=key, points=points)
+    services.leaderboards_record(recorded.activity)
+
+
+@pytest.mark.django_db
+def test_a_new_team_takes_the_points_to_its_boards(store, django_capture_on_commit_callbacks):
+    old, new = (
+        TeamFactory(department=DepartmentFactory()),
+        TeamFactory(department=DepartmentFactory()),
+    )
+    person, stayer = UserFactory(profile__team=old), UserFactory(profile__team=old)
+    _earn(person, 7, "a")
+    _earn(stayer, 3, "b")
+    assert store.points_of(board=f"team-{old.slug}", window="all", user_ids=[person.pk])
+
+    profile = person.profile
+    profile.team = new
+    with django_capture_on_commit_callbacks(execute=True):
+        profile.save()
+    assert store.dump() == services.leaderboards_from_ledger()
+    assert store.points_of(board=f"team-{old.slug}", window="all", user_ids=[person.pk]) == {}
+    assert store.points_of(board=f"team-{new.slug}", window="all", user_ids=[person.pk]) == {
+        person.pk: 7
+    }
+    assert store.points_of(board=f"team-{old.slug}", window="all", user_ids=[stayer.pk]) == {
+        stayer.pk: 3
+    }
+
+
+@pytest.mark.django_db
+def test_an_import_that_moves_people_moves_their_points(store, django_capture_on_commit_callbacks):
+    from portal.people.importing import import_people
+
+    header = "email,first_name,last_name,department,team\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        import_people(data=(header + "a@example.com,A,A,Sales,North\n").encode())
+    person = UserFactory._meta.model.objects.get(email="a@example.com")
+    _earn(person, 5, "a")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_people(data=(header + "a@example.com,A,A,Support,South\n").encode())
+    assert store.dump() == services.leaderboards_from_ledger()
+    assert {board for board, _, _ in store.dump()} == {
+        "company",
+        "department-support",
+        "team-support-south",
+    }
