@@ -23,3 +23,27 @@ class BoardScore(models.Model):
 
     def __str__(self):
         return f"{self.board}/{self.window}: {self.user_id} {self.points}"
+
+
+class BoardPointCount(models.Model):
+    """How many people have exactly ``points`` on a board season.
+
+    "My rank" sums these counts for the totals above mine: a range over the distinct
+    totals (a few hundred) instead of over the people (up to everyone), so it costs the
+    same for the first and the hundred-thousandth person.
+    """
+
+    board = models.CharField(max_length=80)
+    window = models.CharField(max_length=12)
+    points = models.IntegerField()
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "window", "points"], name="board_point_count_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.board}/{self.window}: {self.people} with {self.points}"

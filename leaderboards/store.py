@@ -5,14 +5,15 @@ Both hold every person's points per board and window season and answer "top N" a
 equal points share a rank, "1, 2, 2, 4") without reading the whole board.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 
-from .models import BoardScore
+from .models import BoardPointCount, BoardScore
 
 
 class RankStore:
@@ -52,18 +53,52 @@ class RankStore:
 
 
 class SqlRankStore(RankStore):
+    """Totals per person in ``BoardScore``, and per total the number of people in
+    ``BoardPointCount`` (what "my rank" reads), kept in step in one transaction."""
+
     def add(self, *, board, window, user_id, points):
-        scores = BoardScore.objects.filter(board=board, window=window, user_id=user_id)
-        if scores.update(points=F("points") + points):
-            scores.filter(points=0).delete()  # a total of 0 is no entry, as in the ledger
+        with transaction.atomic():
+            scores = BoardScore.objects.select_for_update().filter(
+                board=board, window=window, user_id=user_id
+            )
+            row = scores.first()
+            if row is None:
+                try:
+                    with transaction.atomic():
+                        BoardScore.objects.create(
+                            board=board, window=window, user_id=user_id, points=points
+                        )
+                except IntegrityError:  # created in parallel: add to it
+                    row = scores.get()
+                else:
+                    self._count(board, window, points, +1)
+                    return
+            old, new = row.points, row.points + points
+            if new == 0:
+                row.delete()  # a total of 0 is no entry, as in the ledger
+            else:
+                scores.update(points=new)
+            self._count(board, window, old, -1)
+            self._count(board, window, new, +1)
+
+    @staticmethod
+    def _count(board, window, points, change):
+        if points == 0:
             return
+        counts = BoardPointCount.objects.filter(board=board, window=window, points=points)
+        if counts.update(people=F("people") + change):
+            if change < 0:
+                counts.filter(people=0).delete()
+            return
+        if change < 0:
+            return  # nothing counted there: nothing to take away
         try:
             with transaction.atomic():
-                BoardScore.objects.create(
-                    board=board, window=window, user_id=user_id, points=points
+                BoardPointCount.objects.create(
+                    board=board, window=window, points=points, people=change
                 )
-        except IntegrityError:  # created in parallel: add to it
-            scores.update(points=F("points") + points)
+        except IntegrityError:  # created in parallel
+            counts.update(people=F("people") + change)
 
     def top(self, *, board, window, limit):
         return list(
@@ -80,7 +115,8 @@ class SqlRankStore(RankStore):
         )
 
     def count_above(self, *, board, window, points):
-        return BoardScore.objects.filter(board=board, window=window, points__gt=points).count()
+        above = BoardPointCount.objects.filter(board=board, window=window, points__gt=points)
+        return above.aggregate(people=Sum("people"))["people"] or 0
 
     def neighbours(self, *, board, window, points, above, below):
         scores = BoardScore.objects.filter(board=board, window=window)
@@ -99,13 +135,30 @@ class SqlRankStore(RankStore):
     @transaction.atomic
     def replace(self, rows):
         BoardScore.objects.all().delete()
-        BoardScore.objects.bulk_create(
-            (BoardScore(board=b, window=w, user_id=u, points=p) for b, w, u, p in rows),
+        BoardPointCount.objects.all().delete()
+        counts = Counter()
+
+        def scores():
+            for board, window, user_id, points in rows:
+                counts[(board, window, points)] += 1
+                yield BoardScore(board=board, window=window, user_id=user_id, points=points)
+
+        BoardScore.objects.bulk_create(scores(), batch_size=2000)
+        BoardPointCount.objects.bulk_create(
+            [
+                BoardPointCount(board=board, window=window, points=points, people=people)
+                for (board, window, points), people in counts.items()
+            ],
             batch_size=2000,
         )
 
+    @transaction.atomic
     def forget(self, user_ids):
-        BoardScore.objects.filter(user_id__in=user_ids).delete()
+        gone = BoardScore.objects.select_for_update().filter(user_id__in=user_ids)
+        removed = Counter(gone.values_list("board", "window", "points"))
+        gone.delete()
+        for (board, window, points), people in removed.items():
+            self._count(board, window, points, -people)
 
     def dump(self):
         return {

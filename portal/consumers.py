@@ -6,6 +6,7 @@ answers malformed or unexpected messages with an error and keeps the socket open
 drops inbound messages beyond a small rate, so no client can make a consumer busy.
 """
 
+import asyncio
 import json
 import time
 
@@ -20,6 +21,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
     # Inbound messages allowed per window; beyond it they are dropped with one warning.
     rate_limit = 10
     rate_window = 10.0
+    renew_seconds = 3600.0
 
     async def connect(self):
         self.groups_joined: list[str] = []
@@ -37,6 +39,8 @@ class PortalConsumer(AsyncWebsocketConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+        if self.groups_joined:
+            self._renewing = asyncio.create_task(self._renew_groups())
         await self.joined()
 
     async def dispatch(self, message):
@@ -59,7 +63,17 @@ class PortalConsumer(AsyncWebsocketConsumer):
     async def joined(self) -> None:
         """Called once the socket follows its groups (send a snapshot here)."""
 
+    async def _renew_groups(self) -> None:
+        """Channel layers forget a group membership after a day (group_expiry); a page
+        left open longer would stop hearing its events. Join again every hour."""
+        while True:
+            await asyncio.sleep(self.renew_seconds)
+            for group in self.groups_joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+
     async def disconnect(self, code):
+        if getattr(self, "_renewing", None) is not None:
+            self._renewing.cancel()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 

@@ -16,18 +16,22 @@ def notification_send(
     notification = Notification.objects.create(
         user=user, kind=kind, title=title[:200], body=body, url=url, created_at=timezone.now()
     )
-    broadcast_on_commit(
-        group_name("user", user.pk),
-        {
-            "type": "notification",
-            "kind": kind,
-            "title": notification.title,
-            "body": body,
-            "url": url,
-            "created": notification.created_at.isoformat(),
-        },
-    )
+    _push(user.pk, kind, notification.title, body, url, notification.created_at)
     return notification
+
+
+def notification_push(*, user_id: int, kind: str, title: str, body: str = "", url: str = ""):
+    """Push a passing notification (a toast) to the person's open pages after commit,
+    without keeping it in their list: for events as frequent as points earned."""
+    _push(user_id, kind, title[:200], body, url, timezone.now())
+
+
+def _push(user_id, kind, title, body, url, created) -> None:
+    broadcast_on_commit(
+        group_name("user", user_id),
+        {"type": "notification", "kind": kind, "title": title, "body": body, "url": url,
+         "created": created.isoformat()},
+    )  # fmt: skip
 
 
 def notifications_mark_read(*, user) -> int:

@@ -140,12 +140,19 @@ async def test_a_viewer_below_the_top_keeps_the_right_rank_without_a_query(monke
     await ws_close(communicator)
 
 
-async def test_own_points_bring_the_people_around_and_the_time_of_the_change():
+async def _rival_ahead_then_watch(window: str):
+    """The set-up with the rival at 40 points, and the viewer's socket on their team's
+    board once that change has gone out."""
     team, _, viewer, rival, session = await sync_to_async(_setup)()
     await sync_to_async(_earn)(rival, 40, "r1")
     await asyncio.sleep(broadcast.WINDOW + 0.2)
-    communicator = await ws_connect(f"/ws/leaderboards/team-{team.slug}/?window=week", session)
+    communicator = await ws_connect(f"/ws/leaderboards/team-{team.slug}/?window={window}", session)
     snapshot = await communicator.receive_json_from(timeout=3)
+    return viewer, rival, communicator, snapshot
+
+
+async def test_own_points_bring_the_people_around_and_the_time_of_the_change():
+    viewer, rival, communicator, snapshot = await _rival_ahead_then_watch("week")
     assert snapshot["me"] == {"rank": None, "points": 0}
     assert snapshot["around"] == []
 
@@ -173,11 +180,7 @@ async def test_own_points_bring_the_people_around_and_the_time_of_the_change():
 async def test_a_new_alias_or_hiding_shows_at_once_without_points():
     from portal.people.services import profile_update
 
-    team, _, _viewer, rival, session = await sync_to_async(_setup)()
-    await sync_to_async(_earn)(rival, 40, "r1")
-    await asyncio.sleep(broadcast.WINDOW + 0.2)
-    communicator = await ws_connect(f"/ws/leaderboards/team-{team.slug}/?window=all", session)
-    snapshot = await communicator.receive_json_from(timeout=3)
+    _viewer, rival, communicator, snapshot = await _rival_ahead_then_watch("all")
     assert [e["name"] for e in snapshot["entries"]] == ["Green Spark"]
 
     def rename(visibility, alias):

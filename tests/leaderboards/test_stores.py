@@ -111,6 +111,17 @@ def test_rebuild_check_reports_and_rebuild_repairs(store, capsys):
     assert store.points_of(board="company", window="all", user_ids=[person.pk]) == {person.pk: 7}
 
 
+def _ranks_agree(store):
+    """Every stored person's rank, from ``count_above``, is their competition rank."""
+    boards: dict[tuple[str, str], dict[int, int]] = {}
+    for (board, window, user), points in store.dump().items():
+        boards.setdefault((board, window), {})[user] = points
+    for (board, window), totals in boards.items():
+        ranks = competition_ranks(totals)
+        for user, points in totals.items():
+            assert store.count_above(board=board, window=window, points=points) + 1 == ranks[user]
+
+
 def _earn(person, points, key):
     recorded = activity_record(actor=person, verb="points.adjusted", key=key, points=points)
     services.leaderboards_record(recorded.activity)
@@ -132,6 +143,7 @@ def test_a_new_team_takes_the_points_to_its_boards(store, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         profile.save()
     assert store.dump() == services.leaderboards_from_ledger()
+    _ranks_agree(store)
     assert store.points_of(board=f"team-{old.slug}", window="all", user_ids=[person.pk]) == {}
     assert store.points_of(board=f"team-{new.slug}", window="all", user_ids=[person.pk]) == {
         person.pk: 7
@@ -153,6 +165,7 @@ def test_an_import_that_moves_people_moves_their_points(store, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         import_people(data=(header + "a@example.com,A,A,Support,South\n").encode())
     assert store.dump() == services.leaderboards_from_ledger()
+    _ranks_agree(store)
     assert {board for board, _, _ in store.dump()} == {
         "company",
         "department-support",
