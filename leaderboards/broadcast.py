@@ -115,24 +115,24 @@ class Coalescer:
         layer = get_channel_layer()
         # Boards with sockets on this worker first: each waits for the ones before it.
         for key in sorted(pending, key=lambda key: board_group(*key) not in watched_here):
-            payloads = await database_sync_to_async(_payloads)({key: pending[key]})
-            for group, payload in payloads:
-                try:
-                    await layer.group_send(group, payload)
-                except Exception:
-                    logger.exception("Could not send the leaderboard update of %s", group)
+            at, moves = pending[key]
+            update = await database_sync_to_async(_board_update)(*key, moves, at)
+            if update is None:
+                continue
+            try:
+                await layer.group_send(*update)
+            except Exception:
+                logger.exception("Could not send the leaderboard update of %s", update[0])
 
 
-def _payloads(pending: dict[Key, tuple[float, Moves]]) -> list[tuple[str, dict]]:
-    """The changed boards' updates, ready for their groups."""
-    found = []
-    for (board, window), (at, moves) in pending.items():
-        group = board_group(board, window)
-        try:
-            found.append((group, {**board_payload(board, window, moves, at), "group": group}))
-        except Exception:
-            logger.exception("Could not compute the leaderboard update of %s", group)
-    return found
+def _board_update(board: str, window: str, moves: Moves, at: float) -> tuple[str, dict] | None:
+    """The board's group and its update, or None (logged) if it could not be computed."""
+    group = board_group(board, window)
+    try:
+        return group, {**board_payload(board, window, moves, at), "group": group}
+    except Exception:
+        logger.exception("Could not compute the leaderboard update of %s", group)
+        return None
 
 
 coalescer = Coalescer()
@@ -161,6 +161,7 @@ def _send(changes: dict[Key, Moves]) -> None:
     layer = get_channel_layer()
     if isinstance(layer, InMemoryChannelLayer):
         return  # no server in this process, and no other process can hear this layer
-    # No server loop here (a command): send now.
-    for group, payload in _payloads({key: (at, moves) for key, moves in changes.items()}):
-        group_send(group, payload)
+    for (board, window), moves in changes.items():  # no server loop here (a command)
+        update = _board_update(board, window, moves, at)
+        if update is not None:
+            group_send(*update)

@@ -14,9 +14,9 @@ import weakref
 
 from channels.layers import get_channel_layer
 
+from portal.realtime import memberships_renewed
+
 logger = logging.getLogger(__name__)
-# Channel layers forget a group membership after a day (their group_expiry); renew it.
-RENEW_SECONDS = 3600
 
 
 class Relay:
@@ -31,7 +31,12 @@ class Relay:
             # The default prefix: channels_redis reads every channel of a process through
             # one blocking pop per prefix, and the consumers' own use this one.
             self.channel = await self.layer.new_channel()
-            self.tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._renew())]
+            self.tasks = [
+                asyncio.create_task(self._read()),
+                asyncio.create_task(
+                    memberships_renewed(self.layer, self.channel, lambda: self.members)
+                ),
+            ]
         if group not in self.members:
             self.members[group] = set()
             await self.layer.group_add(group, self.channel)
@@ -67,15 +72,6 @@ class Relay:
                     await consumer.leaderboard_update(message)
                 except Exception:
                     logger.exception("Could not relay a leaderboard update to a socket")
-
-    async def _renew(self) -> None:
-        while True:
-            await asyncio.sleep(RENEW_SECONDS)
-            for group in list(self.members):
-                try:
-                    await self.layer.group_add(group, self.channel)
-                except Exception:
-                    logger.exception("Could not renew the relay's membership of %s", group)
 
 
 _relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Relay]" = weakref.WeakKeyDictionary()

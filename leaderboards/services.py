@@ -42,18 +42,23 @@ def leaderboards_record(activity: Activity) -> None:
     boards_changed(moves=moves, user_id=user_id)
 
 
+RESEAT_CHUNK = 500  # people per ledger query: well under SQLite's limit on parameters
+
+
 def leaderboards_reseat(user_ids: list[int], *, boards_left: set[str] = frozenset()) -> None:
     """Put people on the boards of their current team and department, with their totals
     from the ledger, and off every other board (after a move between teams)."""
-    if not user_ids:
-        return
     store = rank_store()
-    store.forget(user_ids)
-    totals = leaderboards_from_ledger(user_ids=user_ids)
-    for (board, window, user_id), points in totals.items():
-        store.add(board=board, window=window, user_id=user_id, points=points)
-    boards = {board for board, _, _ in totals} | set(boards_left)
-    boards_refresh([(board, window) for board in sorted(boards) for window in WINDOWS])
+    boards = set(boards_left)
+    for start in range(0, len(user_ids), RESEAT_CHUNK):
+        chunk = user_ids[start : start + RESEAT_CHUNK]
+        store.forget(chunk)
+        totals = leaderboards_from_ledger(user_ids=chunk)
+        for (board, window, user_id), points in totals.items():
+            store.add(board=board, window=window, user_id=user_id, points=points)
+        boards |= {board for board, _, _ in totals}
+    if boards:
+        boards_refresh([(board, window) for board in sorted(boards) for window in WINDOWS])
 
 
 def reseat_moved_people(sender, user_ids: list[int], **kwargs) -> None:

@@ -13,6 +13,8 @@ import time
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from .realtime import GROUP_RENEW_SECONDS, memberships_renewed
+
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
@@ -21,7 +23,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
     # Inbound messages allowed per window; beyond it they are dropped with one warning.
     rate_limit = 10
     rate_window = 10.0
-    renew_seconds = 3600.0
+    renew_seconds = GROUP_RENEW_SECONDS
 
     async def connect(self):
         self.groups_joined: list[str] = []
@@ -40,7 +42,14 @@ class PortalConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         if self.groups_joined:
-            self._renewing = asyncio.create_task(self._renew_groups())
+            self._renewing = asyncio.create_task(
+                memberships_renewed(
+                    self.channel_layer,
+                    self.channel_name,
+                    lambda: self.groups_joined,
+                    self.renew_seconds,
+                )
+            )
         await self.joined()
 
     async def dispatch(self, message):
@@ -62,14 +71,6 @@ class PortalConsumer(AsyncWebsocketConsumer):
 
     async def joined(self) -> None:
         """Called once the socket follows its groups (send a snapshot here)."""
-
-    async def _renew_groups(self) -> None:
-        """Channel layers forget a group membership after a day (group_expiry); a page
-        left open longer would stop hearing its events. Join again every hour."""
-        while True:
-            await asyncio.sleep(self.renew_seconds)
-            for group in self.groups_joined:
-                await self.channel_layer.group_add(group, self.channel_name)
 
     async def disconnect(self, code):
         if getattr(self, "_renewing", None) is not None:

@@ -8,6 +8,7 @@ A rolled-back transaction sends nothing.
 import asyncio
 import logging
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -16,6 +17,9 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+# Channel layers forget a group membership after a day (their group_expiry); sockets and
+# relays that live longer join again this often.
+GROUP_RENEW_SECONDS = 3600.0
 _sending: set[asyncio.Task] = set()
 _GROUP_PART = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -57,3 +61,17 @@ def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
 
     send.__qualname__ = f"broadcast to {group!r}"
     transaction.on_commit(send, robust=True)
+
+
+async def memberships_renewed(
+    layer, channel: str, groups: Callable[[], Iterable[str]], every: float = GROUP_RENEW_SECONDS
+) -> None:
+    """Join ``groups()`` again every ``every`` seconds until cancelled, so that a socket
+    open for days keeps hearing its groups."""
+    while True:
+        await asyncio.sleep(every)
+        for group in list(groups()):
+            try:
+                await layer.group_add(group, channel)
+            except Exception:
+                logger.exception("Could not renew %s's membership of %s", channel, group)
