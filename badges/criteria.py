@@ -162,9 +162,25 @@ def _counting_kind(kind_id: str, label: str, verb, unit: str, block_label: str):
     return register(Counting)
 
 
-QualityShares = _counting_kind(
-    "quality_shares", "N quality shares", verbs.SHARE_QUALITY, "quality shares", "Quality shares"
-)
+@register
+class QualityShares(CriteriaKind):
+    """Shares whose quality reached the quality-share step (one statement per share)."""
+
+    id = "quality_shares"
+    label = "N quality shares"
+    listens = frozenset({verbs.SHARE_QUALITY.id})
+
+    @classmethod
+    def params_block(cls):
+        return _count_block("Quality shares")
+
+    def progress(self, user, params):
+        from portal.sharing.quality import QUALITY_SHARE_STEP
+
+        done = _count(user, verbs.SHARE_QUALITY.id, result__step=QUALITY_SHARE_STEP)
+        return Progress(done, params["count"], "quality shares")
+
+
 ShareClicks = _counting_kind(
     "share_clicks", "N clicks on own shares", verbs.SHARE_CLICKED, "clicks", "Clicks"
 )

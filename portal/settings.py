@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     # Before the other ledger subscribers: live boards are the first to hear of points.
     "leaderboards",
     "portal.notifications",
+    "portal.sharing",
     "cms",
     "courses",
     "badges",
@@ -170,6 +171,18 @@ LEADERBOARD_REDIS_PREFIX = os.environ.get("LEADERBOARD_REDIS_PREFIX", "lb:")
 # Seconds a board's top (the part every viewer shares) stays cached at one version; a
 # change makes a new version at once, so this only bounds what no change announces.
 LEADERBOARD_CACHE_SECONDS = 30
+
+# Content hub. Tracked links stop working this many days after the share; raw clicks
+# (hashed visitors) are deleted after the retention period, daily figures are kept.
+SHARING_LINK_DAYS = int(os.environ.get("SHARING_LINK_DAYS", "365"))
+SHARING_CLICK_RETENTION_DAYS = int(os.environ.get("SHARING_CLICK_RETENTION_DAYS", "30"))
+# Clicks are written in batches this often (seconds); 0 writes each one after its reply.
+SHARING_CLICK_FLUSH_SECONDS = float(os.environ.get("SHARING_CLICK_FLUSH_SECONDS", "0.5"))
+# The company's site signs conversion reports with this secret (HMAC-SHA256); without
+# it, POST /api/conversions refuses every report.
+SHARING_CONVERSION_SECRET = os.environ.get("SHARING_CONVERSION_SECRET", "")
+# A signed report older or newer than this (seconds) is refused as a possible replay.
+SHARING_CONVERSION_MAX_AGE = 300
 
 # Cache and channel layer: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")

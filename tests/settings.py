@@ -31,6 +31,9 @@ WHITENOISE_AUTOREFRESH = True
 # Tests flush the database under a running server; a cached board could outlive its
 # data. The caching itself is tested with this setting overridden.
 LEADERBOARD_CACHE_SECONDS = 0
+# Tracked-link clicks are written right after each reply, so tests can read them.
+SHARING_CLICK_FLUSH_SECONDS = 0
+SHARING_CONVERSION_SECRET = "tests-only-conversion-secret"
 if REDIS_URL:
     # Keep test keys apart from anything else using the same Redis.
     CACHES["default"]["KEY_PREFIX"] = "advocate-test"  # noqa: F405

@@ -56,6 +56,12 @@ BADGE_REVOKED = register(
 SHARE_QUALITY = register(
     "share.quality", "made a quality share", "urn:advocate-portal:verbs:quality-share"
 )
+CONTENT_SHARED = register(
+    "content.shared", "shared hub content", "http://adlnet.gov/expapi/verbs/shared"
+)
+SHARE_CONVERTED = register(
+    "share.converted", "had a share convert", "urn:advocate-portal:verbs:share-converted"
+)
 SHARE_CLICKED = register(
     "share.clicked", "had a share clicked", "urn:advocate-portal:verbs:share-clicked"
 )

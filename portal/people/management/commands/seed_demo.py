@@ -134,6 +134,7 @@ class Command(BaseCommand):
             self._record_history()
             self._set_up_content()
             self._set_up_training()
+            self._set_up_hub()
             self._set_up_badges()
         self.stdout.write(f"Demo organisation: {report.summary()}")
         self._print_logins(password)
@@ -231,6 +232,24 @@ class Command(BaseCommand):
             learners=learners,
             facilitator=User.objects.get(email="mentor@example.com"),
             rng=random.Random(7),  # noqa: S311 - demo data, not security
+        )
+
+    def _set_up_hub(self):
+        from courses.selectors import sharing_allowed
+        from portal.sharing.demo import demo_items_create, demo_shares_create
+
+        items = demo_items_create(admin=User.objects.get(email="admin@example.com"))
+        sharers = [
+            user
+            for user in User.objects.filter(activities__verb=POINTS_ADJUSTED.id)
+            .distinct()
+            .order_by("email")
+            if sharing_allowed(user=user)
+        ]
+        demo_shares_create(
+            items=items,
+            sharers=sharers,
+            rng=random.Random(5),  # noqa: S311 - demo data, not security
         )
 
     def _set_up_badges(self):

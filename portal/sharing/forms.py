@@ -1,0 +1,42 @@
+"""Forms of the content hub: check what people typed; services decide the rest."""
+
+from django import forms
+from django.core.validators import URLValidator
+
+from .models import ContentItem, Kind, Network
+
+
+class ShareForm(forms.Form):
+    network = forms.ChoiceField(choices=Network.choices, widget=forms.RadioSelect)
+    caption = forms.CharField(
+        label="Your post",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Start from the suggestion and make it yours: why does this matter to you?",
+    )
+
+
+class SuggestForm(forms.Form):
+    title = forms.CharField(max_length=ContentItem._meta.get_field("title").max_length)
+    url = forms.URLField(
+        label="Link",
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        assume_scheme="https",
+    )
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.CURATED, widget=forms.RadioSelect)
+    summary = forms.CharField(
+        label="Why is it worth sharing?",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    tags = forms.CharField(
+        label="Topics",
+        max_length=300,
+        required=False,
+        help_text="Comma-separated, for example: sustainability, careers",
+    )
+
+    def clean_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]

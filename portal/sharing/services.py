@@ -1,0 +1,388 @@
+"""Writes for the content hub: suggestions, shares, clicks, conversions and quality.
+
+Every function here owns its transaction. A share and each of its results go into the
+activity ledger, so points, badges and measurement follow from the ledger alone.
+"""
+
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from wagtail.models import Workflow
+
+from portal.activity.services import activity_record
+from portal.activity.verbs import CONTENT_SHARED, SHARE_CLICKED, SHARE_CONVERTED, SHARE_QUALITY
+
+from . import links, quality, selectors
+from .models import (
+    X_LINK_LENGTH,
+    X_MAX_LENGTH,
+    ClickKind,
+    ContentItem,
+    Conversion,
+    Kind,
+    Network,
+    Share,
+    ShareClick,
+    ShareDay,
+    VisitorSalt,
+)
+
+
+class SharingError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(SharingError):
+    pass
+
+
+class SharingLocked(SharingError):
+    status = 403
+
+    def __init__(self, message: str, *, courses):
+        super().__init__(message)
+        self.courses = courses
+
+
+class NotFound(SharingError):
+    status = 404
+
+
+class Replayed(SharingError):
+    status = 409
+
+
+# --- suggestions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_suggest(
+    *, user, title: str, url: str, kind: str, summary: str = "", tags: list[str] = ()
+) -> ContentItem:
+    """An advocate's suggestion: a draft that moderators approve before anyone sees it."""
+    item = ContentItem(
+        title=(title or "").strip(),
+        url=(url or "").strip(),
+        kind=kind,
+        summary=(summary or "").strip(),
+        caption_linkedin=(summary or "").strip(),
+        suggested_by=user,
+        live=False,
+    )
+    try:
+        item.full_clean(exclude=["tags", "departments", "image"])
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+    item.save()
+    item.tags.set([tag.strip().lower()[:100] for tag in tags if tag.strip()][:10])
+    item.save()
+    revision = item.save_revision(user=user)
+    workflow = item.get_workflow() or Workflow.objects.filter(active=True).first()
+    if workflow is not None:
+        workflow.start(item, user)
+    else:  # no moderation configured: the draft waits for an editor to publish it
+        revision.submitted_for_moderation = True
+    return item
+
+
+# --- shares ------------------------------------------------------------------------------
+
+
+def caption_limit(network: str) -> int:
+    if network == Network.X:
+        return X_MAX_LENGTH - X_LINK_LENGTH
+    return Share._meta.get_field("caption").max_length
+
+
+@transaction.atomic
+def share_create(
+    *, user, item: ContentItem, network: str, caption: str, at: datetime | None = None
+) -> Share:
+    """Make (or, for the same item and network, update) ``user``'s tracked share.
+
+    Refused for people the training gate does not allow yet, for items not in their
+    hub, and for empty or over-long text. The first share is recorded in the ledger.
+    ``at`` backdates a share (imports, demo data); it defaults to now.
+    """
+    from courses.selectors import sharing_blockers
+
+    if network not in Network.values:
+        raise InvalidInput("Choose LinkedIn, X, Facebook or email.")
+    caption = (caption or "").strip()
+    if not caption:
+        raise InvalidInput("Write the text of your post first.")
+    limit = caption_limit(network)
+    if len(caption) > limit:
+        raise InvalidInput(
+            f"Your text has {len(caption):,} characters; "
+            f"{Network(network).label} allows {limit:,} with the link."
+        )
+    blockers = sharing_blockers(user=user)
+    if blockers:
+        raise SharingLocked(
+            "Sharing unlocks when you complete "
+            + ", ".join(course.title for course in blockers)
+            + ".",
+            courses=blockers,
+        )
+    profile = user.profile
+    match = selectors.audience_match(item=item, profile=profile)
+    at = at or timezone.now()
+    if not selectors.item_offered(item, now=at) or not match.visible:
+        raise NotFound("This item is not in your hub any more.")
+
+    touch = quality.personal_touch(caption=caption, suggested=item.caption_for(network))
+    existing = (
+        Share.objects.select_for_update().filter(user=user, item=item, network=network).first()
+    )
+    if existing is not None:
+        existing.caption = caption
+        existing.personal_touch = touch
+        existing.save(update_fields=["caption", "personal_touch"])
+        share_quality_update(share=existing)
+        return existing
+
+    mix = selectors.recent_mix(user=user, now=at)
+    mix[item.kind] += 1
+    share = _share_insert(
+        user=user,
+        item=item,
+        network=network,
+        caption=caption,
+        personal_touch=touch,
+        relevance=match.relevance,
+        created_at=at,
+        balance=quality.mix_balance(own=mix[Kind.OWN], curated=mix[Kind.CURATED]),
+    )
+    activity_record(
+        actor=user,
+        verb=CONTENT_SHARED.id,
+        key=f"content.shared:{share.pk}",
+        obj=share,
+        result={"network": network, "code": share.code},
+        context={"item": item.pk, "kind": item.kind, "personal_touch": touch},
+        timestamp=share.created_at,
+    )
+    share_quality_update(share=share)
+    return share
+
+
+def _share_insert(*, user, item, network, **fields) -> Share:
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Share.objects.create(
+                    user=user, item=item, network=network, code=links.code_new(), **fields
+                )
+        except IntegrityError:
+            twin = Share.objects.filter(user=user, item=item, network=network).first()
+            if twin is not None:  # a double submit made it first
+                return twin
+            # otherwise the code collided: draw another
+    raise RuntimeError("Could not draw an unused share code.")
+
+
+@transaction.atomic
+def share_quality_update(*, share: Share) -> quality.Quality:
+    """Recompute ``share``'s quality and reward each step it passes for the first time."""
+    share = Share.objects.select_for_update().select_related("user").get(pk=share.pk)
+    result = selectors.share_quality_of(share)
+    steps = quality.steps_reached(quality=result.score, already=share.quality_step)
+    share.quality = result.score
+    if steps:
+        share.quality_step = steps[-1]
+    share.save(update_fields=["quality", "quality_step"])
+    for step in steps:
+        activity_record(
+            actor=share.user,
+            verb=SHARE_QUALITY.id,
+            key=f"share.quality:{share.pk}:{step}",
+            obj=share,
+            result={"step": step, "score": result.score},
+            context={"quality_share": step == quality.QUALITY_SHARE_STEP},
+        )
+    return result
+
+
+# --- clicks ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request to a tracked link, as the redirect path saw it."""
+
+    share_id: int
+    day: date
+    visitor: str
+    kind: str
+    at: datetime
+
+
+def visitor_salt(*, day: date) -> str:
+    """The random salt for ``day``'s visitor hashes, made on first use."""
+    salt = VisitorSalt.objects.filter(day=day).values_list("salt", flat=True).first()
+    if salt:
+        return salt
+    try:
+        with transaction.atomic():
+            return VisitorSalt.objects.create(day=day, salt=secrets.token_hex(32)).salt
+    except IntegrityError:  # another worker made it first
+        return VisitorSalt.objects.values_list("salt", flat=True).get(day=day)
+
+
+@transaction.atomic
+def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> None:
+    """Store a batch of first hits and request counts, then update figures and quality.
+
+    Safe to repeat and to run from several workers: the database keeps one row per
+    visitor, share, day and kind, and the ledger one statement per unique click.
+    """
+    known = set(
+        Share.objects.filter(pk__in={hit.share_id for hit in hits}).values_list("pk", flat=True)
+    )
+    ShareClick.objects.bulk_create(
+        [
+            ShareClick(
+                share_id=hit.share_id, day=hit.day, visitor=hit.visitor, kind=hit.kind, at=hit.at
+            )
+            for hit in hits
+            if hit.share_id in known
+        ],
+        ignore_conflicts=True,
+    )
+    touched: dict[tuple[int, date], int] = defaultdict(int)
+    for hit in hits:
+        touched[(hit.share_id, hit.day)] += 0
+    for key, count in requests.items():
+        touched[key] += count
+    share_ids = {share_id for share_id, _ in touched}
+    share_ids &= set(Share.objects.filter(pk__in=share_ids).values_list("pk", flat=True))
+    counts = _click_counts(touched=[key for key in touched if key[0] in share_ids])
+    for (share_id, day), count in touched.items():
+        if share_id not in share_ids:
+            continue
+        figures = counts.get((share_id, day), {})
+        share_day, _ = ShareDay.objects.select_for_update().get_or_create(
+            share_id=share_id, day=day
+        )
+        share_day.requests += count
+        share_day.clicks = figures.get(ClickKind.HUMAN, 0)
+        share_day.previews = figures.get(ClickKind.PREVIEW, 0)
+        share_day.self_clicks = figures.get(ClickKind.SELF, 0)
+        share_day.save()
+    shares = {
+        share.pk: share for share in Share.objects.select_related("user").filter(pk__in=share_ids)
+    }
+    _share_totals_update(share_ids=share_ids)
+    for hit in hits:
+        share = shares.get(hit.share_id)
+        if share is None or hit.kind != ClickKind.HUMAN:
+            continue
+        activity_record(
+            actor=share.user,
+            verb=SHARE_CLICKED.id,
+            key=f"share.clicked:{share.pk}:{hit.day.isoformat()}:{hit.visitor}",
+            obj=share,
+            result={"network": share.network},
+            timestamp=hit.at,
+        )
+    for share in shares.values():
+        share_quality_update(share=share)
+
+
+def _click_counts(*, touched: list[tuple[int, date]]) -> dict[tuple[int, date], dict[str, int]]:
+    if not touched:
+        return {}
+    condition = Q()
+    for share_id, day in touched:
+        condition |= Q(share_id=share_id, day=day)
+    counts: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
+    for row in (
+        ShareClick.objects.filter(condition)
+        .values("share_id", "day", "kind")
+        .annotate(count=Count("id"))
+    ):
+        counts[(row["share_id"], row["day"])][row["kind"]] = row["count"]
+    return counts
+
+
+def _share_totals_update(*, share_ids) -> None:
+    """Each share's totals are the sum of its days (the days outlive the raw clicks)."""
+    totals = (
+        ShareDay.objects.filter(share_id__in=share_ids)
+        .values("share_id")
+        .annotate(
+            clicks=Sum("clicks"),
+            previews=Sum("previews"),
+            self_clicks=Sum("self_clicks"),
+            requests=Sum("requests"),
+            conversions=Sum("conversions"),
+        )
+    )
+    for row in totals:
+        Share.objects.filter(pk=row.pop("share_id")).update(**row)
+
+
+@transaction.atomic
+def clicks_purge(*, now: datetime | None = None) -> int:
+    """Delete raw clicks past the retention period and salts of past days.
+
+    The daily figures stay. Returns the number of raw clicks deleted.
+    """
+    now = now or timezone.now()
+    retention = max(1, int(settings.SHARING_CLICK_RETENTION_DAYS))
+    deleted, _ = ShareClick.objects.filter(at__lt=now - timedelta(days=retention)).delete()
+    VisitorSalt.objects.filter(day__lt=timezone.localdate(now)).delete()
+    return deleted
+
+
+# --- conversions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversion_record(*, code: str, external_id: str, label: str = "", at=None) -> Conversion:
+    """Count a conversion the company's site reported for the share ``code``.
+
+    Each ``external_id`` counts once: a replay is refused, as is an unknown code.
+    """
+    external_id = (external_id or "").strip()
+    if not external_id or len(external_id) > 100:
+        raise InvalidInput("A conversion needs an id of 1 to 100 characters.")
+    share = Share.objects.select_related("user").filter(code=code).first()
+    if share is None:
+        raise NotFound("No share has this code.")
+    at = at or timezone.now()
+    try:
+        with transaction.atomic():
+            conversion = Conversion.objects.create(
+                share=share, external_id=external_id, label=(label or "")[:100], at=at
+            )
+    except IntegrityError as error:
+        raise Replayed("This conversion was reported before.") from error
+    share_day, _ = ShareDay.objects.select_for_update().get_or_create(
+        share=share, day=timezone.localdate(at)
+    )
+    share_day.conversions += 1
+    share_day.save(update_fields=["conversions"])
+    _share_totals_update(share_ids=[share.pk])
+    activity_record(
+        actor=share.user,
+        verb=SHARE_CONVERTED.id,
+        key=f"share.converted:{external_id}",
+        obj=share,
+        result={"label": conversion.label},
+        timestamp=at,
+    )
+    share_quality_update(share=share)
+    return conversion

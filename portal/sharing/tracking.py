@@ -1,0 +1,267 @@
+"""The tracked link ``/s/<code>``: a 302 to the item's URL with UTM tags, and a click noted.
+
+This path sits on every shared post, so it is a bare ASGI app in front of Django
+(whose request handling costs about ten times a bare response; docs/PERFORMANCE.md).
+A request reads at most one row (the link, then cached for a minute) and today's salt
+(once a day per worker); clicks are noted in memory and written in batches by a
+background task through ``services.clicks_record``, so no request waits on a write.
+
+Privacy: the address and browser are hashed under a random salt that lives for one
+day, and only the hash is kept. Link-preview fetchers and HEAD requests count as
+previews; the sharer's own clicks (recognised by a signed cookie the hub sets) count
+as theirs; each visitor counts once per share per day.
+"""
+
+import asyncio
+import hashlib
+import logging
+import re
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from datetime import timedelta
+from time import monotonic
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core import signing
+from django.http.cookie import parse_cookie
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import links
+from .models import ClickKind, Share
+from .services import Hit, clicks_purge, clicks_record, visitor_salt
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/s/"
+SHARER_COOKIE = "advocate_sharer"
+SHARER_SALT = "portal.sharing.sharer"
+LINK_CACHE_SECONDS = 60
+LINK_CACHE_SIZE = 20_000
+SEEN_LIMIT = 500_000  # first hits remembered per day; the database still dedupes beyond
+PENDING_LIMIT = 100_000  # hits held when the database is unreachable
+PREVIEW_AGENTS = re.compile(
+    r"bot\b|bot/|crawl|spider|facebookexternalhit|facebookcatalog|embedly|iframely|preview"
+    r"|slack|discord|telegram|whatsapp|skypeuripreview|headless|pinterest|vkshare|outbrain"
+    r"|quora link|nuzzel|bitly|tumblr|redditbot|applebot|google-inspectiontool|mastodon",
+    re.IGNORECASE,
+)
+
+
+def sharer_cookie_value(user_id: int) -> str:
+    return signing.dumps(user_id, salt=SHARER_SALT)
+
+
+def sharer_cookie_set(response, user) -> None:
+    """Mark this browser as ``user``'s, so their own clicks on their links do not count."""
+    response.set_cookie(
+        SHARER_COOKIE,
+        sharer_cookie_value(user.pk),
+        max_age=365 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+@dataclass(frozen=True)
+class Link:
+    share_id: int
+    sharer_id: int
+    location: str
+
+
+def link_load(code: str) -> Link | None:
+    """The link for ``code``, or None when it is unknown, withdrawn or expired (one query)."""
+    row = (
+        Share.objects.filter(code=code)
+        .values_list(
+            "pk", "user_id", "network", "created_at", "item_id", "item__title", "item__url"
+        )
+        .filter(item__live=True)
+        .first()
+    )
+    if row is None:
+        return None
+    share_id, user_id, network, created_at, item_id, title, url = row
+    if created_at < timezone.now() - timedelta(days=settings.SHARING_LINK_DAYS):
+        return None
+    location = links.destination(
+        url=url,
+        network=network,
+        campaign=links.campaign_for(item_id=item_id, title=title),
+        code=code,
+    )
+    return Link(share_id, user_id, location)
+
+
+class Tracker:
+    """Per-process link cache and click buffer."""
+
+    def __init__(self):
+        self.links: OrderedDict[str, tuple[Link | None, float]] = OrderedDict()
+        self.pending: list[Hit] = []
+        self.requests: Counter = Counter()
+        self.seen: set[tuple] = set()
+        self.seen_day = None
+        self.salt: tuple = (None, "")
+        self.purged_day = None
+        self.flusher: asyncio.Task | None = None
+        self.lock = asyncio.Lock()
+
+    def reset(self) -> None:
+        self.__init__()
+
+    async def link(self, code: str) -> Link | None:
+        cached = self.links.get(code)
+        now = monotonic()
+        if cached is not None and cached[1] > now:
+            self.links.move_to_end(code)
+            return cached[0]
+        link = await database_sync_to_async(link_load)(code)
+        self.links[code] = (link, now + LINK_CACHE_SECONDS)
+        self.links.move_to_end(code)
+        while len(self.links) > LINK_CACHE_SIZE:
+            self.links.popitem(last=False)
+        return link
+
+    async def visitor(self, scope, day) -> str:
+        if self.salt[0] != day:
+            self.salt = (day, await database_sync_to_async(visitor_salt)(day=day))
+        headers = dict(scope.get("headers") or [])
+        client = (scope.get("client") or ("", 0))[0] or ""
+        agent = headers.get(b"user-agent", b"")
+        digest = hashlib.blake2b(digest_size=16, key=self.salt[1].encode()[:64])
+        digest.update(client.encode() + b"\0" + agent)
+        return digest.hexdigest()
+
+    def note(self, hit: Hit) -> None:
+        if self.seen_day != hit.day:
+            self.seen, self.seen_day = set(), hit.day
+        self.requests[(hit.share_id, hit.day)] += 1
+        key = (hit.share_id, hit.visitor, hit.kind)
+        if key in self.seen:
+            return  # a repeat: counted as a request only
+        if len(self.seen) >= SEEN_LIMIT:
+            self.seen.clear()
+        self.seen.add(key)
+        if len(self.pending) < PENDING_LIMIT:
+            self.pending.append(hit)
+
+    def start(self) -> None:
+        if settings.SHARING_CLICK_FLUSH_SECONDS and (self.flusher is None or self.flusher.done()):
+            self.flusher = asyncio.get_running_loop().create_task(self._flush_every())
+
+    async def _flush_every(self) -> None:
+        while True:
+            await asyncio.sleep(settings.SHARING_CLICK_FLUSH_SECONDS)
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write the noted clicks; on failure they stay for the next try."""
+        async with self.lock:
+            if not self.pending and not self.requests:
+                return
+            hits, requests = self.pending, self.requests
+            self.pending, self.requests = [], Counter()
+            today = timezone.localdate()
+            purge = self.purged_day != today
+            try:
+                await database_sync_to_async(_store)(hits=hits, requests=requests, purge=purge)
+                self.purged_day = today
+            except Exception:
+                logger.exception("Could not store %d tracked-link hits; retrying", len(hits))
+                self.pending = (hits + self.pending)[:PENDING_LIMIT]
+                self.requests.update(requests)
+
+
+def _store(*, hits, requests, purge: bool) -> None:
+    clicks_record(hits=hits, requests=dict(requests))
+    if purge:
+        clicks_purge()
+
+
+tracker = Tracker()
+_gone_page: bytes | None = None
+
+
+def _gone() -> bytes:
+    global _gone_page
+    if _gone_page is None:
+        _gone_page = render_to_string(
+            "sharing/link_gone.html", {"home": settings.SITE_URL}
+        ).encode()
+    return _gone_page
+
+
+def _click_kind(scope, headers: dict, link: Link) -> str:
+    agent = headers.get(b"user-agent", b"").decode("latin-1")
+    if scope["method"] == "HEAD" or not agent or PREVIEW_AGENTS.search(agent):
+        return ClickKind.PREVIEW
+    cookie = parse_cookie(headers.get(b"cookie", b"").decode("latin-1")).get(SHARER_COOKIE)
+    if cookie:
+        try:
+            if signing.loads(cookie, salt=SHARER_SALT) == link.sharer_id:
+                return ClickKind.SELF
+        except signing.BadSignature:
+            pass
+    return ClickKind.HUMAN
+
+
+COMMON_HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"x-robots-tag", b"noindex"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+]
+
+
+async def tracked_link_app(scope, receive, send) -> None:
+    method = scope["method"]
+    code = scope["path"][len(PREFIX) :].rstrip("/")
+    if method not in ("GET", "HEAD"):
+        await _respond(send, 405, [(b"allow", b"GET, HEAD")], b"", method)
+        return
+    link = await tracker.link(code) if links.code_is_well_formed(code) else None
+    if link is None:
+        await _respond(send, 404, [(b"content-type", b"text/html; charset=utf-8")], _gone(), method)
+        return
+    await _respond(send, 302, [(b"location", link.location.encode())], b"", method)
+    headers = dict(scope.get("headers") or [])
+    day = timezone.localdate()
+    tracker.note(
+        Hit(
+            share_id=link.share_id,
+            day=day,
+            visitor=await tracker.visitor(scope, day),
+            kind=_click_kind(scope, headers, link),
+            at=timezone.now(),
+        )
+    )
+    if settings.SHARING_CLICK_FLUSH_SECONDS:
+        tracker.start()
+    else:  # tests: write at once, after the response has gone
+        await tracker.flush()
+
+
+async def _respond(send, status: int, headers: list, body: bytes, method: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": COMMON_HEADERS + headers + [(b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+
+def with_tracked_links(django_app):
+    """Route ``/s/...`` to the tracked-link app and everything else to Django."""
+
+    async def app(scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith(PREFIX):
+            await tracked_link_app(scope, receive, send)
+        else:
+            await django_app(scope, receive, send)
+
+    return app

@@ -1,0 +1,219 @@
+"""Content hub pages and the conversions API; thin: check the request, call a service, render."""
+
+import hashlib
+import hmac
+import json
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from courses.selectors import sharing_blockers
+
+from . import links, quality, selectors, services
+from .forms import ShareForm, SuggestForm
+from .models import Kind, Network, Share
+from .tracking import sharer_cookie_set
+
+FEED_PAGE_SIZE = 12
+
+
+@login_required
+def hub(request):
+    tag = request.GET.get("tag", "")[:100]
+    kind = request.GET.get("kind", "")
+    if kind not in Kind.values:
+        kind = ""
+    feed = selectors.hub_feed(user=request.user, tag=tag, kind=kind)
+    page = Paginator(feed.cards, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    response = TemplateResponse(
+        request,
+        "sharing/hub.html",
+        {
+            "feed": feed,
+            "page": page,
+            "tag": tag,
+            "kind": kind,
+            "kinds": Kind.choices,
+            "blockers": sharing_blockers(user=request.user),
+        },
+    )
+    sharer_cookie_set(response, request.user)
+    return response
+
+
+@login_required
+def share(request, pk: int):
+    item = selectors.hub_item(user=request.user, pk=pk)
+    if item is None:
+        raise Http404("This item is not in your hub.")
+    blockers = sharing_blockers(user=request.user)
+    if blockers:
+        return TemplateResponse(
+            request, "sharing/locked.html", {"item": item, "blockers": blockers}, status=403
+        )
+    network = request.GET.get("network", Network.LINKEDIN)
+    if network not in Network.values:
+        network = Network.LINKEDIN
+    status = 200
+    if request.method == "POST":
+        form = ShareForm(request.POST)
+        if form.is_valid():
+            try:
+                made = services.share_create(
+                    user=request.user,
+                    item=item,
+                    network=form.cleaned_data["network"],
+                    caption=form.cleaned_data["caption"],
+                )
+            except services.SharingError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                response = redirect("sharing:share_ready", code=made.code)
+                sharer_cookie_set(response, request.user)
+                return response
+        else:
+            status = 400
+    else:
+        form = ShareForm(initial={"network": network, "caption": item.caption_for(network)})
+    captions = {value: item.caption_for(value) for value in Network.values}
+    limits = {value: services.caption_limit(value) for value in Network.values}
+    return TemplateResponse(
+        request,
+        "sharing/share_form.html",
+        {
+            "item": item,
+            "form": form,
+            "captions": captions,
+            "limits": limits,
+            "touch_for_full": quality.TOUCH_FOR_FULL_MARKS,
+        },
+        status=status,
+    )
+
+
+@login_required
+def share_ready(request, code: str):
+    made = Share.objects.select_related("item").filter(code=code, user=request.user).first()
+    if made is None:
+        raise Http404("You have no share with this code.")
+    link = links.tracked_url(made.code)
+    return TemplateResponse(
+        request,
+        "sharing/share_ready.html",
+        {
+            "share": made,
+            "link": link,
+            "text": f"{made.caption}\n\n{link}",
+            "network_url": links.share_page_url(
+                network=made.network, text=made.caption, link=link, subject=made.item.title
+            ),
+            "takes_text": links.network_takes_text(made.network),
+        },
+    )
+
+
+@login_required
+def my_shares(request):
+    summaries = selectors.my_shares(user=request.user)
+    response = TemplateResponse(
+        request,
+        "sharing/my_shares.html",
+        {
+            "summaries": summaries,
+            "totals": selectors.share_totals(user=request.user),
+            "mix": selectors.recent_mix(user=request.user),
+            "steps": quality.STEPS,
+        },
+    )
+    sharer_cookie_set(response, request.user)
+    return response
+
+
+@login_required
+def suggest(request):
+    status = 200
+    if request.method == "POST":
+        form = SuggestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.item_suggest(user=request.user, **form.cleaned_data)
+            except services.SharingError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    "Thank you: the programme team will review your suggestion before it "
+                    "appears in the hub.",
+                )
+                return redirect("sharing:hub")
+        else:
+            status = 400
+    else:
+        form = SuggestForm()
+    return TemplateResponse(request, "sharing/suggest.html", {"form": form}, status=status)
+
+
+# --- the conversions API -----------------------------------------------------------------
+
+
+def _refuse(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def conversion_signature(*, secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of ``<timestamp>.<body>`` under the shared secret."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+@csrf_exempt
+@require_POST
+def conversions_api(request):
+    """The company's site reports a conversion: ``{"code", "id", "label"?}``, signed.
+
+    Headers: ``X-Advocate-Timestamp`` (Unix seconds) and ``X-Advocate-Signature``.
+    A bad signature, a stale timestamp, a repeated id or an unknown code is refused.
+    """
+    secret = settings.SHARING_CONVERSION_SECRET
+    if not secret:
+        return _refuse(503, "Conversion tracking is not configured on this portal.")
+    timestamp = request.headers.get("X-Advocate-Timestamp", "")
+    signature = request.headers.get("X-Advocate-Signature", "")
+    expected = conversion_signature(secret=secret, timestamp=timestamp, body=request.body)
+    if not signature or not hmac.compare_digest(signature, expected):
+        return _refuse(401, "The signature does not match.")
+    try:
+        sent = int(timestamp)
+    except ValueError:
+        return _refuse(401, "The timestamp is not a number of seconds.")
+    if abs(time.time() - sent) > settings.SHARING_CONVERSION_MAX_AGE:
+        return _refuse(401, "The report is too old (or from the future): send it again.")
+    try:
+        payload = json.loads(request.body)
+        code, external_id = payload["code"], payload["id"]
+        if not isinstance(code, str) or not isinstance(external_id, str | int):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return _refuse(400, 'Send JSON with a share "code" and a conversion "id".')
+    label = payload.get("label", "")
+    try:
+        conversion = services.conversion_record(
+            code=code,
+            external_id=str(external_id),
+            label=label if isinstance(label, str) else "",
+            at=datetime.fromtimestamp(sent, tz=UTC),
+        )
+    except services.SharingError as error:
+        return _refuse(error.status, error.message)
+    return JsonResponse({"counted": True, "share": conversion.share.code}, status=201)

@@ -1,0 +1,95 @@
+/* Content hub: the share form's suggestion, counter and "personal touch" hint, and copying
+   the finished post. The page works without this script; it only helps. */
+(function () {
+  "use strict";
+
+  function words(text) {
+    return (text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) || []);
+  }
+
+  // Like the server's difflib ratio: 2 * matching words / all words (longest common run
+  // of words, not necessarily contiguous). Good enough for a hint; the server decides.
+  function similarity(a, b) {
+    if (!a.length && !b.length) return 1;
+    var previous = new Array(b.length + 1).fill(0);
+    for (var i = 1; i <= a.length; i++) {
+      var current = [0];
+      for (var j = 1; j <= b.length; j++) {
+        current[j] = a[i - 1] === b[j - 1] ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
+      }
+      previous = current;
+    }
+    return (2 * previous[b.length]) / (a.length + b.length);
+  }
+
+  function touchHint(touch, full) {
+    if (touch < 0.1) return "Same as the suggestion: add a line of your own to make it yours.";
+    if (touch < full) return "A little of your own voice (" + Math.round(touch * 100) + "% yours): say why it matters to you.";
+    return "In your own words (" + Math.round(touch * 100) + "% yours): this is what makes people click.";
+  }
+
+  var form = document.querySelector("[data-share-form]");
+  if (form) {
+    var captions = JSON.parse(document.getElementById("suggested-captions").textContent);
+    var limits = JSON.parse(document.getElementById("caption-limits").textContent);
+    var textarea = form.querySelector("textarea[name=caption]");
+    var hint = form.querySelector("[data-touch-hint]");
+    var count = form.querySelector("[data-caption-count]");
+    var full = parseFloat(form.dataset.touchFull) || 0.4;
+    var network = function () {
+      var checked = form.querySelector("input[name=network]:checked");
+      return checked ? checked.value : "linkedin";
+    };
+    var current = network();
+    var update = function () {
+      var mine = words(textarea.value);
+      var touch = mine.length ? 1 - similarity(words(captions[network()] || ""), mine) : 0;
+      hint.textContent = mine.length ? touchHint(touch, full) : "Write the text of your post.";
+      hint.dataset.touch = touch.toFixed(2);
+      var limit = limits[network()];
+      var left = limit - textarea.value.trim().length;
+      count.textContent = left >= 0 ? left + " characters left" : -left + " characters too many for this network";
+      count.classList.toggle("is-over", left < 0);
+    };
+    form.addEventListener("change", function (event) {
+      if (event.target.name !== "network") return;
+      // Swap in the new network's suggestion unless the person has edited the text.
+      if (textarea.value.trim() === (captions[current] || "").trim()) textarea.value = captions[network()] || "";
+      current = network();
+      update();
+    });
+    textarea.addEventListener("input", update);
+    form.querySelector("[data-reset-caption]").addEventListener("click", function () {
+      textarea.value = captions[network()] || "";
+      update();
+      textarea.focus();
+    });
+    update();
+  }
+
+  var text = document.querySelector("[data-share-text]");
+  if (text) {
+    var status = document.querySelector("[data-copy-status]");
+    var copy = function () {
+      var done = function () { status.textContent = "Copied: paste it into your post."; };
+      if (navigator.clipboard && window.isSecureContext) {
+        return navigator.clipboard.writeText(text.value).then(done, function () { select(); });
+      }
+      select();
+      return Promise.resolve();
+    };
+    var select = function () {
+      text.focus();
+      text.select();
+      try {
+        if (document.execCommand("copy")) status.textContent = "Copied: paste it into your post.";
+        else status.textContent = "Select the text and copy it.";
+      } catch (error) {
+        status.textContent = "Select the text and copy it.";
+      }
+    };
+    document.querySelector("[data-copy-text]").addEventListener("click", copy);
+    var open = document.querySelector("[data-network-share]");
+    if (open && open.dataset.copies === "1") open.addEventListener("click", copy);
+  }
+})();
