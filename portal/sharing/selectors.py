@@ -174,8 +174,6 @@ def hub_feed(*, user, tag: str = "", kind: str = "", now=None) -> Feed:
         started = item.show_from or item.first_published_at or item.created_at
         age_days = max(0.0, (now - started).total_seconds() / 86400)
         freshness = 2.5 * math.exp(-age_days / FRESH_DAYS)
-        if age_days < FRESH_DAYS:
-            reasons.append((freshness, "New this week"))
         if item.pk in colleagues:
             count, average = colleagues[item.pk]
             people = "colleague" if count == 1 else "colleagues"
@@ -194,10 +192,12 @@ def hub_feed(*, user, tag: str = "", kind: str = "", now=None) -> Feed:
                     else "Time for a piece of our own",
                 )
             )
-        score = freshness + sum(weight for weight, text in reasons if text != "New this week")
+        score = freshness + sum(weight for weight, _ in reasons)
         if item.pk in mine:
             score -= 5  # already shared: keep it, lower down
-        best = max(reasons, default=(0, "Recommended for everyone"))[1]
+        # The reason shown is the most personal one; freshness only when there is none.
+        fallback = "New this week" if age_days < FRESH_DAYS else "For everyone in the programme"
+        best = max(reasons, default=(0, fallback))[1]
         cards.append(Card(item, score, best, sorted(mine.get(item.pk, []))))
     cards.sort(key=lambda card: (-card.score, -card.item.pk))
     return Feed(cards=cards, tags=sorted(tags, key=str.lower), mix=mix, nudge=nudge)
