@@ -106,7 +106,8 @@ def test_a_trained_advocate_shares_from_a_phone(page, live_daphne, chromium):
     screenshot(page, "hub-my-shares-phone")
 
     missing = page.request.get(f"{live_daphne}/s/nosuchcd", max_redirects=0)
-    assert missing.status == 404 and "This link has expired" in missing.text()
+    assert missing.status == 404
+    assert "This link has expired" in missing.text()
 
     # Someone who has not taken the training is shown the way to it.
     newcomer = chromium.new_context(

@@ -34,7 +34,8 @@ def test_a_share_is_recorded_once_in_the_ledger(onboarded_user):
     again = services.share_create(
         user=onboarded_user, item=item, network=Network.LINKEDIN, caption="New words of mine"
     )
-    assert again.pk == first.pk and again.caption == "New words of mine"
+    assert again.pk == first.pk
+    assert again.caption == "New words of mine"
     statements = Activity.objects.filter(actor=onboarded_user, verb=CONTENT_SHARED.id)
     assert statements.count() == 1
     assert statements.get().result == {"network": "linkedin", "code": first.code}
@@ -81,8 +82,10 @@ def test_quality_inputs_are_fixed_when_sharing(onboarded_user):
         user=onboarded_user, item=general, network="linkedin", caption=general.caption_linkedin
     )
     mine = share(user=onboarded_user, item=targeted)
-    assert copied.personal_touch == 0 and copied.relevance == 0.5
-    assert mine.personal_touch > 0 and mine.relevance == 0.8
+    assert copied.personal_touch == 0
+    assert copied.relevance == 0.5
+    assert mine.personal_touch > 0
+    assert mine.relevance == 0.8
     assert share(user=onboarded_user, item=followed).relevance == 0.8
     assert 0 < mine.balance <= 1
 
@@ -114,7 +117,8 @@ def test_quality_steps_give_points_within_the_daily_cap_and_feed_badges(onboarde
     for number in range(3):
         services.conversion_record(code=made.code, external_id=f"order-{number}")
     made.refresh_from_db()
-    assert made.quality >= 75 and made.quality_step >= 75
+    assert made.quality >= 75
+    assert made.quality_step >= 75
     steps = Activity.objects.filter(verb=SHARE_QUALITY.id, actor=onboarded_user)
     assert sorted(row.result["step"] for row in steps) == [
         step for step in quality.STEPS if step <= made.quality
@@ -172,9 +176,11 @@ def test_suggestions_are_drafts_in_moderation(onboarded_user):
         summary="Worth reading.",
         tags=["Research"],
     )
-    assert not item.live and item.suggested_by == onboarded_user
+    assert not item.live
+    assert item.suggested_by == onboarded_user
     state = item.workflow_states.get()
-    assert state.status == "in_progress" and state.requested_by == onboarded_user
+    assert state.status == "in_progress"
+    assert state.requested_by == onboarded_user
     assert not selectors.offered_items().filter(pk=item.pk).exists()
     with pytest.raises(services.InvalidInput):
         services.item_suggest(

@@ -114,7 +114,8 @@ def test_link_previews_are_not_clicks(made, agent):
 
 def test_head_requests_are_previews(made):
     response = visit(f"/s/{made.code}", method="HEAD")
-    assert response["status"] == 302 and response["body"] == b""
+    assert response["status"] == 302
+    assert response["body"] == b""
     made.refresh_from_db()
     assert (made.clicks, made.previews) == (0, 1)
 
@@ -141,7 +142,8 @@ def test_a_flood_from_one_visitor_counts_once(made):
 def test_no_address_is_stored_and_the_salt_is_random_per_day(made):
     visit(f"/s/{made.code}")
     click = ShareClick.objects.get()
-    assert "203.0.113.5" not in click.visitor and len(click.visitor) == 32
+    assert "203.0.113.5" not in click.visitor
+    assert len(click.visitor) == 32
     assert len(VisitorSalt.objects.get(day=timezone.localdate()).salt) == 64
 
 
@@ -173,11 +175,13 @@ def test_failed_writes_are_kept_for_the_next_flush(made, monkeypatch):
 
     monkeypatch.setattr(tracking, "_store", failing)
     visit(f"/s/{made.code}")
-    assert len(tracking.tracker.pending) == 1 and calls
+    assert len(tracking.tracker.pending) == 1
+    assert calls
     monkeypatch.setattr(tracking, "_store", original)
     async_to_sync(tracking.tracker.flush)()
     made.refresh_from_db()
-    assert made.clicks == 1 and tracking.tracker.pending == []
+    assert made.clicks == 1
+    assert tracking.tracker.pending == []
 
 
 def test_other_paths_go_to_django():

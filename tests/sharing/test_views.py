@@ -14,6 +14,7 @@ from tests.people.factories import DepartmentFactory, UserFactory
 from tests.sharing.factories import content_item, share
 
 pytestmark = pytest.mark.django_db
+SECRET = "tests-only-conversion-secret"  # noqa: S105 - the test settings' secret
 
 
 @pytest.fixture
@@ -145,13 +146,14 @@ def test_suggestions_wait_for_moderation(client, advocate):
         reverse("sharing:suggest"),
         {"title": "Bad", "url": "javascript:alert(1)", "kind": "curated"},
     )
-    assert refused.status_code == 400 and ContentItem.objects.count() == 1
+    assert refused.status_code == 400
+    assert ContentItem.objects.count() == 1
 
 
 # --- the conversions API -----------------------------------------------------------------
 
 
-def report(client, body, *, secret="tests-only-conversion-secret", timestamp=None, sign=True):
+def report(client, body, *, secret=SECRET, timestamp=None, sign=True):
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     timestamp = str(int(time.time()) if timestamp is None else timestamp)
     headers = {"HTTP_X_ADVOCATE_TIMESTAMP": timestamp}
@@ -168,7 +170,8 @@ def test_signed_conversions_count_once(client, onboarded_user):
     made = share(user=onboarded_user)
     body = {"code": made.code, "id": "signup-42", "label": "Newsletter"}
     response = report(client, body)
-    assert response.status_code == 201 and response.json() == {"counted": True, "share": made.code}
+    assert response.status_code == 201
+    assert response.json() == {"counted": True, "share": made.code}
     assert report(client, body).status_code == 409  # replayed
     made.refresh_from_db()
     assert made.conversions == 1
