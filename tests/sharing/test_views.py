@@ -14,7 +14,7 @@ from tests.people.factories import DepartmentFactory, UserFactory
 from tests.sharing.factories import content_item, share
 
 pytestmark = pytest.mark.django_db
-SECRET = "tests-only-conversion-secret"  # noqa: S105 - the test settings' secret
+SECRET = "tests-only-conversion-secret"
 
 
 @pytest.fixture
