@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def record(user, verb, n=1, **kw):
+    if verb == "share.quality":  # a share reaching the quality-share step
+        kw.setdefault("result", {"step": 50, "score": 50})
     for _ in range(n):
         activity_record(actor=user, verb=verb, key=f"{verb}:{user.pk}:{_key()}", **kw)
 
@@ -199,7 +201,13 @@ def test_simultaneous_qualifying_events_award_once():
     def qualify(number):
         try:
             barrier.wait()
-            activity_record(actor=user, verb="share.quality", key=f"q{number}", points=0)
+            activity_record(
+                actor=user,
+                verb="share.quality",
+                key=f"q{number}",
+                points=0,
+                result={"step": 50, "score": 50},
+            )
         except Exception as error:
             errors.append(error)
         finally:

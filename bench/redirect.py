@@ -1,0 +1,211 @@
+"""Tracked links under load: /s/<code> on the portal against a bare ASGI app.
+
+    python bench/redirect.py [--seconds 10] [--connections 50] [--clients 2]
+
+Seeds the demo organisation into a scratch database (about 40 shares), starts one
+daphne serving the portal and one serving ``bench/hello_asgi.py`` (a bare 302), and
+drives each with keep-alive HTTP/1.1 connections from client processes on the same
+machine. Two runs on the portal: readers who come back (the same visitors, so clicks
+are repeats) and new readers every time (each hit is a first click, so the background
+writer stores a click, a ledger statement and a quality update for each). Then times
+the hub feed page for a signed-in person. Prints requests per second, p50/p95/p99.
+"""
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import ROOT, django_with_scratch_database
+
+django_with_scratch_database()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from portal.people.models import User  # noqa: E402
+from portal.sharing.models import Share  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_daphne(application: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"
+        if connection.vendor == "sqlite"
+        else os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}",
+    }
+    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+    )  # fmt: skip
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+            break
+        except urllib.error.HTTPError:
+            break  # the bare app answers 302 to anything
+        except OSError:
+            time.sleep(0.2)
+    return process, port
+
+
+async def _connection(port, paths, agents, deadline, latencies):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    count = 0
+    while time.perf_counter() < deadline:
+        path = random.choice(paths)
+        agent = random.choice(agents)
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: {agent}\r\n\r\n"
+        ).encode()
+        started = time.perf_counter()
+        writer.write(request)
+        length = 0
+        while True:
+            line = await reader.readline()
+            if not line:
+                raise ConnectionError("the server closed the connection")
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+            if line == b"\r\n":
+                break
+        if length:
+            await reader.readexactly(length)
+        latencies.append(time.perf_counter() - started)
+        count += 1
+    writer.close()
+    return count
+
+
+def _client(port, paths, agents, connections, seconds, start_at, queue):
+    async def run():
+        while time.time() < start_at:
+            await asyncio.sleep(0.01)
+        deadline = time.perf_counter() + seconds
+        latencies: list[float] = []
+        await asyncio.gather(
+            *(_connection(port, paths, agents, deadline, latencies) for _ in range(connections))
+        )
+        return latencies
+
+    queue.put(asyncio.run(run()))
+
+
+def load(port, paths, agents, *, connections, clients, seconds):
+    queue = multiprocessing.Queue()
+    start_at = time.time() + 1
+    per_client = [connections // clients + (i < connections % clients) for i in range(clients)]
+    workers = [
+        multiprocessing.Process(
+            target=_client, args=(port, paths, agents, count, seconds, start_at, queue)
+        )
+        for count in per_client
+    ]
+    for worker in workers:
+        worker.start()
+    latencies = []
+    for _ in workers:
+        latencies += queue.get()
+    for worker in workers:
+        worker.join()
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+    return len(latencies) / seconds, pct(50), pct(95), pct(99)
+
+
+def report(label, figures):
+    rate, p50, p95, p99 = figures
+    print(
+        f"{label:<44} {rate:>8,.0f} req/s   p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms"
+    )
+    return rate
+
+
+def feed_timings(rounds: int = 60):
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email="mentor@example.com"))
+    client.get("/hub/")  # renditions are made on the first view
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        response = client.get("/hub/")
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    times.sort()
+    size = len(response.content)
+    print(
+        f"{'hub feed page (30 items, in process)':<44} p50 {statistics.median(times):6.1f} ms  "
+        f"p95 {times[int(0.95 * len(times))]:6.1f} ms   {size / 1024:.0f} KiB HTML"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=2)
+    args = parser.parse_args()
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    codes = list(Share.objects.values_list("code", flat=True))
+    print(f"{len(codes)} shares; {args.connections} connections from {args.clients} clients, "
+          f"{args.seconds:.0f} s a run, {os.cpu_count()} cores")  # fmt: skip
+    paths = [f"/s/{code}" for code in codes]
+    returning = [f"Mozilla/5.0 reader-{n}" for n in range(20)]
+    new = [f"Mozilla/5.0 reader-{n}" for n in range(10**9, 10**9 + 10**6)]
+    options = {"connections": args.connections, "clients": args.clients, "seconds": args.seconds}
+
+    hello, hello_port = start_daphne("hello_asgi:app")
+    portal, portal_port = start_daphne("portal.asgi:application")
+    try:
+        load(hello_port, ["/"], returning, **options | {"seconds": 2})  # warm up
+        load(portal_port, paths, returning, **options | {"seconds": 2})
+        bare = report("bare ASGI 302 (same daphne)", load(hello_port, ["/"], returning, **options))
+        repeat = report(
+            "/s/<code>, returning readers", load(portal_port, paths, returning, **options)
+        )
+        first = report(
+            "/s/<code>, a new reader every time", load(portal_port, paths, new, **options)
+        )
+        time.sleep(1.5)  # the last batch
+        print(
+            f"ratio to the bare app: returning {repeat / bare:.2f}, new readers {first / bare:.2f}"
+        )
+        stored = sum(Share.objects.values_list("requests", flat=True))
+        print(f"requests stored by the background writer: {stored:,}")
+    finally:
+        for process in (hello, portal):
+            process.terminate()
+            process.wait()
+    feed_timings()
+
+
+if __name__ == "__main__":
+    main()
