@@ -32,6 +32,7 @@ django_with_scratch_database()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from portal.people.models import User  # noqa: E402
@@ -116,6 +117,9 @@ def _client(port, paths, agents, connections, seconds, start_at, queue):
     queue.put(asyncio.run(run()))
 
 
+SENT = {"portal": 0}
+
+
 def load(port, paths, agents, *, connections, clients, seconds):
     queue = multiprocessing.Queue()
     start_at = time.time() + 1
@@ -134,6 +138,8 @@ def load(port, paths, agents, *, connections, clients, seconds):
     for worker in workers:
         worker.join()
     latencies.sort()
+    if paths != ["/"]:
+        SENT["portal"] += len(latencies)
 
     def pct(p):
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
@@ -182,6 +188,8 @@ def main():
     new = [f"Mozilla/5.0 reader-{n}" for n in range(10**9, 10**9 + 10**6)]
     options = {"connections": args.connections, "clients": args.clients, "seconds": args.seconds}
 
+    baseline = sum(Share.objects.values_list("requests", flat=True))  # the demo's history
+    baseline_clicks = Share.objects.aggregate(total=Sum("clicks"))["total"]
     hello, hello_port = start_daphne("hello_asgi:app")
     portal, portal_port = start_daphne("portal.asgi:application")
     try:
@@ -194,12 +202,22 @@ def main():
         first = report(
             "/s/<code>, a new reader every time", load(portal_port, paths, new, **options)
         )
-        time.sleep(1.5)  # the last batch
         print(
             f"ratio to the bare app: returning {repeat / bare:.2f}, new readers {first / bare:.2f}"
         )
-        stored = sum(Share.objects.values_list("requests", flat=True))
-        print(f"requests stored by the background writer: {stored:,}")
+        # The writer stores what the redirects noted in batches; wait until it is done.
+        sent = int(SENT["portal"])
+        started, stored, last_change, previous = time.perf_counter(), 0, time.perf_counter(), -1
+        while time.perf_counter() - last_change < 3 and time.perf_counter() - started < 300:
+            stored = sum(Share.objects.values_list("requests", flat=True)) - baseline
+            if stored != previous:
+                previous, last_change = stored, time.perf_counter()
+            time.sleep(0.5)
+        first_clicks = Share.objects.aggregate(total=Sum("clicks"))["total"] - baseline_clicks
+        print(
+            f"writer: {stored:,} of {sent:,} requests stored, {first_clicks:,} unique clicks; "
+            f"done {last_change - started:.1f} s after the load ended"
+        )
     finally:
         for process in (hello, portal):
             process.terminate()

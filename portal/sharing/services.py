@@ -5,14 +5,14 @@ activity ledger, so points, badges and measurement follow from the ledger alone.
 """
 
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from wagtail.models import Workflow
 
@@ -246,10 +246,15 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
     """Store a batch of first hits and request counts, then update figures and quality.
 
     Safe to repeat and to run from several workers: the database keeps one row per
-    visitor, share, day and kind, and the ledger one statement per unique click.
+    visitor, share, day and kind, and the ledger one statement per unique click. Request
+    counts (repeats included) are added with single updates; click figures are recounted
+    from the raw rows only where first hits came in.
     """
-    known = set(
-        Share.objects.filter(pk__in={hit.share_id for hit in hits}).values_list("pk", flat=True)
+    hit_keys = {(hit.share_id, hit.day) for hit in hits}
+    share_ids = set(
+        Share.objects.filter(pk__in={key[0] for key in hit_keys | set(requests)}).values_list(
+            "pk", flat=True
+        )
     )
     ShareClick.objects.bulk_create(
         [
@@ -257,34 +262,39 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
                 share_id=hit.share_id, day=hit.day, visitor=hit.visitor, kind=hit.kind, at=hit.at
             )
             for hit in hits
-            if hit.share_id in known
+            if hit.share_id in share_ids
         ],
         ignore_conflicts=True,
     )
-    touched: dict[tuple[int, date], int] = defaultdict(int)
-    for hit in hits:
-        touched[(hit.share_id, hit.day)] += 0
-    for key, count in requests.items():
-        touched[key] += count
-    share_ids = {share_id for share_id, _ in touched}
-    share_ids &= set(Share.objects.filter(pk__in=share_ids).values_list("pk", flat=True))
-    counts = _click_counts(touched=[key for key in touched if key[0] in share_ids])
-    for (share_id, day), count in touched.items():
-        if share_id not in share_ids:
-            continue
+    per_share: Counter = Counter()
+    for (share_id, day), count in requests.items():
+        if share_id in share_ids and count:
+            ShareDay.objects.get_or_create(share_id=share_id, day=day)
+            ShareDay.objects.filter(share_id=share_id, day=day).update(
+                requests=F("requests") + count
+            )
+            per_share[share_id] += count
+    for share_id, count in per_share.items():
+        Share.objects.filter(pk=share_id).update(requests=F("requests") + count)
+
+    hit_keys = [key for key in hit_keys if key[0] in share_ids]
+    counts = _click_counts(touched=hit_keys)
+    for share_id, day in hit_keys:
         figures = counts.get((share_id, day), {})
         share_day, _ = ShareDay.objects.select_for_update().get_or_create(
             share_id=share_id, day=day
         )
-        share_day.requests += count
         share_day.clicks = figures.get(ClickKind.HUMAN, 0)
         share_day.previews = figures.get(ClickKind.PREVIEW, 0)
         share_day.self_clicks = figures.get(ClickKind.SELF, 0)
-        share_day.save()
+        share_day.save(update_fields=["clicks", "previews", "self_clicks"])
+    _share_totals_update(share_ids={share_id for share_id, _ in hit_keys})
     shares = {
-        share.pk: share for share in Share.objects.select_related("user").filter(pk__in=share_ids)
+        share.pk: share
+        for share in Share.objects.select_related("user").filter(
+            pk__in={hit.share_id for hit in hits if hit.kind == ClickKind.HUMAN}
+        )
     }
-    _share_totals_update(share_ids=share_ids)
     for hit in hits:
         share = shares.get(hit.share_id)
         if share is None or hit.kind != ClickKind.HUMAN:
@@ -297,7 +307,7 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
             result={"network": share.network},
             timestamp=hit.at,
         )
-    for share in shares.values():
+    for share in shares.values():  # only human clicks change quality
         share_quality_update(share=share)
 
 

@@ -18,7 +18,7 @@ import logging
 import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from time import monotonic
 
 from channels.db import database_sync_to_async
@@ -111,14 +111,23 @@ class Tracker:
         self.lock = asyncio.Lock()
 
     def reset(self) -> None:
+        global _day
         self.__init__()
+        _day = (0.0, None)
+
+    def cached_link(self, code: str) -> tuple[bool, Link | None]:
+        """``(known, link)`` from the cache, without touching the database."""
+        cached = self.links.get(code)
+        if cached is not None and cached[1] > monotonic():
+            self.links.move_to_end(code)
+            return True, cached[0]
+        return False, None
 
     async def link(self, code: str) -> Link | None:
-        cached = self.links.get(code)
+        known, link = self.cached_link(code)
+        if known:
+            return link
         now = monotonic()
-        if cached is not None and cached[1] > now:
-            self.links.move_to_end(code)
-            return cached[0]
         link = await database_sync_to_async(link_load)(code)
         self.links[code] = (link, now + LINK_CACHE_SECONDS)
         self.links.move_to_end(code)
@@ -126,10 +135,11 @@ class Tracker:
             self.links.popitem(last=False)
         return link
 
-    async def visitor(self, scope, day) -> str:
+    async def salt_for(self, day) -> None:
         if self.salt[0] != day:
             self.salt = (day, await database_sync_to_async(visitor_salt)(day=day))
-        headers = dict(scope.get("headers") or [])
+
+    def visitor(self, scope, headers: dict) -> str:
         client = (scope.get("client") or ("", 0))[0] or ""
         agent = headers.get(b"user-agent", b"")
         digest = hashlib.blake2b(digest_size=16, key=self.salt[1].encode()[:64])
@@ -195,9 +205,31 @@ def _gone() -> bytes:
     return _gone_page
 
 
+_agents: dict[bytes, bool] = {}
+
+
+def _is_preview_agent(agent: bytes) -> bool:
+    preview = _agents.get(agent)
+    if preview is None:
+        if len(_agents) > 10_000:
+            _agents.clear()
+        preview = _agents[agent] = not agent or bool(PREVIEW_AGENTS.search(agent.decode("latin-1")))
+    return preview
+
+
+_day: tuple[float, date | None] = (0.0, None)
+
+
+def _today() -> date:
+    """The portal's local date, worked out at most once a second."""
+    global _day
+    if _day[0] <= monotonic():
+        _day = (monotonic() + 1, timezone.localdate())
+    return _day[1]
+
+
 def _click_kind(scope, headers: dict, link: Link) -> str:
-    agent = headers.get(b"user-agent", b"").decode("latin-1")
-    if scope["method"] == "HEAD" or not agent or PREVIEW_AGENTS.search(agent):
+    if scope["method"] == "HEAD" or _is_preview_agent(headers.get(b"user-agent", b"")):
         return ClickKind.PREVIEW
     cookie = parse_cookie(headers.get(b"cookie", b"").decode("latin-1")).get(SHARER_COOKIE)
     if cookie:
@@ -222,20 +254,26 @@ async def tracked_link_app(scope, receive, send) -> None:
     if method not in ("GET", "HEAD"):
         await _respond(send, 405, [(b"allow", b"GET, HEAD")], b"", method)
         return
-    link = await tracker.link(code) if links.code_is_well_formed(code) else None
+    link = None
+    if links.code_is_well_formed(code):
+        known, link = tracker.cached_link(code)
+        if not known:
+            link = await tracker.link(code)
     if link is None:
         await _respond(send, 404, [(b"content-type", b"text/html; charset=utf-8")], _gone(), method)
         return
     await _respond(send, 302, [(b"location", link.location.encode())], b"", method)
     headers = dict(scope.get("headers") or [])
-    day = timezone.localdate()
+    day = _today()
+    if tracker.salt[0] != day:
+        await tracker.salt_for(day)
     tracker.note(
         Hit(
             share_id=link.share_id,
             day=day,
-            visitor=await tracker.visitor(scope, day),
+            visitor=tracker.visitor(scope, headers),
             kind=_click_kind(scope, headers, link),
-            at=timezone.now(),
+            at=datetime.now(UTC),
         )
     )
     if settings.SHARING_CLICK_FLUSH_SECONDS:
