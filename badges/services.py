@@ -121,6 +121,11 @@ def badges_evaluate(activity: Activity) -> list[BadgeAward]:
     return _award_if_met(user=activity.actor, hears=lambda kind: kind.hears(activity))
 
 
+# One evaluation per person, verb and "gave points" per transaction: kinds measure the
+# committed ledger, so later statements of the same shape would find the same.
+badges_evaluate.coalesce = lambda activity: (activity.actor_id, activity.verb, activity.points > 0)
+
+
 def badges_award_earned(*, user) -> list[BadgeAward]:
     """Award every active badge whose criteria ``user`` meets now, whatever the verb.
 

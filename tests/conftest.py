@@ -208,6 +208,16 @@ def _clear_redis_leaderboards() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _points_rules_per_test():
+    """Each test starts from its own database's points rules, not a cached copy."""
+    from portal.activity.services import points_rules_forget
+
+    points_rules_forget()
+    yield
+    points_rules_forget()
+
+
+@pytest.fixture(autouse=True)
 def _redis_leaderboards_per_test():
     """The Redis rank store is not rolled back with the database: empty it per test."""
     yield

@@ -6,6 +6,8 @@ database's unique constraint decides, so racing requests cannot both count), kee
 the points projection in step, and tells subscribers only after the commit.
 """
 
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -84,15 +86,46 @@ def activity_record(
                 _levels_reached(actor=actor, total=total, gained=activity.points)
         # robust: one failing subscriber is logged and does not stop the others.
         for name, subscriber in subscribers().items():
-            transaction.on_commit(_notifier(name, subscriber, activity), robust=True)
+            _notify_on_commit(name, subscriber, activity)
     return Recorded(activity, created=True)
+
+
+# Subscribers that only depend on what is committed (not on the statement itself) may
+# declare ``subscriber.coalesce = lambda activity: key``: statements of one transaction
+# with the same key then call the subscriber once, since every call after the commit
+# would see the same data. A batch of 500 clicks evaluates badges once, not 500 times.
+_scheduled = threading.local()
+
+
+def _notify_on_commit(name: str, subscriber, activity: Activity) -> None:
+    coalesce = getattr(subscriber, "coalesce", None)
+    if coalesce is None or not transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_notifier(name, subscriber, activity), robust=True)
+        return
+    key = (name, *coalesce(activity))
+    pending = getattr(_scheduled, "callbacks", None)
+    if pending is None or len(pending) > 10_000:
+        pending = _scheduled.callbacks = {}
+    callbacks = transaction.get_connection().run_on_commit
+    if key in pending:
+        index, callback = pending[key]
+        # Still queued in this transaction? A rollback or a later commit clears or
+        # rebuilds the queue, and then the check fails and a new call is queued.
+        if index < len(callbacks) and callbacks[index][1] is callback and not callback.done:
+            return
+    callback = _notifier(name, subscriber, activity)
+    transaction.on_commit(callback, robust=True)
+    pending[key] = (len(callbacks) - 1, callback)
 
 
 def _notifier(name: str, subscriber, activity: Activity):
     # A named function rather than functools.partial: Django logs a failing robust
     # callback by its __qualname__, which partial objects lack.
     def notify() -> None:
+        notify.done = True
         subscriber(activity)
+
+    notify.done = False
 
     notify.__qualname__ = f"activity subscriber {name!r}"
     return notify
@@ -113,7 +146,7 @@ def _points_total_add(*, user_id: int, points: int) -> int:
 
 def _points_by_rule(*, actor, verb: str, result: dict | None, when) -> int:
     """The verb's points rule: base points plus score bonus, within the daily cap."""
-    rule = PointsRule.objects.filter(verb=verb).first()
+    rule = points_rules().get(verb)
     if rule is None:
         return 0
     points = rule.points
@@ -134,6 +167,28 @@ def _points_by_rule(*, actor, verb: str, result: dict | None, when) -> int:
         or 0
     )
     return max(0, min(points, rule.daily_cap - today))
+
+
+# The rules are read for every statement; a worker keeps them for a few seconds. Saving
+# or deleting a rule forgets them in the worker that did it at once (the signals in
+# apps.py), other workers within RULES_CACHE_SECONDS.
+RULES_CACHE_SECONDS = 5.0
+_rules: tuple[float, dict[str, PointsRule]] = (0.0, {})
+
+
+def points_rules() -> dict[str, PointsRule]:
+    global _rules
+    if _rules[0] <= time.monotonic():
+        _rules = (
+            time.monotonic() + RULES_CACHE_SECONDS,
+            {rule.verb: rule for rule in PointsRule.objects.all()},
+        )
+    return _rules[1]
+
+
+def points_rules_forget(**kwargs) -> None:
+    global _rules
+    _rules = (0.0, {})
 
 
 def _levels_reached(*, actor, total: int, gained: int) -> None:

@@ -40,7 +40,8 @@ SHARER_SALT = "portal.sharing.sharer"
 LINK_CACHE_SECONDS = 60
 LINK_CACHE_SIZE = 20_000
 SEEN_LIMIT = 500_000  # first hits remembered per day; the database still dedupes beyond
-PENDING_LIMIT = 100_000  # hits held when the database is unreachable
+PENDING_LIMIT = 100_000  # first hits held while the database is slow or unreachable
+FLUSH_BATCH = 1_000  # first hits per transaction
 PREVIEW_AGENTS = re.compile(
     r"bot\b|bot/|crawl|spider|facebookexternalhit|facebookcatalog|embedly|iframely|preview"
     r"|slack|discord|telegram|whatsapp|skypeuripreview|headless|pinterest|vkshare|outbrain"
@@ -169,21 +170,21 @@ class Tracker:
             await self.flush()
 
     async def flush(self) -> None:
-        """Write the noted clicks; on failure they stay for the next try."""
+        """Write the noted clicks in batches; on failure they stay for the next try."""
         async with self.lock:
-            if not self.pending and not self.requests:
-                return
-            hits, requests = self.pending, self.requests
-            self.pending, self.requests = [], Counter()
-            today = timezone.localdate()
-            purge = self.purged_day != today
-            try:
-                await database_sync_to_async(_store)(hits=hits, requests=requests, purge=purge)
-                self.purged_day = today
-            except Exception:
-                logger.exception("Could not store %d tracked-link hits; retrying", len(hits))
-                self.pending = (hits + self.pending)[:PENDING_LIMIT]
-                self.requests.update(requests)
+            while self.pending or self.requests:
+                hits, self.pending = self.pending[:FLUSH_BATCH], self.pending[FLUSH_BATCH:]
+                requests, self.requests = self.requests, Counter()
+                today = timezone.localdate()
+                purge = self.purged_day != today
+                try:
+                    await database_sync_to_async(_store)(hits=hits, requests=requests, purge=purge)
+                    self.purged_day = today
+                except Exception:
+                    logger.exception("Could not store %d tracked-link hits; will retry", len(hits))
+                    self.pending = (hits + self.pending)[:PENDING_LIMIT]
+                    self.requests.update(requests)
+                    return
 
 
 def _store(*, hits, requests, purge: bool) -> None:

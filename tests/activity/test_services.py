@@ -236,3 +236,56 @@ def test_erasing_a_person_erases_their_statements_and_total(user):
     user.delete()
     assert not Activity.objects.exists()
     assert not PointsTotal.objects.exists()
+
+
+def test_rule_changes_apply_to_the_next_statement(user):
+    from portal.activity.models import PointsRule
+    from portal.activity.services import activity_record
+
+    rule, _ = PointsRule.objects.update_or_create(
+        verb="quiz.passed", defaults={"points": 5, "score_bonus": 0, "daily_cap": 0}
+    )
+    assert activity_record(actor=user, verb="quiz.passed", key="q1").activity.points == 5
+    rule.points = 7
+    rule.save()
+    assert activity_record(actor=user, verb="quiz.passed", key="q2").activity.points == 7
+    rule.delete()
+    assert activity_record(actor=user, verb="quiz.passed", key="q3").activity.points == 0
+
+
+def test_a_coalescing_subscriber_hears_a_transaction_once_per_key(
+    user, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from portal.activity.services import activity_record
+    from portal.activity.subscribers import subscribe, unsubscribe
+
+    heard = []
+
+    def listener(activity):
+        heard.append(activity.key)
+
+    listener.coalesce = lambda activity: (activity.actor_id, activity.verb)
+    subscribe("test-listener", listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                for number in range(5):
+                    activity_record(actor=user, verb="share.clicked", key=f"c{number}", points=0)
+                activity_record(actor=user, verb="quiz.passed", key="q", points=0)
+        assert heard == ["c0", "q"]
+        # A rolled-back savepoint takes its queued call with it; the next one queues anew.
+        heard.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        activity_record(actor=user, verb="share.clicked", key="r1", points=0)
+                        raise RuntimeError
+                except RuntimeError:
+                    pass
+                activity_record(actor=user, verb="share.clicked", key="r2", points=0)
+        assert heard == ["r2"]
+    finally:
+        unsubscribe("test-listener")

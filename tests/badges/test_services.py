@@ -167,7 +167,9 @@ def test_points_rules_cap_and_bonus(user):
         .values_list("points", flat=True)
     ) == [20, 20, 10, 0]
     # A rule change applies from then on; recorded points stay.
-    PointsRule.objects.filter(verb="share.quality").update(points=5, daily_cap=0)
+    rule = PointsRule.objects.get(verb="share.quality")
+    rule.points, rule.daily_cap = 5, 0
+    rule.save()
     activity_record(actor=user, verb="share.quality", key="s9")
     assert points_total(user=user) == 55
     assert Activity.objects.get(key="s0").points == 20
