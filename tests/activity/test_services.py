@@ -269,23 +269,21 @@ def test_a_coalescing_subscriber_hears_a_transaction_once_per_key(
     listener.coalesce = lambda activity: (activity.actor_id, activity.verb)
     subscribe("test-listener", listener)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            with transaction.atomic():
-                for number in range(5):
-                    activity_record(actor=user, verb="share.clicked", key=f"c{number}", points=0)
-                activity_record(actor=user, verb="quiz.passed", key="q", points=0)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            for number in range(5):
+                activity_record(actor=user, verb="share.clicked", key=f"c{number}", points=0)
+            activity_record(actor=user, verb="quiz.passed", key="q", points=0)
         assert heard == ["c0", "q"]
         # A rolled-back savepoint takes its queued call with it; the next one queues anew.
         heard.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        activity_record(actor=user, verb="share.clicked", key="r1", points=0)
-                        raise RuntimeError
-                except RuntimeError:
-                    pass
-                activity_record(actor=user, verb="share.clicked", key="r2", points=0)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            try:
+                with transaction.atomic():
+                    activity_record(actor=user, verb="share.clicked", key="r1", points=0)
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+            activity_record(actor=user, verb="share.clicked", key="r2", points=0)
         assert heard == ["r2"]
     finally:
         unsubscribe("test-listener")
