@@ -207,15 +207,21 @@ def main():
         )
         # The writer stores what the redirects noted in batches; wait until it is done.
         sent = int(SENT["portal"])
-        started, stored, last_change, previous = time.perf_counter(), 0, time.perf_counter(), -1
-        while time.perf_counter() - last_change < 3 and time.perf_counter() - started < 300:
-            stored = sum(Share.objects.values_list("requests", flat=True)) - baseline
-            if stored != previous:
-                previous, last_change = stored, time.perf_counter()
-            time.sleep(0.5)
-        first_clicks = Share.objects.aggregate(total=Sum("clicks"))["total"] - baseline_clicks
+        started, last_change, previous = time.perf_counter(), time.perf_counter(), None
+        while time.perf_counter() - started < 600:
+            figures = Share.objects.aggregate(
+                requests=Sum("requests"), clicks=Sum("clicks"), previews=Sum("previews")
+            )
+            if figures != previous:
+                previous, last_change = figures, time.perf_counter()
+            elif time.perf_counter() - last_change > 3 and figures["requests"] - baseline >= sent:
+                break
+            time.sleep(0.25)
+        stored = previous["requests"] - baseline
+        first_clicks = previous["clicks"] - baseline_clicks
         print(
-            f"writer: {stored:,} of {sent:,} requests stored, {first_clicks:,} unique clicks; "
+            f"writer: {stored:,} of {sent:,} requests stored, {first_clicks:,} unique clicks "
+            f"(about {first * args.seconds:,.0f} new readers came); "
             f"done {last_change - started:.1f} s after the load ended"
         )
     finally:

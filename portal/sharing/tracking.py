@@ -170,20 +170,29 @@ class Tracker:
             await self.flush()
 
     async def flush(self) -> None:
-        """Write the noted clicks in batches; on failure they stay for the next try."""
+        """Write what was noted until now, in batches; on failure it stays for the next try.
+
+        Hits noted while this runs wait for the next flush, so a busy link does not keep
+        the writer going back to back.
+        """
         async with self.lock:
-            while self.pending or self.requests:
-                hits, self.pending = self.pending[:FLUSH_BATCH], self.pending[FLUSH_BATCH:]
-                requests, self.requests = self.requests, Counter()
+            hits, self.pending = self.pending, []
+            requests, self.requests = self.requests, Counter()
+            for start in range(0, max(1, len(hits)), FLUSH_BATCH):
+                batch = hits[start : start + FLUSH_BATCH]
+                counts = requests if start == 0 else Counter()
+                if not batch and not counts:
+                    return
                 today = timezone.localdate()
-                purge = self.purged_day != today
                 try:
-                    await database_sync_to_async(_store)(hits=hits, requests=requests, purge=purge)
+                    await database_sync_to_async(_store)(
+                        hits=batch, requests=counts, purge=self.purged_day != today
+                    )
                     self.purged_day = today
                 except Exception:
-                    logger.exception("Could not store %d tracked-link hits; will retry", len(hits))
-                    self.pending = (hits + self.pending)[:PENDING_LIMIT]
-                    self.requests.update(requests)
+                    logger.exception("Could not store %d tracked-link hits; will retry", len(batch))
+                    self.pending = (hits[start:] + self.pending)[:PENDING_LIMIT]
+                    self.requests.update(counts)
                     return
 
 

@@ -186,3 +186,16 @@ def test_suggestions_are_drafts_in_moderation(onboarded_user):
         services.item_suggest(
             user=onboarded_user, title="Bad", url="javascript:alert(1)", kind=Kind.CURATED
         )
+
+
+def test_the_purge_command_reports_what_it_deleted(onboarded_user):
+    import io
+
+    from django.core.management import call_command
+
+    made = share(user=onboarded_user)
+    old = timezone.now() - timedelta(days=400)
+    record([services.Hit(made.pk, old.date(), "v1", ClickKind.HUMAN, old)])
+    out = io.StringIO()
+    call_command("purge_share_clicks", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 raw click older than 30 days."
