@@ -14,6 +14,7 @@ from wagtail import blocks
 from portal.activity import verbs
 from portal.activity.models import Activity
 from portal.activity.selectors import points_total, streak_weeks
+from portal.sharing.quality import QUALITY_SHARE_STEP
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class ScenarioAverage(CriteriaKind):
         return Progress(average, params["minimum_score"], "% average score")
 
 
-def _counting_kind(kind_id: str, label: str, verb, unit: str, block_label: str):
+def _counting_kind(kind_id: str, label: str, verb, unit: str, block_label: str, **filters):
     class Counting(CriteriaKind):
         listens = frozenset({verb.id})
 
@@ -154,7 +155,7 @@ def _counting_kind(kind_id: str, label: str, verb, unit: str, block_label: str):
             return _count_block(block_label)
 
         def progress(self, user, params):
-            return Progress(_count(user, verb.id), params["count"], unit)
+            return Progress(_count(user, verb.id, **filters), params["count"], unit)
 
     Counting.id = kind_id
     Counting.label = label
@@ -162,25 +163,15 @@ def _counting_kind(kind_id: str, label: str, verb, unit: str, block_label: str):
     return register(Counting)
 
 
-@register
-class QualityShares(CriteriaKind):
-    """Shares whose quality reached the quality-share step (one statement per share)."""
-
-    id = "quality_shares"
-    label = "N quality shares"
-    listens = frozenset({verbs.SHARE_QUALITY.id})
-
-    @classmethod
-    def params_block(cls):
-        return _count_block("Quality shares")
-
-    def progress(self, user, params):
-        from portal.sharing.quality import QUALITY_SHARE_STEP
-
-        done = _count(user, verbs.SHARE_QUALITY.id, result__step=QUALITY_SHARE_STEP)
-        return Progress(done, params["count"], "quality shares")
-
-
+# One statement per share reaches the quality-share step (the lower steps give points).
+QualityShares = _counting_kind(
+    "quality_shares",
+    "N quality shares",
+    verbs.SHARE_QUALITY,
+    "quality shares",
+    "Quality shares",
+    result__step=QUALITY_SHARE_STEP,
+)
 ShareClicks = _counting_kind(
     "share_clicks", "N clicks on own shares", verbs.SHARE_CLICKED, "clicks", "Clicks"
 )

@@ -33,3 +33,35 @@ def django_with_scratch_database() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     atexit.register(connection.creation.destroy_test_db, old_name, verbosity=0)
+
+
+def server_environment(**extra: str) -> dict[str, str]:
+    """The environment for a daphne worker serving the scratch database (call after
+    ``django_with_scratch_database``), with ``extra`` variables on top."""
+    from django.conf import settings
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{name}"
+    else:
+        url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

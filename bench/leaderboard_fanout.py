@@ -17,23 +17,20 @@ import asyncio
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from datetime import datetime
 
-from _setup import ROOT, django_with_scratch_database
+from _setup import ROOT, django_with_scratch_database, free_port, server_environment
 
 django_with_scratch_database()
 
 import psutil  # noqa: E402
 import websockets  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from portal.people.models import Profile, User  # noqa: E402
@@ -62,27 +59,15 @@ def session_for(user) -> str:
 def start_workers(count: int) -> list[tuple[subprocess.Popen, int]]:
     run = secrets.token_hex(4)
     log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 - the servers' own
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"
-        if connection.vendor == "sqlite"
-        else os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
-        "DEBUG": "0",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "http://127.0.0.1",
-        "PYTHONPATH": str(ROOT),
+    env = server_environment(
         # Keys of their own in a Redis that other runs may have used.
-        "LEADERBOARD_REDIS_PREFIX": f"lbbench:{run}:",
-        "CACHE_KEY_PREFIX": f"bench:{run}",
-        "CHANNEL_LAYER_PREFIX": f"bench:{run}",
-    }
+        LEADERBOARD_REDIS_PREFIX=f"lbbench:{run}:",
+        CACHE_KEY_PREFIX=f"bench:{run}",
+        CHANNEL_LAYER_PREFIX=f"bench:{run}",
+    )
     workers = []
     for _ in range(count):
-        with socket.socket() as probe:  # a free port
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
              "portal.asgi:application"],

@@ -16,7 +16,6 @@ import asyncio
 import multiprocessing
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,13 +24,11 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import ROOT, django_with_scratch_database
+from _setup import ROOT, django_with_scratch_database, free_port, server_environment
 
 django_with_scratch_database()
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -39,26 +36,9 @@ from portal.people.models import User  # noqa: E402
 from portal.sharing.models import Share  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_daphne(application: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}"
-        if connection.vendor == "sqlite"
-        else os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
-        "DEBUG": "0",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "http://127.0.0.1",
-        "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}",
-    }
+    env = server_environment(PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}")
     log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],

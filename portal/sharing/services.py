@@ -18,6 +18,7 @@ from wagtail.models import Workflow
 
 from portal.activity.services import activity_record
 from portal.activity.verbs import CONTENT_SHARED, SHARE_CLICKED, SHARE_CONVERTED, SHARE_QUALITY
+from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 from . import links, quality, selectors
 from .models import (
@@ -35,32 +36,16 @@ from .models import (
 )
 
 
-class SharingError(Exception):
-    status = 400
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class InvalidInput(SharingError):
-    pass
-
-
-class SharingLocked(SharingError):
-    status = 403
+class SharingLocked(NotAllowed):
+    """Sharing waits for the training: ``courses`` are the ones still to complete."""
 
     def __init__(self, message: str, *, courses):
         super().__init__(message)
         self.courses = courses
 
 
-class NotFound(SharingError):
-    status = 404
-
-
-class Replayed(SharingError):
-    status = 409
+class Replayed(Conflict):
+    pass
 
 
 # --- suggestions -------------------------------------------------------------------------
@@ -281,9 +266,7 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
     counts = _click_counts(touched=hit_keys)
     for share_id, day in hit_keys:
         figures = counts.get((share_id, day), {})
-        share_day, _ = ShareDay.objects.select_for_update().get_or_create(
-            share_id=share_id, day=day
-        )
+        share_day = _share_day(share_id=share_id, day=day)
         share_day.clicks = figures.get(ClickKind.HUMAN, 0)
         share_day.previews = figures.get(ClickKind.PREVIEW, 0)
         share_day.self_clicks = figures.get(ClickKind.SELF, 0)
@@ -309,6 +292,11 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
         )
     for share in shares.values():  # only human clicks change quality
         share_quality_update(share=share)
+
+
+def _share_day(*, share_id: int, day: date) -> ShareDay:
+    """The share's row for ``day``, locked for this transaction (made if missing)."""
+    return ShareDay.objects.select_for_update().get_or_create(share_id=share_id, day=day)[0]
 
 
 def _click_counts(*, touched: list[tuple[int, date]]) -> dict[tuple[int, date], dict[str, int]]:
@@ -380,9 +368,7 @@ def conversion_record(*, code: str, external_id: str, label: str = "", at=None) 
             )
     except IntegrityError as error:
         raise Replayed("This conversion was reported before.") from error
-    share_day, _ = ShareDay.objects.select_for_update().get_or_create(
-        share=share, day=timezone.localdate(at)
-    )
+    share_day = _share_day(share_id=share.pk, day=timezone.localdate(at))
     share_day.conversions += 1
     share_day.save(update_fields=["conversions"])
     _share_totals_update(share_ids=[share.pk])

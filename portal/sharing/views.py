@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from courses.selectors import sharing_blockers
+from portal.errors import ServiceError
 
 from . import links, quality, selectors, services
 from .forms import ShareForm, SuggestForm
@@ -74,7 +75,7 @@ def share(request, pk: int):
                     network=form.cleaned_data["network"],
                     caption=form.cleaned_data["caption"],
                 )
-            except services.SharingError as error:
+            except ServiceError as error:
                 form.add_error(None, error.message)
                 status = error.status
             else:
@@ -147,7 +148,7 @@ def suggest(request):
         if form.is_valid():
             try:
                 services.item_suggest(user=request.user, **form.cleaned_data)
-            except services.SharingError as error:
+            except ServiceError as error:
                 form.add_error(None, error.message)
                 status = error.status
             else:
@@ -214,6 +215,6 @@ def conversions_api(request):
             label=label if isinstance(label, str) else "",
             at=datetime.fromtimestamp(sent, tz=UTC),
         )
-    except services.SharingError as error:
+    except ServiceError as error:
         return _refuse(error.status, error.message)
     return JsonResponse({"counted": True, "share": conversion.share.code}, status=201)

@@ -45,9 +45,7 @@ def test_programme_admins_list_add_and_edit_items(client, programme_admin):
     assert client.get(f"{URL}edit/{item.pk}/").status_code == 200
 
 
-def test_an_admin_draft_is_submitted_and_approved_before_anyone_sees_it(
-    client, programme_admin
-):
+def test_an_admin_draft_is_submitted_and_approved_before_anyone_sees_it(client, programme_admin):
     client.force_login(programme_admin)
     response = client.post(f"{URL}add/", form(**{"action-submit": "Submit"}))
     assert response.status_code == 302, response.content[:2000]
