@@ -5,9 +5,11 @@ from django.urls import path
 from courses.consumers import WorkshopWallConsumer
 from leaderboards.consumers import LeaderboardConsumer
 from portal.notifications.consumers import NotificationConsumer
+from portal.recognition.consumers import RecognitionFeedConsumer
 
 websocket_urlpatterns: list = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
     path("ws/leaderboards/<str:board>/", LeaderboardConsumer.as_asgi()),
     path("ws/workshops/<int:workshop_id>/wall/", WorkshopWallConsumer.as_asgi()),
+    path("ws/recognition/", RecognitionFeedConsumer.as_asgi()),
 ]

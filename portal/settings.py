@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "leaderboards",
     "portal.notifications",
     "portal.sharing",
+    "portal.recognition",
     "cms",
     "courses",
     "badges",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("badges.urls")),
     path("", include("leaderboards.urls")),
     path("", include("portal.sharing.urls")),
+    path("", include("portal.recognition.urls")),
     # Uploaded images and documents. A reverse proxy may serve /media/ itself at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     # Everything else is a Wagtail page; this stays last.

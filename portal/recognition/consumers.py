@@ -1,0 +1,14 @@
+"""The public recognition feed, live (group ``recognition``): any signed-in person."""
+
+from portal.consumers import PortalConsumer
+
+from .services import FEED_GROUP
+
+
+class RecognitionFeedConsumer(PortalConsumer):
+    async def authorise(self, user):
+        return [FEED_GROUP]
+
+    async def recognition_new(self, event):
+        """A new recognition or kudos (``recognition.new``), as the public sees it."""
+        await self.send_json({"type": "recognition", "entry": event["entry"]})

@@ -1,0 +1,140 @@
+"""Reads for recognition: who may recognise whom, the public feed, budgets and the audit.
+
+The public feed names a person only with their consent to be featured: otherwise they
+are "a colleague in <team>" and their message stays private. An alias is used when
+they chose one.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from portal.people.models import Team, User, Visibility
+
+from .models import Allowance, Kind, Recognition, RecognitionSettings
+
+FEED_SIZE = 30
+RECOGNISE_TEAM = "people.recognise_team"
+PROGRAMME = "badges.award_badge"  # programme admins: recognise and award anyone
+
+
+@dataclass(frozen=True)
+class Access:
+    programme: bool
+    team: Team | None
+
+
+def recognition_access(*, giver, recipient) -> Access | None:
+    """On what grounds ``giver`` may recognise ``recipient``, or None.
+
+    Checked on the object: the recipient's team, with django-guardian, never a role.
+    """
+    if not giver.is_authenticated or giver.pk == recipient.pk or not recipient.is_active:
+        return None
+    team = getattr(getattr(recipient, "profile", None), "team", None)
+    if team is not None and giver.has_perm(RECOGNISE_TEAM, team):
+        return Access(programme=False, team=team)
+    if giver.has_perm(PROGRAMME):
+        return Access(programme=True, team=team)
+    return None
+
+
+def may_recognise(user) -> bool:
+    return user.has_perm(PROGRAMME) or managed_teams(user=user).exists()
+
+
+def managed_teams(*, user):
+    return get_objects_for_user(user, RECOGNISE_TEAM, klass=Team, accept_global_perms=False)
+
+
+def recognisable_people(*, giver):
+    """The people ``giver`` may recognise: everyone for programme admins, else their teams."""
+    people = User.objects.filter(is_active=True).exclude(pk=giver.pk).select_related("profile")
+    if giver.has_perm(PROGRAMME):
+        return people.order_by("first_name", "last_name")
+    return people.filter(profile__team__in=managed_teams(user=giver)).order_by(
+        "first_name", "last_name"
+    )
+
+
+def budget_left(*, user) -> tuple[int, int]:
+    """``(left, allowed)`` of ``user``'s recognition budget this month."""
+    config = RecognitionSettings.load()
+    allowed = config.programme_monthly_budget if user.has_perm(PROGRAMME) else config.monthly_budget
+    used = (
+        Allowance.objects.filter(
+            user=user, limit="budget", period=timezone.localdate().replace(day=1)
+        )
+        .values_list("used", flat=True)
+        .first()
+        or 0
+    )
+    return max(0, allowed - used), allowed
+
+
+def kudos_left(*, user) -> int:
+    config = RecognitionSettings.load()
+    used = (
+        Allowance.objects.filter(user=user, limit="kudos", period=timezone.localdate())
+        .values_list("used", flat=True)
+        .first()
+        or 0
+    )
+    return max(0, config.kudos_daily_limit - used)
+
+
+def public_label(user) -> str:
+    profile = user.profile
+    if not profile.feature_consent:
+        where = profile.team or profile.department
+        return f"a colleague in {where.name}" if where else "a colleague"
+    if profile.leaderboard_visibility == Visibility.ALIAS and profile.alias:
+        return profile.alias
+    return profile.name
+
+
+def public_entry(recognition: Recognition) -> dict:
+    """What anyone signed in may see of a recognition (the feed and its live updates)."""
+    consented = recognition.recipient.profile.feature_consent
+    return {
+        "id": recognition.pk,
+        "kind": recognition.kind,
+        "category": recognition.category.name if recognition.category else "Kudos",
+        "recipient": public_label(recognition.recipient),
+        "giver": public_label(recognition.giver),
+        "message": recognition.message if consented else "",
+        "points": recognition.points,
+        "badge": recognition.badge.name if recognition.badge else "",
+        "at": recognition.created_at.isoformat(),
+        "when": timezone.localtime(recognition.created_at).strftime("%-d %b, %H:%M"),
+    }
+
+
+def _with_people(queryset):
+    return queryset.select_related(
+        "recipient__profile__team",
+        "recipient__profile__department",
+        "giver__profile__team",
+        "giver__profile__department",
+        "category",
+        "badge",
+    )
+
+
+def recognition_feed(*, limit: int = FEED_SIZE) -> list[dict]:
+    """The newest recognitions and kudos, as the public sees them (one query)."""
+    return [public_entry(row) for row in _with_people(Recognition.objects.all())[:limit]]
+
+
+def audit_rows(*, kind: str = "", search: str = ""):
+    """Every recognition with its giver, recipient and budget, newest first."""
+    rows = _with_people(Recognition.objects.all())
+    if kind in Kind.values:
+        rows = rows.filter(kind=kind)
+    if search:
+        rows = rows.filter(
+            Q(giver__email__icontains=search) | Q(recipient__email__icontains=search)
+        )
+    return rows

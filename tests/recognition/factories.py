@@ -1,0 +1,21 @@
+"""Teams with managers and members, for recognition tests."""
+
+from portal.people.models import Visibility
+from tests.people.factories import TeamFactory, UserFactory
+
+
+def team_with_manager(*, members=1, consent=True, team_name="Field Sales"):
+    team = TeamFactory(name=team_name)
+    manager = UserFactory(first_name="Tomás", profile__onboarded=True)
+    team.managers.add(manager)
+    people = []
+    for _ in range(members):
+        person = UserFactory(profile__onboarded=True)
+        profile = person.profile
+        profile.team = team
+        profile.department = team.department
+        profile.feature_consent = consent
+        profile.leaderboard_visibility = Visibility.NAME
+        profile.save()
+        people.append(person)
+    return team, manager, people

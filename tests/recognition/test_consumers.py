@@ -1,0 +1,53 @@
+"""The live recognition feed socket."""
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from portal.recognition import services
+from portal.recognition.models import Category
+from tests.people.factories import UserFactory
+from tests.realtime import session_for, ws_close, ws_connect
+from tests.recognition.factories import team_with_manager
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.asyncio,
+]
+
+
+async def test_anonymous_sockets_are_closed():
+    communicator = await ws_connect("/ws/recognition/")
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    await ws_close(communicator)
+
+
+async def test_new_recognition_arrives_as_the_public_sees_it():
+    def setup():
+        _team, manager, [shy] = team_with_manager(consent=False, team_name="Support")
+        watcher = UserFactory(profile__onboarded=True)
+        return manager, shy, session_for(watcher)
+
+    manager, shy, session = await sync_to_async(setup)()
+    communicator = await ws_connect("/ws/recognition/", session)
+
+    def recognise():
+        services.recognition_give(
+            giver=manager,
+            recipient=shy,
+            category=Category.objects.get(name="Customer hero"),
+            message="Private words",
+            points=15,
+        )
+
+    await sync_to_async(recognise)()
+    message = await communicator.receive_json_from(timeout=2)
+    assert message["type"] == "recognition"
+    entry = message["entry"]
+    assert (entry["recipient"], entry["message"], entry["points"]) == (
+        "a colleague in Support",
+        "",
+        15,
+    )
+    await communicator.send_to(text_data="not json")
+    assert (await communicator.receive_json_from(timeout=2))["type"] == "error"
+    await ws_close(communicator)
