@@ -51,7 +51,7 @@ def test_a_manager_recognises_a_team_member_from_the_budget(
     assert PointsTotal.objects.get(user=member).points == 30
     note = Notification.objects.get(user=member, kind="recognition")
     assert note.title == f"{manager.profile.name} recognised you"
-    [(group, event)] = [item for item in sent if item[0] == "recognition"]
+    [(_group, event)] = [item for item in sent if item[0] == "recognition"]
     assert event["type"] == "recognition.new"
     assert event["entry"]["recipient"] == member.profile.name
     assert event["entry"]["message"] == made.message
