@@ -4,6 +4,7 @@ from django.urls import path
 
 from courses.consumers import WorkshopWallConsumer
 from leaderboards.consumers import LeaderboardConsumer
+from portal.mentoring.consumers import MentorDashboardConsumer
 from portal.notifications.consumers import NotificationConsumer
 from portal.recognition.consumers import RecognitionFeedConsumer
 
@@ -12,4 +13,5 @@ websocket_urlpatterns: list = [
     path("ws/leaderboards/<str:board>/", LeaderboardConsumer.as_asgi()),
     path("ws/workshops/<int:workshop_id>/wall/", WorkshopWallConsumer.as_asgi()),
     path("ws/recognition/", RecognitionFeedConsumer.as_asgi()),
+    path("ws/mentoring/", MentorDashboardConsumer.as_asgi()),
 ]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.sharing",
     "portal.recognition",
+    "portal.mentoring",
     "cms",
     "courses",
     "badges",

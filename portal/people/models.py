@@ -168,7 +168,10 @@ class Profile(models.Model):
                 name="people_profile_alias_ci_unique",
             ),
         ]
-        permissions = [("import_people", "Can import people from a CSV file")]
+        permissions = [
+            ("import_people", "Can import people from a CSV file"),
+            ("view_progress", "Can view this person's training and sharing progress"),
+        ]
         verbose_name = "person"
         verbose_name_plural = "people"
 

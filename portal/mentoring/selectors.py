@@ -1,0 +1,179 @@
+"""Reads for mentoring: a mentor's mentees and their progress, always checked on the object.
+
+``mentee_rows`` costs the same number of queries for 2 mentees or 50: each figure is
+one query over all of them.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Avg, Count, Max, Sum
+from django.utils import timezone
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
+from wagtail.models import Site
+
+from badges.models import BadgeAward
+from courses.models import Enrolment, Reflection, ScenarioAttempt, TrainingSettings
+from portal.activity.models import Activity, Level, PointsTotal
+from portal.people.models import Profile
+from portal.sharing.models import Share
+
+from .models import CheckIn, Goal, MentoringSettings, Pairing
+
+VIEW_PROGRESS = "people.view_progress"
+
+
+def may_view_progress(*, viewer, mentee_profile: Profile) -> bool:
+    """Whether ``viewer`` may see this person's progress now (a fresh check, no cache)."""
+    return ObjectPermissionChecker(viewer).has_perm("view_progress", mentee_profile)
+
+
+def mentee_profiles(*, mentor):
+    """The profiles ``mentor`` may follow: exactly those the object permission names."""
+    return get_objects_for_user(
+        mentor, VIEW_PROGRESS, klass=Profile, accept_global_perms=False
+    ).select_related("user", "team", "department")
+
+
+def mentee_rows(*, mentor, only: int | None = None) -> list[dict]:
+    """One dict per mentee of ``mentor`` (or just user ``only``), for the dashboard."""
+    profiles = mentee_profiles(mentor=mentor)
+    if only is not None:
+        profiles = profiles.filter(user_id=only)
+    profiles = list(profiles.order_by("user__first_name", "user__last_name"))
+    if not profiles:
+        return []
+    ids = [profile.user_id for profile in profiles]
+    site = Site.objects.filter(is_default_site=True).first()
+    onboarding = TrainingSettings.for_site(site).onboarding_course_ids() if site else []
+    completed = dict(
+        Enrolment.objects.filter(
+            user_id__in=ids, course_id__in=onboarding, completed_at__isnull=False
+        )
+        .values("user_id")
+        .annotate(count=Count("id"))
+        .values_list("user_id", "count")
+    )
+    scores: dict[int, list[int]] = {}
+    for user_id, best in (
+        ScenarioAttempt.objects.filter(user_id__in=ids, status=ScenarioAttempt.Status.FINISHED)
+        .values("user_id", "lesson_id", "block_id")
+        .annotate(best=Max("percentage"))
+        .values_list("user_id", "best")
+    ):
+        scores.setdefault(user_id, []).append(best)
+    reflections: dict[int, list[Reflection]] = {}
+    for reflection in Reflection.objects.filter(user_id__in=ids).order_by("-updated_at"):
+        if len(reflections.setdefault(reflection.user_id, [])) < 2:
+            reflections[reflection.user_id].append(reflection)
+    shares = {
+        row["user_id"]: row
+        for row in Share.objects.filter(user_id__in=ids)
+        .values("user_id")
+        .annotate(count=Count("id"), quality=Avg("quality"), clicks=Sum("clicks"))
+    }
+    badges: dict[int, list[str]] = {}
+    for user_id, name in (
+        BadgeAward.objects.filter(user_id__in=ids, revoked_at__isnull=True)
+        .order_by("-awarded_at")
+        .values_list("user_id", "badge__name")
+    ):
+        badges.setdefault(user_id, []).append(name)
+    points = dict(PointsTotal.objects.filter(user_id__in=ids).values_list("user_id", "points"))
+    levels = list(Level.objects.order_by("threshold").values_list("threshold", "name"))
+    last_seen = dict(
+        Activity.objects.filter(actor_id__in=ids)
+        .values("actor_id")
+        .annotate(last=Max("timestamp"))
+        .values_list("actor_id", "last")
+    )
+    pairings = {
+        pairing.mentee_id: pairing
+        for pairing in Pairing.objects.filter(
+            mentor=mentor, mentee_id__in=ids, status=Pairing.Status.ACTIVE
+        )
+    }
+    last_checkin = dict(
+        CheckIn.objects.filter(pairing__in=pairings.values())
+        .values("pairing__mentee_id")
+        .annotate(last=Max("created_at"))
+        .values_list("pairing__mentee_id", "last")
+    )
+    open_goals = dict(
+        Goal.objects.filter(pairing__in=pairings.values(), done_at__isnull=True)
+        .values("pairing__mentee_id")
+        .annotate(count=Count("id"))
+        .values_list("pairing__mentee_id", "count")
+    )
+    every = timedelta(days=MentoringSettings.load().checkin_every_days)
+    now = timezone.now()
+    rows = []
+    for profile in profiles:
+        user_id = profile.user_id
+        pairing = pairings.get(user_id)
+        mine = scores.get(user_id, [])
+        total = points.get(user_id, 0)
+        level = next((name for threshold, name in reversed(levels) if total >= threshold), "")
+        share = shares.get(user_id, {})
+        since = last_checkin.get(user_id) or (pairing.started_at if pairing else None)
+        rows.append(
+            {
+                "id": user_id,
+                "name": profile.name,
+                "team": profile.team.name if profile.team else "",
+                "onboarding_done": completed.get(user_id, 0),
+                "onboarding_total": len(onboarding),
+                "scenarios": len(mine),
+                "scenario_average": round(sum(mine) / len(mine)) if mine else None,
+                "reflections": [
+                    {"prompt": item.prompt[:120], "text": item.text[:400]}
+                    for item in reflections.get(user_id, [])
+                ],
+                "shares": share.get("count", 0),
+                "share_quality": round(share["quality"]) if share.get("quality") else None,
+                "badges": badges.get(user_id, [])[:5],
+                "badge_count": len(badges.get(user_id, [])),
+                "points": total,
+                "level": level,
+                "last_active": last_seen[user_id].isoformat() if user_id in last_seen else "",
+                "last_active_label": _ago(last_seen.get(user_id), now),
+                "pairing": pairing.pk if pairing else None,
+                "open_goals": open_goals.get(user_id, 0),
+                "checkin_due": bool(since and since + every <= now),
+            }
+        )
+    return rows
+
+
+def _ago(moment, now) -> str:
+    if moment is None:
+        return "No activity yet"
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "Just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} days ago"
+
+
+def mentee_row(*, mentor, mentee_id: int) -> dict | None:
+    """The dashboard row for one mentee, or None when ``mentor`` may not see them."""
+    rows = mentee_rows(mentor=mentor, only=mentee_id)
+    return rows[0] if rows else None
+
+
+def my_pairing(*, user) -> Pairing | None:
+    return (
+        Pairing.objects.filter(mentee=user, status=Pairing.Status.ACTIVE)
+        .select_related("mentor__profile")
+        .first()
+    )
+
+
+def pairing_detail(pairing: Pairing) -> dict:
+    return {
+        "checkins": list(pairing.checkins.select_related("author__profile")[:20]),
+        "goals": list(pairing.goals.all()),
+    }

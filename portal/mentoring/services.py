@@ -1,0 +1,473 @@
+"""Writes for mentoring: profiles, pairings (and the rights that follow them), check-ins,
+goals, nudges; and the ledger subscriber that keeps mentors' dashboards live.
+
+A pairing grants the mentor django-guardian's ``people.view_progress`` on the mentee's
+profile; ending it removes the right in the same transaction, and tells the mentor's
+open dashboards to drop the mentee.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from portal.activity.services import activity_record
+from portal.activity.verbs import COURSE_COMPLETED, MENTEE_ONBOARDED, MENTORING_CHECKIN
+from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from portal.notifications.services import notification_send
+from portal.people.models import Profile, User
+from portal.realtime import broadcast_on_commit, group_name
+
+from . import pairing as pairing_math
+from .models import NETWORKS, CheckIn, Goal, MentoringProfile, MentoringSettings, Pairing
+
+VIEW_PROGRESS = "people.view_progress"
+NETWORK_VALUES = {value for value, _ in NETWORKS}
+
+
+def mentor_group(user_id: int) -> str:
+    return group_name("mentor", user_id)
+
+
+# --- profiles ----------------------------------------------------------------------------
+
+
+def mentoring_profile_of(user) -> MentoringProfile:
+    return MentoringProfile.objects.get_or_create(user=user)[0]
+
+
+@transaction.atomic
+def mentoring_profile_update(
+    *,
+    user,
+    is_mentor: bool,
+    capacity: int,
+    networks: list[str],
+    topics: str,
+    languages: str,
+    wants_mentor: bool,
+    growth_networks: list[str],
+) -> MentoringProfile:
+    if not 1 <= int(capacity) <= 5:
+        raise InvalidInput("Capacity is 1 to 5 mentees.")
+    if not set(networks) <= NETWORK_VALUES or not set(growth_networks) <= NETWORK_VALUES:
+        raise InvalidInput("Choose networks from the list.")
+    profile = MentoringProfile.objects.select_for_update().get_or_create(user=user)[0]
+    active = Pairing.objects.filter(mentor=user, status=Pairing.Status.ACTIVE).count()
+    if is_mentor and int(capacity) < active:
+        raise InvalidInput(
+            f"You mentor {active} people now: a capacity below that would break a pairing."
+        )
+    profile.is_mentor = is_mentor
+    profile.capacity = int(capacity)
+    profile.networks = sorted(set(networks))
+    profile.topics = topics.strip()[:300]
+    profile.languages = languages.strip()[:200]
+    profile.wants_mentor = wants_mentor
+    profile.growth_networks = sorted(set(growth_networks))
+    profile.save()
+    Profile.objects.filter(user=user).update(mentor_opt_in=is_mentor)
+    return profile
+
+
+# --- pairing -------------------------------------------------------------------------------
+
+
+def _candidates() -> tuple[list[pairing_math.Mentor], list[pairing_math.Mentee]]:
+    """Mentors with free places, and mentees who need a mentor (few queries)."""
+    loads = dict(
+        Pairing.objects.filter(status=Pairing.Status.ACTIVE)
+        .values("mentor_id")
+        .annotate(count=Count("id"))
+        .values_list("mentor_id", "count")
+    )
+    mentors = [
+        pairing_math.Mentor(
+            user_id=row.user_id,
+            name=row.user.profile.name,
+            capacity=row.capacity,
+            load=loads.get(row.user_id, 0),
+            networks=frozenset(row.networks),
+            topics=frozenset(row.topic_list),
+            languages=frozenset(row.language_list),
+            location=(row.user.profile.location or "").strip().lower(),
+            department_id=row.user.profile.department_id,
+        )
+        for row in MentoringProfile.objects.filter(is_mentor=True, user__is_active=True)
+        .select_related("user__profile")
+        .order_by("user_id")
+    ]
+    paired = dict(
+        Pairing.objects.filter(status=Pairing.Status.ACTIVE).values_list(
+            "mentee_id", "change_requested_at"
+        )
+    )
+    changing = dict(
+        Pairing.objects.filter(
+            status=Pairing.Status.ACTIVE, change_requested_at__isnull=False
+        ).values_list("mentee_id", "mentor_id")
+    )
+    ended_with = {}
+    for mentee_id, mentor_id in Pairing.objects.filter(status=Pairing.Status.ENDED).values_list(
+        "mentee_id", "mentor_id"
+    ):
+        ended_with.setdefault(mentee_id, set()).add(mentor_id)
+    settings_of = {
+        row.user_id: row for row in MentoringProfile.objects.filter(user__is_active=True)
+    }
+    interests: dict[int, set[str]] = {}
+    for user_id, name in Profile.interests.through.objects.filter(
+        content_type__app_label="people", content_type__model="profile"
+    ).values_list("object_id", "tag__name"):
+        interests.setdefault(user_id, set()).add(name.lower())
+    needing = _people_needing_a_mentor()
+    mentees = []
+    for user in needing:
+        if user.pk in paired and paired[user.pk] is None:
+            continue  # has a mentor and is happy
+        mine = settings_of.get(user.pk)
+        profile = user.profile
+        avoid = set(ended_with.get(user.pk, set()))
+        if user.pk in changing:
+            avoid.add(changing[user.pk])
+        mentees.append(
+            pairing_math.Mentee(
+                user_id=user.pk,
+                name=profile.name,
+                interests=frozenset(interests.get(profile.pk, set())),
+                growth=frozenset(mine.growth_networks if mine else []),
+                languages=frozenset(mine.language_list if mine else ["english"]),
+                location=(profile.location or "").strip().lower(),
+                department_id=profile.department_id,
+                avoid=frozenset(avoid),
+            )
+        )
+    return mentors, mentees
+
+
+def _people_needing_a_mentor():
+    """Onboarded people who asked for a mentor, or have not yet unlocked sharing and made
+    a first quality share."""
+    from portal.activity.verbs import SHARE_QUALITY
+    from portal.sharing.quality import QUALITY_SHARE_STEP
+
+    experienced = set(
+        User.objects.filter(
+            activities__verb=SHARE_QUALITY.id,
+            activities__result__step=QUALITY_SHARE_STEP,
+        ).values_list("pk", flat=True)
+    )
+    people = (
+        User.objects.filter(is_active=True, profile__onboarded_at__isnull=False)
+        .select_related("profile", "mentoring")
+        .order_by("pk")
+    )
+    needing = []
+    for user in people:
+        mine = getattr(user, "mentoring", None)
+        asked = mine is not None and mine.wants_mentor
+        mentors = mine is not None and mine.is_mentor
+        if asked or (user.pk not in experienced and not mentors):
+            needing.append(user)
+    return needing
+
+
+def pairings_propose() -> list[pairing_math.Proposal]:
+    """The best pairs for everyone who needs a mentor now (nothing is saved)."""
+    mentors, mentees = _candidates()
+    preference = MentoringSettings.load().department_preference
+    return pairing_math.assignment(mentors, mentees, preference=preference)
+
+
+@dataclass(frozen=True)
+class Applied:
+    created: list[Pairing]
+
+
+@transaction.atomic
+def pairings_apply(*, pairs: list[tuple[int, int]], by=None) -> Applied:
+    """Pair each ``(mentee_id, mentor_id)``; all or nothing.
+
+    Refused if a mentor would exceed their capacity, is not a mentor, or is the mentee;
+    a mentee who asked for a change leaves their current mentor for the new one.
+    """
+    if len({mentee for mentee, _ in pairs}) != len(pairs):
+        raise InvalidInput("Each mentee can be paired once.")
+    mentor_ids = {mentor for _, mentor in pairs}
+    mentors = {
+        row.user_id: row
+        for row in MentoringProfile.objects.select_for_update()
+        .filter(user_id__in=mentor_ids, is_mentor=True)
+        .select_related("user__profile")
+    }
+    missing = mentor_ids - set(mentors)
+    if missing:
+        raise InvalidInput("Someone chosen as a mentor has not offered to mentor.")
+    preference = MentoringSettings.load().department_preference
+    created = []
+    for mentee_id, mentor_id in pairs:
+        if mentee_id == mentor_id:
+            raise InvalidInput("Nobody mentors themselves.")
+        mentee = User.objects.select_related("profile").filter(pk=mentee_id, is_active=True).first()
+        if mentee is None:
+            raise NotFound("A mentee in the list is not here any more.")
+        current = (
+            Pairing.objects.select_for_update()
+            .filter(mentee=mentee, status=Pairing.Status.ACTIVE)
+            .first()
+        )
+        if current is not None:
+            if current.mentor_id == mentor_id:
+                continue
+            if current.change_requested_at is None:
+                raise Conflict(f"{mentee.profile.name} already has a mentor.")
+            _pairing_close(current, reason="Changed at the mentee's request")
+        mentor = mentors[mentor_id]
+        load = Pairing.objects.filter(mentor_id=mentor_id, status=Pairing.Status.ACTIVE).count()
+        if load >= mentor.capacity:
+            raise Conflict(
+                f"{mentor.user.profile.name} mentors {load} of {mentor.capacity} already: "
+                "that pairing would break their capacity."
+            )
+        plain = _as_plain(mentor, mentee, load)
+        made = Pairing.objects.create(
+            mentor_id=mentor_id,
+            mentee=mentee,
+            score=pairing_math.score(plain[0], plain[1], preference=preference),
+            reasons=list(pairing_math.reasons(plain[0], plain[1], preference=preference)),
+        )
+        assign_perm(VIEW_PROGRESS, mentor.user, mentee.profile)
+        notification_send(
+            user=mentee,
+            kind="mentoring",
+            title=f"{mentor.user.profile.name} is your mentor",
+            body="Say hello and agree on a first goal together.",
+            url="/mentoring/me/",
+        )
+        notification_send(
+            user=mentor.user,
+            kind="mentoring",
+            title=f"You are now mentoring {mentee.profile.name}",
+            body="Their progress is on your mentoring dashboard.",
+            url="/mentoring/",
+        )
+        broadcast_on_commit(
+            mentor_group(mentor_id), {"type": "mentor.mentee_changed", "mentee": mentee.pk}
+        )
+        created.append(made)
+    return Applied(created)
+
+
+def _as_plain(mentor_profile: MentoringProfile, mentee, load: int):
+    mine = MentoringProfile.objects.filter(user=mentee).first()
+    mentor_user = mentor_profile.user
+    return (
+        pairing_math.Mentor(
+            user_id=mentor_user.pk,
+            name=mentor_user.profile.name,
+            capacity=mentor_profile.capacity,
+            load=load,
+            networks=frozenset(mentor_profile.networks),
+            topics=frozenset(mentor_profile.topic_list),
+            languages=frozenset(mentor_profile.language_list),
+            location=(mentor_user.profile.location or "").strip().lower(),
+            department_id=mentor_user.profile.department_id,
+        ),
+        pairing_math.Mentee(
+            user_id=mentee.pk,
+            name=mentee.profile.name,
+            interests=frozenset(name.lower() for name in mentee.profile.interests.names()),
+            growth=frozenset(mine.growth_networks if mine else []),
+            languages=frozenset(mine.language_list if mine else ["english"]),
+            location=(mentee.profile.location or "").strip().lower(),
+            department_id=mentee.profile.department_id,
+        ),
+    )
+
+
+def _pairing_close(pairing: Pairing, *, reason: str) -> None:
+    pairing.status = Pairing.Status.ENDED
+    pairing.ended_at = timezone.now()
+    pairing.end_reason = reason[:200]
+    pairing.save(update_fields=["status", "ended_at", "end_reason"])
+    mentee = User.objects.select_related("profile").get(pk=pairing.mentee_id)
+    mentor = User.objects.get(pk=pairing.mentor_id)
+    remove_perm(VIEW_PROGRESS, mentor, mentee.profile)
+    broadcast_on_commit(
+        mentor_group(pairing.mentor_id),
+        {"type": "mentor.mentee_removed", "mentee": pairing.mentee_id},
+    )
+
+
+def pairing_of(*, user, pairing_id: int) -> Pairing:
+    """The active pairing ``pairing_id`` if ``user`` is its mentor or mentee."""
+    found = (
+        Pairing.objects.filter(pk=pairing_id, status=Pairing.Status.ACTIVE)
+        .filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("mentor__profile", "mentee__profile")
+        .first()
+    )
+    if found is None:
+        raise NotFound("That is not one of your mentoring pairings.")
+    return found
+
+
+@transaction.atomic
+def pairing_end(*, pairing: Pairing, by, reason: str = "") -> Pairing:
+    """Either side (or a programme admin) ends a pairing: the mentor's access ends now."""
+    pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+    if pairing.status != Pairing.Status.ACTIVE:
+        raise Conflict("This pairing has already ended.")
+    if by.pk not in (pairing.mentor_id, pairing.mentee_id) and not by.has_perm(
+        "mentoring.manage_pairings"
+    ):
+        raise NotAllowed("Only the mentor, the mentee or the programme team can end it.")
+    who = "the mentor" if by.pk == pairing.mentor_id else "the mentee"
+    if by.pk not in (pairing.mentor_id, pairing.mentee_id):
+        who = "the programme team"
+    _pairing_close(pairing, reason=(reason or "").strip() or f"Ended by {who}")
+    other = pairing.mentee_id if by.pk == pairing.mentor_id else pairing.mentor_id
+    notification_send(
+        user=User.objects.get(pk=other),
+        kind="mentoring",
+        title="A mentoring pairing has ended",
+        body=pairing.end_reason,
+        url="/mentoring/me/",
+    )
+    return pairing
+
+
+@transaction.atomic
+def pairing_request_change(*, pairing: Pairing, by, reason: str) -> Pairing:
+    if by.pk != pairing.mentee_id:
+        raise NotAllowed("Only the mentee can ask for another mentor.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Tell the programme team briefly why.")
+    pairing.change_requested_at = timezone.now()
+    pairing.change_reason = reason[:300]
+    pairing.save(update_fields=["change_requested_at", "change_reason"])
+    return pairing
+
+
+# --- check-ins, goals, nudges ----------------------------------------------------------
+
+
+def _member(pairing: Pairing, user) -> None:
+    if user.pk not in (pairing.mentor_id, pairing.mentee_id):
+        raise NotAllowed("Only the mentor and the mentee can do this.")
+    if pairing.status != Pairing.Status.ACTIVE:
+        raise Conflict("This pairing has ended.")
+
+
+@transaction.atomic
+def checkin_add(*, pairing: Pairing, author, note: str) -> CheckIn:
+    _member(pairing, author)
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput("Write a line or two about the conversation.")
+    if len(note) > 2000:
+        raise InvalidInput("Keep a check-in note under 2,000 characters.")
+    checkin = CheckIn.objects.create(pairing=pairing, author=author, note=note)
+    if author.pk == pairing.mentor_id:
+        activity_record(
+            actor=author,
+            verb=MENTORING_CHECKIN.id,
+            key=f"mentoring.checkin:{checkin.pk}",
+            obj=pairing,
+        )
+    broadcast_on_commit(
+        mentor_group(pairing.mentor_id),
+        {"type": "mentor.mentee_changed", "mentee": pairing.mentee_id},
+    )
+    return checkin
+
+
+@transaction.atomic
+def goal_add(*, pairing: Pairing, by, title: str, due_date: date | None) -> Goal:
+    _member(pairing, by)
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput("Name the goal.")
+    if due_date is not None and due_date < timezone.localdate():
+        raise InvalidInput("A due date is today or later.")
+    return Goal.objects.create(pairing=pairing, title=title[:200], due_date=due_date)
+
+
+@transaction.atomic
+def goal_done(*, goal: Goal, by) -> Goal:
+    pairing = Pairing.objects.select_for_update().get(pk=goal.pairing_id)
+    _member(pairing, by)
+    if goal.done_at is None:
+        goal.done_at = timezone.now()
+        goal.save(update_fields=["done_at"])
+    if not pairing.goals.filter(done_at__isnull=True).exists():
+        # Its goals met, a pairing has done its job: it ends, and both are told.
+        _pairing_close(pairing, reason="Goals met")
+        for user_id in (pairing.mentor_id, pairing.mentee_id):
+            notification_send(
+                user=User.objects.get(pk=user_id),
+                kind="mentoring",
+                title="Every mentoring goal is met: well done!",
+                body="The pairing is complete. Either of you can look for a new one.",
+                url="/mentoring/me/",
+            )
+    return goal
+
+
+@transaction.atomic
+def nudge_send(*, pairing: Pairing, by) -> None:
+    pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+    if by.pk != pairing.mentor_id:
+        raise NotAllowed("Only the mentor can nudge.")
+    _member(pairing, by)
+    if pairing.nudged_at and pairing.nudged_at > timezone.now() - timedelta(days=1):
+        raise Conflict("You nudged them today already: give them a day.")
+    pairing.nudged_at = timezone.now()
+    pairing.save(update_fields=["nudged_at"])
+    notification_send(
+        user=pairing.mentee,
+        kind="nudge",
+        title=f"{by.profile.name} is cheering you on",
+        body="Your next step is waiting on your dashboard.",
+        url="/me/",
+    )
+
+
+# --- hearing the ledger -----------------------------------------------------------------
+
+
+def mentoring_hear(activity) -> None:
+    """A mentee did something: refresh their row on their mentor's live dashboard, and
+    credit the mentor when the mentee finishes onboarding (the sharing gate opens)."""
+    pairing = (
+        Pairing.objects.filter(mentee_id=activity.actor_id, status=Pairing.Status.ACTIVE)
+        .values_list("mentor_id", flat=True)
+        .first()
+    )
+    if pairing is None:
+        return
+    mentor_id = pairing
+    broadcast_on_commit(
+        mentor_group(mentor_id),
+        {"type": "mentor.mentee_changed", "mentee": activity.actor_id},
+    )
+    if activity.verb == COURSE_COMPLETED.id:
+        from courses.selectors import sharing_allowed
+
+        mentee = User.objects.get(pk=activity.actor_id)
+        if sharing_allowed(user=mentee):
+            activity_record(  # once per mentor and mentee: the key repeats after that
+                actor=User.objects.get(pk=mentor_id),
+                verb=MENTEE_ONBOARDED.id,
+                key=f"mentoring.mentee_onboarded:{mentor_id}:{mentee.pk}",
+                obj=mentee.profile,
+                result={"mentee": mentee.profile.name},
+            )
+
+
+# One dashboard refresh per mentee and verb per transaction (a lesson and its course).
+mentoring_hear.coalesce = lambda activity: (activity.actor_id, activity.verb)

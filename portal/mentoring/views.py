@@ -1,0 +1,217 @@
+"""Mentoring pages; thin: check the request and the object, call a service, render."""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from portal.errors import ServiceError
+from portal.people.models import Profile
+
+from . import selectors, services
+from .forms import CheckInForm, GoalForm, MentoringProfileForm, ReasonForm
+from .models import Goal, MentoringProfile, Pairing
+
+
+def _refused(request, message: str, status: int, back_url: str):
+    return TemplateResponse(
+        request, "courses/refused.html", {"message": message, "back_url": back_url}, status=status
+    )
+
+
+def _mentee_profile_for(request, user_id: int) -> Profile | None:
+    profile = Profile.objects.select_related("user").filter(user_id=user_id).first()
+    if profile is None or not selectors.may_view_progress(
+        viewer=request.user, mentee_profile=profile
+    ):
+        return None
+    return profile
+
+
+@login_required
+def dashboard(request):
+    mentoring = MentoringProfile.objects.filter(user=request.user).first()
+    return TemplateResponse(
+        request,
+        "mentoring/dashboard.html",
+        {
+            "rows": selectors.mentee_rows(mentor=request.user),
+            "mentoring": mentoring,
+            "may_pair": request.user.has_perm("mentoring.manage_pairings"),
+        },
+    )
+
+
+@login_required
+def mentee(request, user_id: int):
+    profile = _mentee_profile_for(request, user_id)
+    if profile is None:
+        return _refused(request, "You are not this person's mentor.", 403, "/mentoring/")
+    pairing = Pairing.objects.filter(
+        mentor=request.user, mentee_id=user_id, status=Pairing.Status.ACTIVE
+    ).first()
+    return TemplateResponse(
+        request,
+        "mentoring/mentee.html",
+        {
+            "row": selectors.mentee_row(mentor=request.user, mentee_id=user_id),
+            "profile": profile,
+            "pairing": pairing,
+            "detail": selectors.pairing_detail(pairing) if pairing else {},
+            "checkin_form": CheckInForm(),
+            "goal_form": GoalForm(),
+        },
+    )
+
+
+@login_required
+def mentee_json(request, user_id: int):
+    if _mentee_profile_for(request, user_id) is None:
+        return JsonResponse({"error": "You are not this person's mentor."}, status=403)
+    return JsonResponse(selectors.mentee_row(mentor=request.user, mentee_id=user_id) or {})
+
+
+@login_required
+def mine(request):
+    mentoring = services.mentoring_profile_of(request.user)
+    status = 200
+    if request.method == "POST":
+        form = MentoringProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.mentoring_profile_update(user=request.user, **form.cleaned_data)
+            except ServiceError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(request, "Your mentoring preferences are saved.")
+                return redirect("mentoring:mine")
+        else:
+            status = 400
+    else:
+        form = MentoringProfileForm(
+            initial={
+                "is_mentor": mentoring.is_mentor,
+                "capacity": mentoring.capacity,
+                "networks": mentoring.networks,
+                "topics": mentoring.topics,
+                "languages": mentoring.languages,
+                "wants_mentor": mentoring.wants_mentor,
+                "growth_networks": mentoring.growth_networks,
+            }
+        )
+    pairing = selectors.my_pairing(user=request.user)
+    return TemplateResponse(
+        request,
+        "mentoring/mine.html",
+        {
+            "form": form,
+            "pairing": pairing,
+            "detail": selectors.pairing_detail(pairing) if pairing else {},
+            "checkin_form": CheckInForm(),
+            "goal_form": GoalForm(),
+            "reason_form": ReasonForm(),
+        },
+        status=status,
+    )
+
+
+def _post_only(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        back = request.POST.get("back") or "/mentoring/me/"
+        if not back.startswith("/mentoring/"):
+            back = "/mentoring/me/"
+        try:
+            return view(request, *args, back=back, **kwargs)
+        except ServiceError as error:
+            return _refused(request, error.message, error.status, back)
+
+    return login_required(wrapped)
+
+
+@_post_only
+def pairing_action(request, pairing_id: int, action: str, back: str):
+    pairing = services.pairing_of(user=request.user, pairing_id=pairing_id)
+    if action == "checkin":
+        form = CheckInForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, "Write a check-in note of up to 2,000 characters.", 400, back)
+        services.checkin_add(pairing=pairing, author=request.user, **form.cleaned_data)
+        messages.success(request, "Check-in saved.")
+    elif action == "goal":
+        form = GoalForm(request.POST)
+        if not form.is_valid():
+            return _refused(request, "A goal needs a title, and a valid date if any.", 400, back)
+        services.goal_add(pairing=pairing, by=request.user, **form.cleaned_data)
+        messages.success(request, "Goal added.")
+    elif action == "nudge":
+        services.nudge_send(pairing=pairing, by=request.user)
+        messages.success(request, "Nudge sent.")
+    elif action == "end":
+        services.pairing_end(
+            pairing=pairing, by=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, "The pairing has ended.")
+        return redirect(
+            "mentoring:mine" if request.user.pk == pairing.mentee_id else "mentoring:dashboard"
+        )
+    elif action == "change":
+        services.pairing_request_change(
+            pairing=pairing, by=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, "The programme team will find you another mentor.")
+    else:
+        raise Http404("Unknown action.")
+    return redirect(back)
+
+
+@_post_only
+def goal_done(request, goal_id: int, back: str):
+    goal = Goal.objects.select_related("pairing").filter(pk=goal_id).first()
+    if goal is None:
+        raise Http404("No such goal.")
+    services.goal_done(goal=goal, by=request.user)
+    messages.success(request, "Goal met.")
+    return redirect(back)
+
+
+@permission_required("mentoring.manage_pairings", raise_exception=True)
+def pairing_admin(request):
+    proposals = services.pairings_propose()
+    mentors = list(
+        MentoringProfile.objects.filter(is_mentor=True, user__is_active=True)
+        .select_related("user__profile")
+        .order_by("user__first_name")
+    )
+    status = 200
+    if request.method == "POST":
+        pairs = []
+        for key, value in request.POST.items():
+            if key.startswith("mentee-") and value:
+                try:
+                    pairs.append((int(key.removeprefix("mentee-")), int(value)))
+                except ValueError:
+                    return _refused(request, "The pairing form was garbled.", 400, request.path)
+        try:
+            applied = services.pairings_apply(pairs=pairs, by=request.user)
+        except ServiceError as error:
+            messages.error(request, f"Nothing was applied: {error.message}")
+            status = error.status
+        else:
+            messages.success(request, f"{len(applied.created)} pairings made.")
+            return redirect("mentoring:pairing_admin")
+    changes = Pairing.objects.filter(
+        status=Pairing.Status.ACTIVE, change_requested_at__isnull=False
+    ).select_related("mentor__profile", "mentee__profile")
+    return TemplateResponse(
+        request,
+        "mentoring/pairing_admin.html",
+        {"proposals": proposals, "mentors": mentors, "changes": changes},
+        status=status,
+    )
