@@ -136,6 +136,7 @@ class Command(BaseCommand):
             self._set_up_training()
             self._set_up_hub()
             self._set_up_badges()
+            self._set_up_mentoring_and_recognition()
         self.stdout.write(f"Demo organisation: {report.summary()}")
         self._print_logins(password)
 
@@ -251,6 +252,13 @@ class Command(BaseCommand):
             sharers=sharers,
             rng=random.Random(5),  # noqa: S311 - demo data, not security
         )
+
+    def _set_up_mentoring_and_recognition(self):
+        from portal.mentoring.demo import demo_mentoring_create
+        from portal.recognition.demo import demo_recognition_create
+
+        demo_mentoring_create(rng=random.Random(3))  # noqa: S311 - demo data, not security
+        demo_recognition_create(rng=random.Random(4))  # noqa: S311 - demo data, not security
 
     def _set_up_badges(self):
         from badges.demo import demo_badges_create
