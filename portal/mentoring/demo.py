@@ -46,7 +46,11 @@ def demo_mentoring_create(*, rng: random.Random) -> None:
     for user in wanting:
         MentoringProfile.objects.update_or_create(
             user=user,
-            defaults={"wants_mentor": True, "growth_networks": ["linkedin"], "languages": "english"},
+            defaults={
+                "wants_mentor": True,
+                "growth_networks": ["linkedin"],
+                "languages": "english",
+            },
         )
     demo_mentor = User.objects.get(email="mentor@example.com")
     first = [user for user in wanting if user.pk != demo_mentor.pk][:2]

@@ -7,4 +7,5 @@ app_name = "notifications"
 urlpatterns = [
     path("me/notifications/", views.notification_list, name="list"),
     path("me/notifications/read/", views.notifications_read, name="read"),
+    path("me/notifications/digest/", views.digest_switch, name="digest"),
 ]

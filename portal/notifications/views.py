@@ -3,6 +3,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from . import digests
+from .models import DigestSubscription
 from .selectors import notifications_recent
 from .services import notifications_mark_read
 
@@ -12,8 +14,20 @@ def notification_list(request):
     return TemplateResponse(
         request,
         "notifications/notification_list.html",
-        {"notifications": list(notifications_recent(user=request.user))},
+        {
+            "notifications": list(notifications_recent(user=request.user)),
+            "digest_on": not DigestSubscription.objects.filter(
+                user=request.user, enabled=False
+            ).exists(),
+        },
     )
+
+
+@require_POST
+@login_required
+def digest_switch(request):
+    digests.digest_switch(user=request.user, enabled=request.POST.get("enabled") == "1")
+    return redirect("notifications:list")
 
 
 @require_POST

@@ -149,7 +149,7 @@ def test_the_public_sees_names_only_with_consent():
     assert (entry["recipient"], entry["message"]) == ("Bright Spark", made.message)
 
 
-def test_the_feed_costs_the_same_queries_for_10_or_1000(django_assert_num_queries):
+def test_the_feed_costs_the_same_queries_for_10_or_10000(django_assert_num_queries):
     _team, manager, [member] = team_with_manager()
     category = Category.objects.first()
 
@@ -169,7 +169,7 @@ def test_the_feed_costs_the_same_queries_for_10_or_1000(django_assert_num_querie
     add(10)
     with django_assert_num_queries(1):
         assert len(selectors.recognition_feed()) == 10
-    add(990)
+    add(9990)
     with django_assert_num_queries(1):
         assert len(selectors.recognition_feed()) == selectors.FEED_SIZE
 

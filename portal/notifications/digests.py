@@ -1,0 +1,133 @@
+"""The weekly digest: what each person should know this week, by email.
+
+``digest_content`` gathers it (a selector); ``digests_send`` reserves the person's
+week in the database before sending, so a second run in the same week, or two runs at
+once, never send the same digest twice. A failed send gives the week back.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.people.models import User
+
+from .models import DigestSent, DigestSubscription
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class DigestContent:
+    next_step: object = None  # courses.selectors.NextStep
+    hub_items: list = field(default_factory=list)
+    recognitions: list = field(default_factory=list)
+    checkins_due: list = field(default_factory=list)  # mentee rows
+
+    @property
+    def empty(self) -> bool:
+        return not (self.next_step or self.hub_items or self.recognitions or self.checkins_due)
+
+
+def iso_week(moment) -> str:
+    year, week, _ = timezone.localdate(moment).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def digest_content(*, user, now=None) -> DigestContent:
+    from courses.selectors import onboarding_next_step
+    from portal.mentoring.selectors import mentee_rows
+    from portal.recognition.models import Recognition
+    from portal.sharing.selectors import hub_feed
+
+    now = now or timezone.now()
+    since = now - timedelta(days=7)
+    interests = {name.lower() for name in user.profile.interests.names()}
+    new_items = [
+        card.item
+        for card in hub_feed(user=user, now=now).cards
+        if (card.item.first_published_at or card.item.created_at) >= since
+        and interests & {tagged.tag.name.lower() for tagged in card.item.tagged_items.all()}
+    ][:5]
+    return DigestContent(
+        next_step=onboarding_next_step(user=user),
+        hub_items=new_items,
+        recognitions=list(
+            Recognition.objects.filter(recipient=user, created_at__gte=since)
+            .select_related("giver__profile", "category")
+            .order_by("-created_at")[:5]
+        ),
+        checkins_due=[row for row in mentee_rows(mentor=user) if row["checkin_due"]],
+    )
+
+
+@dataclass
+class DigestRun:
+    sent: int = 0
+    skipped_empty: int = 0
+    already_sent: int = 0
+    failed: int = 0
+
+
+def digests_send(*, now=None, dry_run: bool = False) -> DigestRun:
+    now = now or timezone.now()
+    week = iso_week(now)
+    run = DigestRun()
+    switched_off = set(
+        DigestSubscription.objects.filter(enabled=False).values_list("user_id", flat=True)
+    )
+    done = set(DigestSent.objects.filter(week=week).values_list("user_id", flat=True))
+    people = User.objects.filter(is_active=True, profile__onboarded_at__isnull=False)
+    for user in people.select_related("profile").order_by("pk"):
+        if user.pk in switched_off:
+            continue
+        if user.pk in done:
+            run.already_sent += 1
+            continue
+        content = digest_content(user=user, now=now)
+        if content.empty:
+            run.skipped_empty += 1
+            continue
+        if dry_run:
+            run.sent += 1
+            continue
+        try:
+            with transaction.atomic():
+                reservation = DigestSent.objects.create(user=user, week=week, sent_at=now)
+        except IntegrityError:  # another run took this week a moment ago
+            run.already_sent += 1
+            continue
+        try:
+            _send(user=user, content=content, week=week)
+        except Exception:
+            logger.exception("The weekly digest to %s failed; it will be tried again", user.email)
+            reservation.delete()
+            run.failed += 1
+            continue
+        run.sent += 1
+    return run
+
+
+def _send(*, user, content: DigestContent, week: str) -> None:
+    context = {"user": user, "content": content, "week": week, "site_url": settings.SITE_URL}
+    message = EmailMultiAlternatives(
+        subject="Your week in the advocacy programme",
+        body=render_to_string("notifications/email/digest.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("notifications/email/digest.html", context), "text/html"
+    )
+    message.send()
+
+
+def digest_switch(*, user, enabled: bool) -> DigestSubscription:
+    subscription, _ = DigestSubscription.objects.update_or_create(
+        user=user, defaults={"enabled": enabled}
+    )
+    return subscription
