@@ -456,10 +456,8 @@ def mentoring_hear(activity) -> None:
         {"type": "mentor.mentee_changed", "mentee": activity.actor_id},
     )
     if activity.verb == COURSE_COMPLETED.id:
-        from courses.selectors import sharing_allowed
-
         mentee = User.objects.get(pk=activity.actor_id)
-        if sharing_allowed(user=mentee):
+        if _finished_onboarding(mentee):
             activity_record(  # once per mentor and mentee: the key repeats after that
                 actor=User.objects.get(pk=mentor_id),
                 verb=MENTEE_ONBOARDED.id,
@@ -467,6 +465,19 @@ def mentoring_hear(activity) -> None:
                 obj=mentee.profile,
                 result={"mentee": mentee.profile.name},
             )
+
+
+def _finished_onboarding(user) -> bool:
+    """Every course of the onboarding path is done (or, without a path, every course that
+    unlocks sharing); with neither configured there is nothing to finish."""
+    from courses.models import CoursePage
+    from courses.selectors import onboarding_path, sharing_blockers
+
+    path = onboarding_path(user=user)
+    if path:
+        return all(summary.completed for summary in path)
+    gated = CoursePage.objects.live().filter(unlocks_sharing=True).exists()
+    return gated and not sharing_blockers(user=user)
 
 
 # One dashboard refresh per mentee and verb per transaction (a lesson and its course).

@@ -16,7 +16,7 @@
     if (!card) { window.location.reload(); return; } // a new mentee: the page has the full card
     set(card, "team", row.team);
     set(card, "name", row.name);
-    set(card, "onboarding", row.onboarding_done + " of " + row.onboarding_total + " courses");
+    set(card, "onboarding", row.onboarding_total ? row.onboarding_done + " of " + row.onboarding_total + " courses" : "No onboarding path set");
     set(card, "scenarios", row.scenarios ? row.scenarios + " played, " + row.scenario_average + "% average" : "None yet");
     set(card, "shares", row.shares ? row.shares + ", quality " + row.share_quality : "None yet");
     set(card, "level", (row.level || "—") + " · " + row.points + " points");

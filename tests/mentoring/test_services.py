@@ -145,3 +145,25 @@ def test_the_dashboard_costs_the_same_queries_for_2_or_50_mentees(django_assert_
         services.checkin_add(pairing=pairing, author=guide, note="Hello")
     with django_assert_num_queries(len(two.captured_queries)):
         assert len(selectors.mentee_rows(mentor=guide)) == 50
+
+
+def test_a_mentor_is_credited_once_when_their_mentee_finishes_onboarding(
+    django_capture_on_commit_callbacks,
+):
+    from courses.services import lesson_complete
+    from tests.courses.factories import block, course_with_lessons
+
+    _extra, [extra_lesson] = course_with_lessons(
+        title="Extra", lessons=[[block("paragraph", "<p>More.</p>")]]
+    )
+    _gate, [gate_lesson] = course_with_lessons(
+        title="Guidelines", unlocks_sharing=True, lessons=[[block("paragraph", "<p>Read.</p>")]]
+    )
+    pairing = paired()
+    credited = Activity.objects.filter(actor=pairing.mentor, verb="mentoring.mentee_onboarded")
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson_complete(user=pairing.mentee, lesson=extra_lesson)
+    assert not credited.exists()  # not the course that finishes onboarding
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson_complete(user=pairing.mentee, lesson=gate_lesson)
+    assert credited.count() == 1
