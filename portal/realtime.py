@@ -63,6 +63,30 @@ def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
     transaction.on_commit(send, robust=True)
 
 
+def broadcast_many_on_commit(events: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send many ``(group, event)`` pairs after commit in one go (bulk operations): one
+    trip to the channel layer instead of one per event."""
+    if not events:
+        return
+    layer = get_channel_layer()
+
+    async def send_all() -> None:
+        await asyncio.gather(*(layer.group_send(group, event) for group, event in events))
+
+    def send() -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            async_to_sync(send_all)()
+            return
+        task = loop.create_task(send_all())
+        _sending.add(task)
+        task.add_done_callback(_sending.discard)
+
+    send.__qualname__ = f"broadcast of {len(events)} events"
+    transaction.on_commit(send, robust=True)
+
+
 async def memberships_renewed(
     layer, channel: str, groups: Callable[[], Iterable[str]], every: float = GROUP_RENEW_SECONDS
 ) -> None:

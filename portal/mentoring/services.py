@@ -6,7 +6,7 @@ profile; ending it removes the right in the same transaction, and tells the ment
 open dashboards to drop the mentee.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -17,9 +17,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 from portal.activity.services import activity_record
 from portal.activity.verbs import COURSE_COMPLETED, MENTEE_ONBOARDED, MENTORING_CHECKIN
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from portal.notifications.services import notification_send
+from portal.notifications.services import notification_send, notification_send_many
 from portal.people.models import Profile, User
-from portal.realtime import broadcast_on_commit, group_name
+from portal.realtime import broadcast_many_on_commit, broadcast_on_commit, group_name
 
 from . import pairing as pairing_math
 from .models import NETWORKS, CheckIn, Goal, MentoringProfile, MentoringSettings, Pairing
@@ -203,61 +203,94 @@ def pairings_apply(*, pairs: list[tuple[int, int]], by=None) -> Applied:
         .filter(user_id__in=mentor_ids, is_mentor=True)
         .select_related("user__profile")
     }
-    missing = mentor_ids - set(mentors)
-    if missing:
+    if mentor_ids - set(mentors):
         raise InvalidInput("Someone chosen as a mentor has not offered to mentor.")
+    mentees = {
+        user.pk: user
+        for user in User.objects.select_related("profile").filter(
+            pk__in=[mentee for mentee, _ in pairs], is_active=True
+        )
+    }
+    current = {
+        pairing.mentee_id: pairing
+        for pairing in Pairing.objects.select_for_update().filter(
+            mentee_id__in=list(mentees), status=Pairing.Status.ACTIVE
+        )
+    }
+    loads = dict(
+        Pairing.objects.filter(mentor_id__in=mentor_ids, status=Pairing.Status.ACTIVE)
+        .values("mentor_id")
+        .annotate(count=Count("id"))
+        .values_list("mentor_id", "count")
+    )
+    # Scores and reasons from the same figures the proposals used (one read for all).
+    plain_mentors, plain_mentees = _candidates()
+    plain_mentor = {mentor.user_id: mentor for mentor in plain_mentors}
+    plain_mentee = {mentee.user_id: mentee for mentee in plain_mentees}
     preference = MentoringSettings.load().department_preference
-    created = []
+    created, notes, events = [], [], []
+    grants: dict[int, list[int]] = {}
     for mentee_id, mentor_id in pairs:
         if mentee_id == mentor_id:
             raise InvalidInput("Nobody mentors themselves.")
-        mentee = User.objects.select_related("profile").filter(pk=mentee_id, is_active=True).first()
+        mentee = mentees.get(mentee_id)
         if mentee is None:
             raise NotFound("A mentee in the list is not here any more.")
-        current = (
-            Pairing.objects.select_for_update()
-            .filter(mentee=mentee, status=Pairing.Status.ACTIVE)
-            .first()
-        )
-        if current is not None:
-            if current.mentor_id == mentor_id:
+        existing = current.get(mentee_id)
+        if existing is not None:
+            if existing.mentor_id == mentor_id:
                 continue
-            if current.change_requested_at is None:
+            if existing.change_requested_at is None:
                 raise Conflict(f"{mentee.profile.name} already has a mentor.")
-            _pairing_close(current, reason="Changed at the mentee's request")
+            _pairing_close(existing, reason="Changed at the mentee's request")
+            loads[existing.mentor_id] = loads.get(existing.mentor_id, 1) - 1
         mentor = mentors[mentor_id]
-        load = Pairing.objects.filter(mentor_id=mentor_id, status=Pairing.Status.ACTIVE).count()
+        load = loads.get(mentor_id, 0)
         if load >= mentor.capacity:
             raise Conflict(
                 f"{mentor.user.profile.name} mentors {load} of {mentor.capacity} already: "
                 "that pairing would break their capacity."
             )
-        plain = _as_plain(mentor, mentee, load)
+        loads[mentor_id] = load + 1
+        if mentor_id in plain_mentor and mentee_id in plain_mentee:
+            mentor_plain, mentee_plain = plain_mentor[mentor_id], plain_mentee[mentee_id]
+        else:  # an override outside the proposals
+            mentor_plain, mentee_plain = _as_plain(mentor, mentee, load)
+        mentor_plain = replace(mentor_plain, load=load)
         made = Pairing.objects.create(
             mentor_id=mentor_id,
             mentee=mentee,
-            score=pairing_math.score(plain[0], plain[1], preference=preference),
-            reasons=list(pairing_math.reasons(plain[0], plain[1], preference=preference)),
+            score=pairing_math.score(mentor_plain, mentee_plain, preference=preference),
+            reasons=list(pairing_math.reasons(mentor_plain, mentee_plain, preference=preference)),
         )
-        assign_perm(VIEW_PROGRESS, mentor.user, mentee.profile)
-        notification_send(
-            user=mentee,
-            kind="mentoring",
-            title=f"{mentor.user.profile.name} is your mentor",
-            body="Say hello and agree on a first goal together.",
-            url="/mentoring/me/",
-        )
-        notification_send(
-            user=mentor.user,
-            kind="mentoring",
-            title=f"You are now mentoring {mentee.profile.name}",
-            body="Their progress is on your mentoring dashboard.",
-            url="/mentoring/",
-        )
-        broadcast_on_commit(
-            mentor_group(mentor_id), {"type": "mentor.mentee_changed", "mentee": mentee.pk}
+        grants.setdefault(mentor_id, []).append(mentee.profile.pk)
+        notes += [
+            {
+                "user": mentee,
+                "kind": "mentoring",
+                "title": f"{mentor.user.profile.name} is your mentor",
+                "body": "Say hello and agree on a first goal together.",
+                "url": "/mentoring/me/",
+            },
+            {
+                "user": mentor.user,
+                "kind": "mentoring",
+                "title": f"You are now mentoring {mentee.profile.name}",
+                "body": "Their progress is on your mentoring dashboard.",
+                "url": "/mentoring/",
+            },
+        ]
+        events.append(
+            (mentor_group(mentor_id), {"type": "mentor.mentee_changed", "mentee": mentee.pk})
         )
         created.append(made)
+    # The rights, notifications and live updates go out together, not pair by pair.
+    for mentor_id, profile_ids in grants.items():
+        assign_perm(
+            VIEW_PROGRESS, mentors[mentor_id].user, Profile.objects.filter(pk__in=profile_ids)
+        )
+    notification_send_many(notes)
+    broadcast_many_on_commit(events)
     return Applied(created)
 
 

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from portal.realtime import broadcast_on_commit, group_name
+from portal.realtime import broadcast_many_on_commit, broadcast_on_commit, group_name
 
 from .models import Notification
 
@@ -20,18 +20,41 @@ def notification_send(
     return notification
 
 
+def notification_send_many(items: list[dict]) -> list[Notification]:
+    """``notification_send`` for many at once (``user``, ``kind``, ``title``, ``body``,
+    ``url`` each): one insert, and one trip to the channel layer after commit."""
+    now = timezone.now()
+    made = Notification.objects.bulk_create(
+        Notification(
+            user=item["user"],
+            kind=item["kind"],
+            title=item["title"][:200],
+            body=item.get("body", ""),
+            url=item.get("url", ""),
+            created_at=now,
+        )
+        for item in items
+    )
+    broadcast_many_on_commit(
+        [(group_name("user", note.user_id), _event(note.kind, note.title, note.body, note.url, now))
+         for note in made]
+    )  # fmt: skip
+    return made
+
+
 def notification_push(*, user_id: int, kind: str, title: str, body: str = "", url: str = ""):
     """Push a passing notification (a toast) to the person's open pages after commit,
     without keeping it in their list: for events as frequent as points earned."""
     _push(user_id, kind, title[:200], body, url, timezone.now())
 
 
+def _event(kind, title, body, url, created) -> dict:
+    return {"type": "notification", "kind": kind, "title": title, "body": body, "url": url,
+            "created": created.isoformat()}  # fmt: skip
+
+
 def _push(user_id, kind, title, body, url, created) -> None:
-    broadcast_on_commit(
-        group_name("user", user_id),
-        {"type": "notification", "kind": kind, "title": title, "body": body, "url": url,
-         "created": created.isoformat()},
-    )  # fmt: skip
+    broadcast_on_commit(group_name("user", user_id), _event(kind, title, body, url, created))
 
 
 def notifications_mark_read(*, user) -> int:
