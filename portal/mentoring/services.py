@@ -199,7 +199,7 @@ def pairings_apply(*, pairs: list[tuple[int, int]], by=None) -> Applied:
     mentor_ids = {mentor for _, mentor in pairs}
     mentors = {
         row.user_id: row
-        for row in MentoringProfile.objects.select_for_update()
+        for row in MentoringProfile.objects.select_for_update(of=("self",))
         .filter(user_id__in=mentor_ids, is_mentor=True)
         .select_related("user__profile")
     }
