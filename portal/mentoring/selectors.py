@@ -40,7 +40,33 @@ def mentee_rows(*, mentor, only: int | None = None) -> list[dict]:
     profiles = mentee_profiles(mentor=mentor)
     if only is not None:
         profiles = profiles.filter(user_id=only)
-    profiles = list(profiles.order_by("user__first_name", "user__last_name"))
+    return progress_rows(
+        profiles=list(profiles.order_by("user__first_name", "user__last_name")), mentor=mentor
+    )
+
+
+def team_rows(*, manager) -> list[tuple]:
+    """``(team, rows)`` for each team ``manager`` manages (the object permission on the
+    team decides), with a progress row per member."""
+    from portal.recognition.selectors import managed_teams
+
+    teams = list(managed_teams(user=manager).select_related("department").order_by("name"))
+    members = list(
+        Profile.objects.filter(team__in=teams, user__is_active=True)
+        .exclude(user=manager)
+        .select_related("user", "team", "department")
+        .order_by("user__first_name", "user__last_name")
+    )
+    rows = progress_rows(profiles=members)
+    by_team = {}
+    for profile, row in zip(members, rows, strict=True):
+        by_team.setdefault(profile.team_id, []).append(row)
+    return [(team, by_team.get(team.pk, [])) for team in teams]
+
+
+def progress_rows(*, profiles: list[Profile], mentor=None) -> list[dict]:
+    """A progress row per profile, from one query per figure; with ``mentor``, the
+    pairing's goals and check-ins too."""
     if not profiles:
         return []
     ids = [profile.user_id for profile in profiles]
@@ -87,12 +113,16 @@ def mentee_rows(*, mentor, only: int | None = None) -> list[dict]:
         .annotate(last=Max("timestamp"))
         .values_list("actor_id", "last")
     )
-    pairings = {
-        pairing.mentee_id: pairing
-        for pairing in Pairing.objects.filter(
-            mentor=mentor, mentee_id__in=ids, status=Pairing.Status.ACTIVE
-        )
-    }
+    pairings = (
+        {
+            pairing.mentee_id: pairing
+            for pairing in Pairing.objects.filter(
+                mentor=mentor, mentee_id__in=ids, status=Pairing.Status.ACTIVE
+            )
+        }
+        if mentor is not None
+        else {}
+    )
     last_checkin = dict(
         CheckIn.objects.filter(pairing__in=pairings.values())
         .values("pairing__mentee_id")

@@ -12,4 +12,5 @@ urlpatterns = [
     path("mentoring/pairings/<int:pairing_id>/<str:action>/", views.pairing_action, name="act"),
     path("mentoring/goals/<int:goal_id>/done/", views.goal_done, name="goal_done"),
     path("mentoring/pairing/", views.pairing_admin, name="pairing_admin"),
+    path("mentoring/teams/", views.teams, name="teams"),
 ]

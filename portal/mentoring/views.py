@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 
 from portal.errors import ServiceError
 from portal.people.models import Profile
+from portal.recognition.selectors import managed_teams
 
 from . import selectors, services
 from .forms import CheckInForm, GoalForm, MentoringProfileForm, ReasonForm
@@ -41,8 +42,18 @@ def dashboard(request):
             "rows": selectors.mentee_rows(mentor=request.user),
             "mentoring": mentoring,
             "may_pair": request.user.has_perm("mentoring.manage_pairings"),
+            "manages": managed_teams(user=request.user).exists(),
         },
     )
+
+
+@login_required
+def teams(request):
+    """A manager's view of the teams they manage (the object permission on each team)."""
+    managed = selectors.team_rows(manager=request.user)
+    if not managed:
+        return _refused(request, "You do not manage a team.", 403, "/me/")
+    return TemplateResponse(request, "mentoring/teams.html", {"teams": managed})
 
 
 @login_required

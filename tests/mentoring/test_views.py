@@ -95,3 +95,19 @@ def test_preferences_are_saved_and_checked(client, onboarded_user):
     assert (
         client.post(reverse("mentoring:mine"), data | {"networks": ["myspace"]}).status_code == 400
     )
+
+
+def test_managers_see_their_own_teams_only(client, onboarded_user):
+    from tests.recognition.factories import team_with_manager
+
+    team, manager, [member] = team_with_manager(team_name="Support")
+    _other, _their_manager, [stranger] = team_with_manager(team_name="Hardware Lab")
+    client.force_login(manager)
+    page = client.get(reverse("mentoring:teams"))
+    assert page.status_code == 200
+    [(shown_team, rows)] = page.context["teams"]
+    assert shown_team == team
+    assert [row["id"] for row in rows] == [member.pk]
+    assert stranger.profile.name not in page.content.decode()
+    client.force_login(onboarded_user)
+    assert client.get(reverse("mentoring:teams")).status_code == 403
