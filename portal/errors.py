@@ -26,3 +26,16 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+def form_run(form, action):
+    """Run ``action(form.cleaned_data)`` if ``form`` is valid: ``(result, None)`` when it
+    succeeds, else ``(None, status)`` with the refusal's message on the form (400 for an
+    invalid form, the error's own status for a service's refusal)."""
+    if not form.is_valid():
+        return None, 400
+    try:
+        return action(form.cleaned_data), None
+    except ServiceError as error:
+        form.add_error(None, error.message)
+        return None, error.status

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from portal.errors import ServiceError
+from portal.errors import ServiceError, form_run
 from portal.people.models import Profile
 from portal.recognition.selectors import managed_teams
 
@@ -91,17 +91,12 @@ def mine(request):
     status = 200
     if request.method == "POST":
         form = MentoringProfileForm(request.POST)
-        if form.is_valid():
-            try:
-                services.mentoring_profile_update(user=request.user, **form.cleaned_data)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(request, "Your mentoring preferences are saved.")
-                return redirect("mentoring:mine")
-        else:
-            status = 400
+        saved, status = form_run(
+            form, lambda data: services.mentoring_profile_update(user=request.user, **data)
+        )
+        if saved is not None:
+            messages.success(request, "Your mentoring preferences are saved.")
+            return redirect("mentoring:mine")
     else:
         form = MentoringProfileForm(
             initial={

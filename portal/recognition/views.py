@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from portal.errors import ServiceError
+from portal.errors import form_run
 from portal.people.models import User
 
 from . import selectors, services
@@ -39,21 +39,16 @@ def give(request):
     status = 200
     if request.method == "POST":
         form = RecognitionForm(request.POST, people=people)
-        if form.is_valid():
-            try:
-                made = services.recognition_give(giver=request.user, **form.cleaned_data)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(
-                    request,
-                    f"You recognised {made.recipient.profile.name} "
-                    f"({made.category.name}, {made.points} points).",
-                )
-                return redirect("recognition:feed")
-        else:
-            status = 400
+        made, status = form_run(
+            form, lambda data: services.recognition_give(giver=request.user, **data)
+        )
+        if made is not None:
+            messages.success(
+                request,
+                f"You recognised {made.recipient.profile.name} "
+                f"({made.category.name}, {made.points} points).",
+            )
+            return redirect("recognition:feed")
     else:
         form = RecognitionForm(people=people, initial={"recipient": request.GET.get("to")})
     left, allowed = selectors.budget_left(user=request.user)
@@ -76,17 +71,10 @@ def thanks(request):
     status = 200
     if request.method == "POST":
         form = KudosForm(request.POST, people=people)
-        if form.is_valid():
-            try:
-                made = services.kudos_give(giver=request.user, **form.cleaned_data)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(request, f"Kudos sent to {made.recipient.profile.name}.")
-                return redirect("recognition:feed")
-        else:
-            status = 400
+        made, status = form_run(form, lambda data: services.kudos_give(giver=request.user, **data))
+        if made is not None:
+            messages.success(request, f"Kudos sent to {made.recipient.profile.name}.")
+            return redirect("recognition:feed")
     else:
         form = KudosForm(people=people)
     return TemplateResponse(

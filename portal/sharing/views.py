@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from courses.selectors import sharing_blockers
-from portal.errors import ServiceError
+from portal.errors import ServiceError, form_run
 
 from . import links, quality, selectors, services
 from .forms import ShareForm, SuggestForm
@@ -67,23 +67,13 @@ def share(request, pk: int):
     status = 200
     if request.method == "POST":
         form = ShareForm(request.POST)
-        if form.is_valid():
-            try:
-                made = services.share_create(
-                    user=request.user,
-                    item=item,
-                    network=form.cleaned_data["network"],
-                    caption=form.cleaned_data["caption"],
-                )
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                response = redirect("sharing:share_ready", code=made.code)
-                sharer_cookie_set(response, request.user)
-                return response
-        else:
-            status = 400
+        made, status = form_run(
+            form, lambda data: services.share_create(user=request.user, item=item, **data)
+        )
+        if made is not None:
+            response = redirect("sharing:share_ready", code=made.code)
+            sharer_cookie_set(response, request.user)
+            return response
     else:
         form = ShareForm(initial={"network": network, "caption": item.caption_for(network)})
     captions = {value: item.caption_for(value) for value in Network.values}
@@ -145,21 +135,14 @@ def suggest(request):
     status = 200
     if request.method == "POST":
         form = SuggestForm(request.POST)
-        if form.is_valid():
-            try:
-                services.item_suggest(user=request.user, **form.cleaned_data)
-            except ServiceError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(
-                    request,
-                    "Thank you: the programme team will review your suggestion before it "
-                    "appears in the hub.",
-                )
-                return redirect("sharing:hub")
-        else:
-            status = 400
+        made, status = form_run(form, lambda data: services.item_suggest(user=request.user, **data))
+        if made is not None:
+            messages.success(
+                request,
+                "Thank you: the programme team will review your suggestion before it "
+                "appears in the hub.",
+            )
+            return redirect("sharing:hub")
     else:
         form = SuggestForm()
     return TemplateResponse(request, "sharing/suggest.html", {"form": form}, status=status)

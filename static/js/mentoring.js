@@ -4,7 +4,6 @@
   const list = document.getElementById("mentees");
   if (!list) return;
   const status = document.getElementById("mentor-status");
-  let delay = 1000;
 
   function set(card, name, text) {
     const field = card.querySelector('[data-field="' + name + '"]');
@@ -28,30 +27,11 @@
     setTimeout(function () { card.classList.remove("is-new"); }, 2000);
   }
 
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + list.dataset.socket);
-    socket.addEventListener("open", function () {
-      delay = 1000;
-      status.textContent = status.dataset.connected;
-      list.dataset.live = "true";
-    });
-    socket.addEventListener("message", function (event) {
-      let message;
-      try { message = JSON.parse(event.data); } catch (error) { return; }
-      if (message.type === "mentee" && message.row) render(message.row);
-      if (message.type === "removed") {
-        const card = list.querySelector('[data-mentee="' + message.mentee + '"]');
-        if (card) card.remove();
-      }
-    });
-    socket.addEventListener("close", function (event) {
-      list.dataset.live = "false";
-      status.textContent = status.dataset.disconnected;
-      if (event.code === 4401 || event.code === 4403) return;
-      setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 30000);
-    });
-  }
-  connect();
+  window.portalLiveSocket(list, status, function (message) {
+    if (message.type === "mentee" && message.row) render(message.row);
+    if (message.type === "removed") {
+      const card = list.querySelector('[data-mentee="' + message.mentee + '"]');
+      if (card) card.remove();
+    }
+  });
 })();

@@ -5,7 +5,6 @@
   if (!feed) return;
   const status = document.getElementById("recognition-status");
   const template = document.getElementById("recognition-entry-template");
-  let delay = 1000;
 
   function render(entry) {
     if (document.querySelector('[data-entry="' + CSS.escape(String(entry.id)) + '"]')) return;
@@ -34,26 +33,7 @@
     setTimeout(function () { item.classList.remove("is-new"); }, 2000);
   }
 
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + feed.dataset.socket);
-    socket.addEventListener("open", function () {
-      delay = 1000;
-      status.textContent = status.dataset.connected;
-      feed.dataset.live = "true";
-    });
-    socket.addEventListener("message", function (event) {
-      let message;
-      try { message = JSON.parse(event.data); } catch (error) { return; }
-      if (message.type === "recognition" && message.entry) render(message.entry);
-    });
-    socket.addEventListener("close", function (event) {
-      feed.dataset.live = "false";
-      status.textContent = status.dataset.disconnected;
-      if (event.code === 4401 || event.code === 4403) return;
-      setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 30000);
-    });
-  }
-  connect();
+  window.portalLiveSocket(feed, status, function (message) {
+    if (message.type === "recognition" && message.entry) render(message.entry);
+  });
 })();

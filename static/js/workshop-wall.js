@@ -7,7 +7,6 @@
   const status = document.getElementById("wall-status");
   const template = document.getElementById("wall-answer-template");
   const highlightUrl = wall.dataset.highlightUrl;
-  let delay = 1000;
 
   function render(answer) {
     const prompt = wall.querySelector('[data-prompt="' + CSS.escape(answer.prompt_id) + '"]');
@@ -39,27 +38,6 @@
     }
   }
 
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + window.location.host + wall.dataset.socket);
-    socket.addEventListener("open", function () {
-      delay = 1000;
-      status.textContent = status.dataset.connected;
-      wall.dataset.live = "true";
-    });
-    socket.addEventListener("message", function (event) {
-      let message;
-      try { message = JSON.parse(event.data); } catch (error) { return; }
-      if (message.type === "answer") render(message.answer);
-    });
-    socket.addEventListener("close", function (event) {
-      wall.dataset.live = "false";
-      status.textContent = status.dataset.disconnected;
-      if (event.code === 4401 || event.code === 4403) return; // signed out or not allowed
-      setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 30000);
-    });
-  }
 
   wall.addEventListener("submit", async function (event) {
     const form = event.target.closest("[data-highlight-form]");
@@ -75,5 +53,7 @@
     if (!response.ok || wall.dataset.live !== "true") window.location.reload();
   });
 
-  connect();
+  window.portalLiveSocket(wall, status, function (message) {
+    if (message.type === "answer") render(message.answer);
+  });
 })();

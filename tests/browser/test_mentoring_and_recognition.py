@@ -106,3 +106,9 @@ def test_a_manager_recognises_and_the_recipient_hears_at_once(page, live_daphne,
     assert serious_accessibility_violations(reader) == []
     recipient_context.close()
     reader_context.close()
+
+    page.goto("/mentoring/teams/")
+    card = page.locator(".mentee-card", has_text="Sam")
+    expect(card.locator('[data-field="level"]')).to_contain_text("40 points")
+    screenshot(page, "manager-teams")
+    assert serious_accessibility_violations(page) == []
