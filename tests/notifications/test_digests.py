@@ -10,22 +10,21 @@ from django.urls import reverse
 from portal.mentoring.models import Pairing
 from portal.notifications import digests
 from portal.notifications.models import DigestSent
-from portal.recognition import services as recognition
 from portal.recognition.models import Category
 from tests.mentoring.factories import paired
-from tests.recognition.factories import team_with_manager
+from tests.recognition.factories import recognise, team_with_manager
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_digest_carries_recognition_and_check_ins_due_in_text_and_html(settings):
     _team, manager, [member] = team_with_manager()
-    recognition.recognition_give(
-        giver=manager,
-        recipient=member,
-        category=Category.objects.get(name="Great storyteller"),
-        message="Loved your lab story.",
+    recognise(
+        manager,
+        member,
         points=10,
+        message="Loved your lab story.",
+        category=Category.objects.get(name="Great storyteller"),
     )
     pairing = paired()
     Pairing.objects.filter(pk=pairing.pk).update(started_at=pairing.started_at - timedelta(days=30))
@@ -42,13 +41,7 @@ def test_a_digest_carries_recognition_and_check_ins_due_in_text_and_html(setting
 
 def test_never_twice_in_a_week_and_off_when_switched_off(client):
     _team, manager, [member] = team_with_manager()
-    recognition.recognition_give(
-        giver=manager,
-        recipient=member,
-        category=Category.objects.first(),
-        message="Thanks!",
-        points=5,
-    )
+    recognise(manager, member, points=5, message="Thanks!")
     first = digests.digests_send()
     count = len(mail.outbox)
     assert first.sent == count
@@ -67,9 +60,7 @@ def test_never_twice_in_a_week_and_off_when_switched_off(client):
 
 def test_a_failed_send_gives_the_week_back():
     _team, manager, [member] = team_with_manager()
-    recognition.recognition_give(
-        giver=manager, recipient=member, category=Category.objects.first(), message="Hi", points=1
-    )
+    recognise(manager, member, points=1, message="Hi")
     with mock.patch.object(digests, "_send", side_effect=OSError("SMTP down")):
         run = digests.digests_send()
     assert run.failed >= 1
@@ -79,9 +70,7 @@ def test_a_failed_send_gives_the_week_back():
 
 def test_the_command_reports_and_dry_run_sends_nothing():
     _team, manager, [member] = team_with_manager()
-    recognition.recognition_give(
-        giver=manager, recipient=member, category=Category.objects.first(), message="Hi", points=1
-    )
+    recognise(manager, member, points=1, message="Hi")
     out = io.StringIO()
     call_command("send_digests", "--dry-run", stdout=out)
     assert "would be sent" in out.getvalue()

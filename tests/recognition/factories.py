@@ -19,3 +19,17 @@ def team_with_manager(*, members=1, consent=True, team_name="Field Sales"):
         profile.save()
         people.append(person)
     return team, manager, people
+
+
+def recognise(giver, recipient, *, points=10, message="Thank you!", category=None):
+    """A recognition through the service, with a category from the starting list."""
+    from portal.recognition import services
+    from portal.recognition.models import Category
+
+    return services.recognition_give(
+        giver=giver,
+        recipient=recipient,
+        category=category or Category.objects.first(),
+        message=message,
+        points=points,
+    )

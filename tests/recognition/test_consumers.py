@@ -3,7 +3,6 @@
 import pytest
 from asgiref.sync import sync_to_async
 
-from portal.recognition import services
 from portal.recognition.models import Category
 from tests.people.factories import UserFactory
 from tests.realtime import session_for, ws_close, ws_connect
@@ -30,16 +29,16 @@ async def test_new_recognition_arrives_as_the_public_sees_it():
     manager, shy, session = await sync_to_async(setup)()
     communicator = await ws_connect("/ws/recognition/", session)
 
-    def recognise():
-        services.recognition_give(
-            giver=manager,
-            recipient=shy,
-            category=Category.objects.get(name="Customer hero"),
-            message="Private words",
+    def give():
+        recognise(
+            manager,
+            shy,
             points=15,
+            message="Private words",
+            category=Category.objects.get(name="Customer hero"),
         )
 
-    await sync_to_async(recognise)()
+    await sync_to_async(give)()
     message = await communicator.receive_json_from(timeout=2)
     assert message["type"] == "recognition"
     entry = message["entry"]

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.recognition.models import Category, Recognition
 from tests.people.factories import UserFactory
-from tests.recognition.factories import team_with_manager
+from tests.recognition.factories import recognise, team_with_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -70,15 +70,8 @@ def test_anyone_sends_kudos_but_not_to_themselves(client, onboarded_user):
 
 def test_the_feed_hides_people_who_did_not_consent(client, onboarded_user):
     _team, manager, [shy] = team_with_manager(consent=False, team_name="Hardware Lab")
-    from portal.recognition import services
 
-    services.recognition_give(
-        giver=manager,
-        recipient=shy,
-        category=Category.objects.first(),
-        message="A private thank-you",
-        points=10,
-    )
+    recognise(manager, shy, points=10, message="A private thank-you")
     client.force_login(onboarded_user)
     page = client.get(reverse("recognition:feed")).content.decode()
     assert "a colleague in Hardware Lab" in page
@@ -90,15 +83,8 @@ def test_the_audit_trail_is_for_the_programme_team_with_a_safe_csv(
     client, programme_admin, onboarded_user
 ):
     _team, manager, [member] = team_with_manager()
-    from portal.recognition import services
 
-    services.recognition_give(
-        giver=manager,
-        recipient=member,
-        category=Category.objects.first(),
-        message='=HYPERLINK("http://evil")',
-        points=10,
-    )
+    recognise(manager, member, points=10, message='=HYPERLINK("http://evil")')
     client.force_login(onboarded_user)
     assert client.get(reverse("recognition:audit")).status_code == 403
     client.force_login(programme_admin)
