@@ -6,7 +6,7 @@ from asgiref.sync import sync_to_async
 from portal.recognition.models import Category
 from tests.people.factories import UserFactory
 from tests.realtime import session_for, ws_close, ws_connect
-from tests.recognition.factories import team_with_manager
+from tests.recognition.factories import recognise, team_with_manager
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
