@@ -43,12 +43,21 @@ def group_send(group: str, event: dict[str, Any]) -> None:
     the send is scheduled on that loop, since it cannot be waited for there.
     """
     layer = get_channel_layer()
+    _run(lambda: layer.group_send(group, event))
+
+
+def _run(make_coroutine) -> None:
+    """Run an async send from sync code: at once, or scheduled on this thread's loop."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(layer.group_send)(group, event)
+
+        async def run() -> None:
+            await make_coroutine()
+
+        async_to_sync(run)()
         return
-    task = loop.create_task(layer.group_send(group, event))
+    task = loop.create_task(make_coroutine())
     _sending.add(task)  # the loop holds tasks weakly: keep each until it is done
     task.add_done_callback(_sending.discard)
 
@@ -74,14 +83,7 @@ def broadcast_many_on_commit(events: list[tuple[str, dict[str, Any]]]) -> None:
         await asyncio.gather(*(layer.group_send(group, event) for group, event in events))
 
     def send() -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            async_to_sync(send_all)()
-            return
-        task = loop.create_task(send_all())
-        _sending.add(task)
-        task.add_done_callback(_sending.discard)
+        _run(send_all)
 
     send.__qualname__ = f"broadcast of {len(events)} events"
     transaction.on_commit(send, robust=True)

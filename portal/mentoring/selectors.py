@@ -6,7 +6,7 @@ one query over all of them.
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, Max, Sum
+from django.db.models import Avg, Count, Max
 from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
@@ -96,7 +96,7 @@ def progress_rows(*, profiles: list[Profile], mentor=None) -> list[dict]:
         row["user_id"]: row
         for row in Share.objects.filter(user_id__in=ids)
         .values("user_id")
-        .annotate(count=Count("id"), quality=Avg("quality"), clicks=Sum("clicks"))
+        .annotate(count=Count("id"), quality=Avg("quality"))
     }
     badges: dict[int, list[str]] = {}
     for user_id, name in (

@@ -76,73 +76,75 @@ def mentoring_profile_update(
 # --- pairing -------------------------------------------------------------------------------
 
 
+def _plain_mentor(row: MentoringProfile, *, load: int) -> pairing_math.Mentor:
+    profile = row.user.profile
+    return pairing_math.Mentor(
+        user_id=row.user_id,
+        name=profile.name,
+        capacity=row.capacity,
+        load=load,
+        networks=frozenset(row.networks),
+        topics=frozenset(row.topic_list),
+        languages=frozenset(row.language_list),
+        location=(profile.location or "").strip().lower(),
+        department_id=profile.department_id,
+    )
+
+
+def _plain_mentee(user, *, mine, interests, avoid=frozenset()) -> pairing_math.Mentee:
+    profile = user.profile
+    return pairing_math.Mentee(
+        user_id=user.pk,
+        name=profile.name,
+        interests=frozenset(interests),
+        growth=frozenset(mine.growth_networks if mine else []),
+        languages=frozenset(mine.language_list if mine else ["english"]),
+        location=(profile.location or "").strip().lower(),
+        department_id=profile.department_id,
+        avoid=frozenset(avoid),
+    )
+
+
 def _candidates() -> tuple[list[pairing_math.Mentor], list[pairing_math.Mentee]]:
     """Mentors with free places, and mentees who need a mentor (few queries)."""
-    loads = dict(
-        Pairing.objects.filter(status=Pairing.Status.ACTIVE)
-        .values("mentor_id")
-        .annotate(count=Count("id"))
-        .values_list("mentor_id", "count")
-    )
-    mentors = [
-        pairing_math.Mentor(
-            user_id=row.user_id,
-            name=row.user.profile.name,
-            capacity=row.capacity,
-            load=loads.get(row.user_id, 0),
-            networks=frozenset(row.networks),
-            topics=frozenset(row.topic_list),
-            languages=frozenset(row.language_list),
-            location=(row.user.profile.location or "").strip().lower(),
-            department_id=row.user.profile.department_id,
+    active = list(
+        Pairing.objects.filter(status=Pairing.Status.ACTIVE).values_list(
+            "mentee_id", "mentor_id", "change_requested_at"
         )
+    )
+    loads: dict[int, int] = {}
+    for _, mentor_id, _ in active:
+        loads[mentor_id] = loads.get(mentor_id, 0) + 1
+    mentors = [
+        _plain_mentor(row, load=loads.get(row.user_id, 0))
         for row in MentoringProfile.objects.filter(is_mentor=True, user__is_active=True)
         .select_related("user__profile")
         .order_by("user_id")
     ]
-    paired = dict(
-        Pairing.objects.filter(status=Pairing.Status.ACTIVE).values_list(
-            "mentee_id", "change_requested_at"
-        )
-    )
-    changing = dict(
-        Pairing.objects.filter(
-            status=Pairing.Status.ACTIVE, change_requested_at__isnull=False
-        ).values_list("mentee_id", "mentor_id")
-    )
-    ended_with = {}
+    # A mentee who asked for a change is paired again, never with the same mentor.
+    current = {mentee_id: (mentor_id, asked) for mentee_id, mentor_id, asked in active}
+    ended_with: dict[int, set[int]] = {}
     for mentee_id, mentor_id in Pairing.objects.filter(status=Pairing.Status.ENDED).values_list(
         "mentee_id", "mentor_id"
     ):
         ended_with.setdefault(mentee_id, set()).add(mentor_id)
-    settings_of = {
-        row.user_id: row for row in MentoringProfile.objects.filter(user__is_active=True)
-    }
     interests: dict[int, set[str]] = {}
-    for user_id, name in Profile.interests.through.objects.filter(
+    for profile_id, name in Profile.interests.through.objects.filter(
         content_type__app_label="people", content_type__model="profile"
     ).values_list("object_id", "tag__name"):
-        interests.setdefault(user_id, set()).add(name.lower())
-    needing = _people_needing_a_mentor()
+        interests.setdefault(profile_id, set()).add(name.lower())
     mentees = []
-    for user in needing:
-        if user.pk in paired and paired[user.pk] is None:
+    for user in _people_needing_a_mentor():
+        mentor_id, asked = current.get(user.pk, (None, None))
+        if mentor_id is not None and asked is None:
             continue  # has a mentor and is happy
-        mine = settings_of.get(user.pk)
-        profile = user.profile
-        avoid = set(ended_with.get(user.pk, set()))
-        if user.pk in changing:
-            avoid.add(changing[user.pk])
+        avoid = ended_with.get(user.pk, set()) | ({mentor_id} if mentor_id else set())
         mentees.append(
-            pairing_math.Mentee(
-                user_id=user.pk,
-                name=profile.name,
-                interests=frozenset(interests.get(profile.pk, set())),
-                growth=frozenset(mine.growth_networks if mine else []),
-                languages=frozenset(mine.language_list if mine else ["english"]),
-                location=(profile.location or "").strip().lower(),
-                department_id=profile.department_id,
-                avoid=frozenset(avoid),
+            _plain_mentee(
+                user,
+                mine=getattr(user, "mentoring", None),
+                interests=interests.get(user.profile.pk, set()),
+                avoid=avoid,
             )
         )
     return mentors, mentees
@@ -295,28 +297,13 @@ def pairings_apply(*, pairs: list[tuple[int, int]], by=None) -> Applied:
 
 
 def _as_plain(mentor_profile: MentoringProfile, mentee, load: int):
-    mine = MentoringProfile.objects.filter(user=mentee).first()
-    mentor_user = mentor_profile.user
+    """The pair as the pairing maths sees it, for a pair outside the proposals."""
     return (
-        pairing_math.Mentor(
-            user_id=mentor_user.pk,
-            name=mentor_user.profile.name,
-            capacity=mentor_profile.capacity,
-            load=load,
-            networks=frozenset(mentor_profile.networks),
-            topics=frozenset(mentor_profile.topic_list),
-            languages=frozenset(mentor_profile.language_list),
-            location=(mentor_user.profile.location or "").strip().lower(),
-            department_id=mentor_user.profile.department_id,
-        ),
-        pairing_math.Mentee(
-            user_id=mentee.pk,
-            name=mentee.profile.name,
-            interests=frozenset(name.lower() for name in mentee.profile.interests.names()),
-            growth=frozenset(mine.growth_networks if mine else []),
-            languages=frozenset(mine.language_list if mine else ["english"]),
-            location=(mentee.profile.location or "").strip().lower(),
-            department_id=mentee.profile.department_id,
+        _plain_mentor(mentor_profile, load=load),
+        _plain_mentee(
+            mentee,
+            mine=MentoringProfile.objects.filter(user=mentee).first(),
+            interests={name.lower() for name in mentee.profile.interests.names()},
         ),
     )
 
@@ -476,14 +463,13 @@ def nudge_send(*, pairing: Pairing, by) -> None:
 def mentoring_hear(activity) -> None:
     """A mentee did something: refresh their row on their mentor's live dashboard, and
     credit the mentor when the mentee finishes onboarding (the sharing gate opens)."""
-    pairing = (
+    mentor_id = (
         Pairing.objects.filter(mentee_id=activity.actor_id, status=Pairing.Status.ACTIVE)
         .values_list("mentor_id", flat=True)
         .first()
     )
-    if pairing is None:
+    if mentor_id is None:
         return
-    mentor_id = pairing
     broadcast_on_commit(
         mentor_group(mentor_id),
         {"type": "mentor.mentee_changed", "mentee": activity.actor_id},

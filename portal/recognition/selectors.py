@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from portal.people.models import Team, User, Visibility
+from portal.people.models import Team, User
 
 from .models import Allowance, Kind, Recognition, RecognitionSettings
 
@@ -90,9 +90,7 @@ def public_label(user) -> str:
     if not profile.feature_consent:
         where = profile.team or profile.department
         return f"a colleague in {where.name}" if where else "a colleague"
-    if profile.leaderboard_visibility == Visibility.ALIAS and profile.alias:
-        return profile.alias
-    return profile.name
+    return profile.public_name
 
 
 def public_entry(recognition: Recognition) -> dict:

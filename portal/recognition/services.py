@@ -152,7 +152,7 @@ def _record(recognition: Recognition) -> None:
         obj=recognition,
         points=recognition.points,
         result={
-            "from": giver.profile.name if hasattr(giver, "profile") else str(giver),
+            "from": giver.profile.name,
             "message": recognition.message,
             "category": what,
             "kind": recognition.kind,

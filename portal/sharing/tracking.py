@@ -161,7 +161,8 @@ class Tracker:
             self.pending.append(hit)
 
     def start(self) -> None:
-        if settings.SHARING_CLICK_FLUSH_SECONDS and (self.flusher is None or self.flusher.done()):
+        """Run the batch writer on this loop, unless it runs already."""
+        if self.flusher is None or self.flusher.done():
             self.flusher = asyncio.get_running_loop().create_task(self._flush_every())
 
     async def _flush_every(self) -> None:
