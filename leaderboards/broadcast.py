@@ -90,6 +90,7 @@ class Coalescer:
     def __init__(self):
         self.pending: dict[Key, tuple[float, Moves]] = {}
         self.scheduled = False
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.last_flush = float("-inf")
 
     async def mark(self, changes: dict[Key, Moves], at: float) -> None:
@@ -98,9 +99,11 @@ class Coalescer:
             for user_id, (old, new) in moves.items():
                 board_moves[user_id] = (board_moves.get(user_id, (old, new))[0], new)
             self.pending[key] = (min(first_at, at), board_moves)
-        if not self.scheduled:
-            self.scheduled = True
-            loop = asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
+        # A flush scheduled on another loop (one that has since stopped, as between
+        # tests) would never run: schedule again on this one.
+        if not self.scheduled or self.loop is not loop:
+            self.scheduled, self.loop = True, loop
             wait = max(GATHER, self.last_flush + WINDOW - loop.time())
             # A fresh context: the flush must not inherit the marking request's sync
             # thread (asgiref would refuse to reuse it, to avoid a deadlock).
