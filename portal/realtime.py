@@ -42,22 +42,17 @@ def group_send(group: str, event: dict[str, Any]) -> None:
     From a thread that runs an event loop itself (code driven by an async framework)
     the send is scheduled on that loop, since it cannot be waited for there.
     """
-    layer = get_channel_layer()
-    _run(lambda: layer.group_send(group, event))
+    _run(get_channel_layer().group_send, group, event)
 
 
-def _run(make_coroutine) -> None:
-    """Run an async send from sync code: at once, or scheduled on this thread's loop."""
+def _run(send, *args) -> None:
+    """Run the async ``send(*args)`` from sync code: at once, or on this thread's loop."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-
-        async def run() -> None:
-            await make_coroutine()
-
-        async_to_sync(run)()
+        async_to_sync(send)(*args)
         return
-    task = loop.create_task(make_coroutine())
+    task = loop.create_task(send(*args))
     _sending.add(task)  # the loop holds tasks weakly: keep each until it is done
     task.add_done_callback(_sending.discard)
 
