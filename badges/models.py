@@ -91,6 +91,12 @@ class Badge(index.Indexed, models.Model):
         return KINDS[block.block_type], block.value
 
 
+class AwardVisibility(models.TextChoices):
+    DEFAULT = "default", "Like my leaderboard choice (name, alias or no name; not indexed)"
+    PUBLIC = "public", "Public with my name (for LinkedIn and search engines)"
+    PRIVATE = "private", "Private (only I see the page; verifiers still can)"
+
+
 class BadgeAward(models.Model):
     """One person's badge: the Open Badges 2.0 assertion, hosted at its id."""
 
@@ -109,7 +115,9 @@ class BadgeAward(models.Model):
     # The recipient, as the assertion states it: a salted hash of the email at award time.
     recipient_salt = models.CharField(max_length=32)
     recipient_hash = models.CharField(max_length=80)
-    hidden = models.BooleanField(default=False, help_text="The earner hid it from public view.")
+    visibility = models.CharField(
+        max_length=10, choices=AwardVisibility.choices, default=AwardVisibility.DEFAULT
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -132,3 +140,34 @@ class BadgeAward(models.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def hidden(self) -> bool:
+        return self.visibility == AwardVisibility.PRIVATE
+
+    def public_earner(self) -> str:
+        """The earner's name as the public page and title show it: their name when they
+        made the award public, else as on leaderboards (name, alias, or none: "")."""
+        from portal.people.models import Visibility
+
+        profile = self.user.profile
+        if self.visibility == AwardVisibility.PUBLIC:
+            return profile.name
+        if profile.leaderboard_visibility == Visibility.HIDDEN:
+            return ""
+        return profile.public_name
+
+    def public_evidence_note(self) -> str:
+        """Words written about the earner (a recognition message, an awarder's note) are
+        published only with their consent to show them on public badge pages."""
+        return self.evidence_note if self.user.profile.consent_badge_evidence else ""
+
+
+class ErasedAssertion(models.Model):
+    """The id of an assertion whose earner was erased: verifiers get 410 Gone with a
+    neutral reason instead of a 404 (which would look like a forgery). Nothing else."""
+
+    id = models.UUIDField(primary_key=True)
+
+    def __str__(self):
+        return f"Erased assertion {self.pk}"

@@ -80,16 +80,31 @@ def assertion_json(award) -> dict:
         "issuedOn": award.awarded_at.isoformat(),
         "verification": {"type": "hosted"},
         "image": absolute(reverse("badges:baked", args=[award.pk])),
-        "narrative": award.evidence_note or award.badge.criteria_text,
+        "narrative": award.public_evidence_note() or award.badge.criteria_text,
     }
     evidence = {}
     if award.evidence_url:
         evidence["id"] = award.evidence_url
-    if award.evidence_note:
-        evidence["narrative"] = award.evidence_note
+    if award.public_evidence_note():
+        evidence["narrative"] = award.public_evidence_note()
     if evidence:
         data["evidence"] = [evidence]
     return data
+
+
+ERASED_REASON = "This badge is no longer available."
+
+
+def erased_json(award_id) -> dict:
+    """What verifiers get for the assertion of a person who was erased: gone, no reason
+    that says anything about them."""
+    return {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": absolute(reverse("badges:assertion", args=[award_id])),
+        "revoked": True,
+        "revocationReason": ERASED_REASON,
+    }
 
 
 def revoked_json(award) -> dict:

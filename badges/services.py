@@ -6,6 +6,7 @@ Wagtail's audit log; notifications follow from the ledger (``portal.notification
 """
 
 import contextlib
+import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,9 +15,9 @@ from wagtail.log_actions import log
 from portal.activity.models import Activity
 from portal.activity.services import activity_record
 from portal.activity.verbs import BADGE_EARNED, BADGE_REVOKED
-from portal.errors import Conflict, NotAllowed, NotFound, ServiceError
+from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 
-from .models import Badge, BadgeAward
+from .models import AwardVisibility, Badge, BadgeAward
 from .openbadges import new_salt, recipient_hash
 
 BadgeError = ServiceError
@@ -103,12 +104,19 @@ def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
     return award
 
 
-def badge_award_visibility(*, user, award_id, hidden: bool) -> BadgeAward:
+def badge_award_visibility(*, user, award_id, visibility: str) -> BadgeAward:
+    """The earner chooses how an award's public page shows (see ``AwardVisibility``)."""
+    if visibility not in AwardVisibility.values:
+        raise InvalidInput("Choose how the badge's page should show.")
+    try:
+        award_id = uuid.UUID(str(award_id))
+    except ValueError:
+        raise NotFound("That is not one of your badges.") from None
     award = BadgeAward.objects.filter(pk=award_id, user=user).first()
     if award is None:
         raise NotFound("That is not one of your badges.")
-    award.hidden = hidden
-    award.save(update_fields=["hidden"])
+    award.visibility = visibility
+    award.save(update_fields=["visibility"])
     return award
 
 

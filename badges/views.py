@@ -19,11 +19,12 @@ from wagtail.models import Site
 
 from cms.models import BrandingSettings
 from portal.activity.selectors import level_progress, streak_weeks
+from portal.people.privacy import group_figure
 
 from . import openbadges, selectors, services
 from .artwork import artwork_generate
 from .forms import AwardForm
-from .models import Badge, BadgeAward
+from .models import AwardVisibility, Badge, BadgeAward, ErasedAssertion
 
 JSON_LD = "application/ld+json"
 
@@ -51,6 +52,13 @@ def badge_png(badge: Badge) -> bytes:
     return png
 
 
+class AssertionErased(Exception):
+    """The earner was erased: answer 410 Gone, neutrally."""
+
+    def __init__(self, award_id):
+        self.award_id = award_id
+
+
 def _award_or_404(award_id) -> BadgeAward:
     try:
         award_id = uuid.UUID(str(award_id))
@@ -58,8 +66,26 @@ def _award_or_404(award_id) -> BadgeAward:
         raise Http404("No such assertion.") from error
     award = selectors.award_public(award_id=award_id)
     if award is None:
+        if ErasedAssertion.objects.filter(pk=award_id).exists():
+            raise AssertionErased(award_id)
         raise Http404("No such assertion.")
     return award
+
+
+def _erased_answer(request, award_id, *, page: bool):
+    if page:
+        return TemplateResponse(
+            request,
+            "badges/assertion_gone.html",
+            {"reason": openbadges.ERASED_REASON},
+            status=410,
+        )
+    return _ld(openbadges.erased_json(award_id), status=410)
+
+
+def _no_index(response):
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # --- Open Badges endpoints ---------------------------------------------------------------
@@ -82,19 +108,30 @@ def badge_image(request, slug):
 
 
 def assertion(request, award_id):
-    award = _award_or_404(award_id)
+    try:
+        award = _award_or_404(award_id)
+    except AssertionErased as erased:
+        return _no_index(_erased_answer(request, erased.award_id, page=False))
     if award.revoked:
-        return _ld(openbadges.revoked_json(award), status=410)
-    return _ld(openbadges.assertion_json(award))
+        return _no_index(_ld(openbadges.revoked_json(award), status=410))
+    response = _ld(openbadges.assertion_json(award))
+    if award.visibility != AwardVisibility.PUBLIC:
+        _no_index(response)
+    return response
 
 
 def baked(request, award_id):
-    award = _award_or_404(award_id)
+    try:
+        award = _award_or_404(award_id)
+    except AssertionErased as erased:
+        return _no_index(_erased_answer(request, erased.award_id, page=False))
     if award.revoked:
-        return _ld(openbadges.revoked_json(award), status=410)
+        return _no_index(_ld(openbadges.revoked_json(award), status=410))
     png = openbadges.bake(badge_png(award.badge), openbadges.assertion_json(award))
     response = HttpResponse(png, content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{award.badge.slug}-badge.png"'
+    if award.visibility != AwardVisibility.PUBLIC:
+        _no_index(response)
     return response
 
 
@@ -114,7 +151,7 @@ def detail(request, slug):
         {
             "badge": badge,
             "kind": kind,
-            "holders": badge.awards.filter(revoked_at__isnull=True).count(),
+            "holders": group_figure(badge.awards.filter(revoked_at__isnull=True).count()),
             "can_award": request.user.is_authenticated
             and (
                 request.user.has_perm("badges.award_badge") or request.user.managed_teams.exists()
@@ -124,7 +161,10 @@ def detail(request, slug):
 
 
 def assertion_page(request, award_id):
-    award = _award_or_404(award_id)
+    try:
+        award = _award_or_404(award_id)
+    except AssertionErased as erased:
+        return _no_index(_erased_answer(request, erased.award_id, page=True))
     is_earner = request.user.is_authenticated and request.user.pk == award.user_id
     if award.hidden and not is_earner:
         raise Http404("This badge is not public.")
@@ -140,12 +180,16 @@ def assertion_page(request, award_id):
             "certId": str(award.pk),
         }
     )
-    return TemplateResponse(
+    indexed = award.visibility == AwardVisibility.PUBLIC and not award.revoked
+    response = TemplateResponse(
         request,
         "badges/assertion_page.html",
         {
             "award": award,
-            "earner": award.user.profile.public_name,
+            "earner": award.public_earner(),
+            "evidence_note": award.public_evidence_note(),
+            "indexed": indexed,
+            "visibility_choices": AwardVisibility.choices,
             "is_earner": is_earner,
             "linkedin_url": linkedin,
             "organisation": _organisation(),
@@ -154,6 +198,7 @@ def assertion_page(request, award_id):
         },
         status=410 if award.revoked else 200,
     )
+    return response if indexed else _no_index(response)
 
 
 @login_required
@@ -174,13 +219,17 @@ def mine(request):
 def visibility(request, award_id):
     try:
         award = services.badge_award_visibility(
-            user=request.user, award_id=award_id, hidden=request.POST.get("hidden") == "1"
+            user=request.user,
+            award_id=award_id,
+            visibility=request.POST.get("visibility", "")[:20],
         )
     except services.BadgeError as error:
-        raise Http404(str(error)) from error
+        if error.status == 404:
+            raise Http404(str(error)) from error
+        messages.error(request, error.message)
+        return redirect("badges:mine")
     messages.success(
-        request,
-        f"“{award.badge.name}” is {'hidden from' if award.hidden else 'shown on'} its public page.",
+        request, f"“{award.badge.name}”: {award.get_visibility_display().split(' (')[0]}."
     )
     return redirect("badges:mine")
 

@@ -764,6 +764,9 @@ def demo_training_history(*, courses: dict, learners, facilitator, rng) -> None:
             services.workshop_answer_highlight(
                 by=facilitator, workshop=workshop, answer_id=answer.pk, highlighted=True
             )
+    # Contributions are credited in batches, never as someone answers (the daily job does it
+    # once five people wait); the demo's first session is over, so credit it now.
+    services.workshop_contributions_credit(workshop=workshop, force=True)
     services.purpose_statement_save(
         by=facilitator,
         workshop=workshop,

@@ -6,6 +6,8 @@ and changes only through ``courses.services``; the routes on the pages only hand
 requests to ``courses.views``.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -399,6 +401,33 @@ class WorkshopAnswer(models.Model):
 
     def __str__(self):
         return f"{self.prompt[:40]}: {(self.text or ', '.join(self.options))[:60]}"
+
+
+class WorkshopParticipation(models.Model):
+    """Someone answered in a workshop, awaiting or past their contribution credit.
+
+    Credit is given in batches (``workshop_contributions_credit``), never as someone
+    answers, so a facilitator cannot pair an anonymous answer with the person whose
+    statement (or points on a live board) follows it. Hence no time is kept here, and a
+    random id, so the row's order tells nothing about the order of answers either.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workshop = models.ForeignKey(
+        WorkshopPage, on_delete=models.CASCADE, related_name="participations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_participations"
+    )
+    credited = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "user"], name="workshop_participation_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.workshop}"
 
 
 class PurposeStatement(models.Model):

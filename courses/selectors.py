@@ -7,6 +7,7 @@ or other learners (the tests hold them to it), and returns plain data for templa
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Max
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from .blocks import ASSESSED_BLOCKS, Quiz, QuizBlock, ScenarioBlock
@@ -372,7 +373,11 @@ def workshop_answer_payload(answer: WorkshopAnswer) -> dict:
         "options": answer.options,
         "author": author.profile.public_name if author is not None else "Anonymous",
         "highlighted": answer.highlighted,
-        "created": answer.created_at.isoformat(),
+        # Facilitators see the hour only: exact times could pair an anonymous answer with
+        # whoever was seen answering then.
+        "created": timezone.localtime(answer.created_at)
+        .replace(minute=0, second=0, microsecond=0)
+        .isoformat(),
     }
 
 

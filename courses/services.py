@@ -21,6 +21,7 @@ from portal.activity.verbs import (
     WORKSHOP_CONTRIBUTED,
 )
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
+from portal.people.privacy import MIN_GROUP
 from portal.realtime import broadcast_on_commit, group_name
 
 from .blocks import ASSESSED_BLOCKS, QuizBlock, ScenarioBlock
@@ -37,6 +38,7 @@ from .models import (
     ScenarioChoice,
     WorkshopAnswer,
     WorkshopPage,
+    WorkshopParticipation,
 )
 
 FACILITATE = "courses.facilitate_workshop"
@@ -459,6 +461,7 @@ def workshop_answer_add(
         raise InvalidInput("Keep your answer under 1,000 characters.")
     if not text and not options:
         raise InvalidInput("Write an answer or pick one of the suggestions.")
+    now = timezone.now()
     answer = WorkshopAnswer.objects.create(
         workshop=workshop,
         prompt_id=prompt_id,
@@ -466,19 +469,57 @@ def workshop_answer_add(
         author=None if anonymous else user,
         text=text,
         options=sorted(set(options), key=list(prompt["options"]).index),
-        created_at=timezone.now(),
+        # An anonymous answer keeps only its hour: no exact time to match against anything.
+        created_at=now.replace(minute=0, second=0, microsecond=0) if anonymous else now,
     )
-    activity_record(
-        actor=user,
-        verb=WORKSHOP_CONTRIBUTED.id,
-        key=f"workshop.contributed:{user.pk}:{workshop.pk}",
-        obj=workshop,
-    )
+    # The credit comes later, in a batch (``workshop_contributions_credit``): a statement
+    # (and points on a live board) right after an anonymous answer would name its author.
+    WorkshopParticipation.objects.get_or_create(workshop=workshop, user=user)
     broadcast_on_commit(
         group_name("workshop", workshop.pk),
         {"type": "workshop.answer", "answer": workshop_answer_payload(answer)},
     )
     return answer
+
+
+def workshop_contributions_credit(
+    *, workshop: WorkshopPage | None = None, force: bool = False
+) -> int:
+    """Credit waiting contributions (``workshop.contributed``), in batches that cannot be
+    tied to any one answer: a workshop's waiting people are credited together once at
+    least ``MIN_GROUP`` wait, or all of them once it closes for answers (or ``force``).
+    Every statement of a batch has the same time. Runs with the daily privacy job and
+    when a workshop is published closed. Returns how many were credited."""
+    workshops = WorkshopPage.objects.filter(participations__credited=False).distinct()
+    if workshop is not None:
+        workshops = workshops.filter(pk=workshop.pk)
+    credited = 0
+    for page in workshops:
+        credited += _workshop_credit(workshop=page, force=force)
+    return credited
+
+
+@transaction.atomic
+def _workshop_credit(*, workshop: WorkshopPage, force: bool) -> int:
+    waiting = list(
+        WorkshopParticipation.objects.select_for_update()
+        .filter(workshop=workshop, credited=False)
+        .select_related("user")
+    )
+    closed = not workshop.live or not workshop.accepting_answers
+    if not waiting or (len(waiting) < MIN_GROUP and not closed and not force):
+        return 0
+    now = timezone.now()
+    for participation in sorted(waiting, key=lambda row: row.user_id):
+        activity_record(
+            actor=participation.user,
+            verb=WORKSHOP_CONTRIBUTED.id,
+            key=f"workshop.contributed:{participation.user_id}:{workshop.pk}",
+            obj=workshop,
+            timestamp=now,
+        )
+    WorkshopParticipation.objects.filter(pk__in=[row.pk for row in waiting]).update(credited=True)
+    return len(waiting)
 
 
 @transaction.atomic

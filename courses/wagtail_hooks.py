@@ -7,6 +7,7 @@ from wagtail.admin.widgets import Button
 
 from .admin_views import facilitators_view, feedback_report_view
 from .models import WorkshopPage
+from .services import workshop_contributions_credit
 
 
 @hooks.register("register_admin_urls")
@@ -54,3 +55,11 @@ def workshop_listing_buttons(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def workshop_header_buttons(page, user, view_name, next_url=None):
     yield from _facilitators_button(page, user, 70)
+
+
+@hooks.register("after_publish_page")
+def credit_workshop_when_closed(request, page):
+    """A workshop published closed for answers credits everyone still waiting, together."""
+    specific = page.specific
+    if isinstance(specific, WorkshopPage) and not specific.accepting_answers:
+        workshop_contributions_credit(workshop=specific)

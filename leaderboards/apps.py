@@ -11,9 +11,10 @@ class LeaderboardsConfig(AppConfig):
 
         from portal.activity.subscribers import subscribe
         from portal.people.models import Profile
-        from portal.people.signals import people_moved
+        from portal.people.signals import people_left, people_moved, people_returned
 
         from .services import (
+            leaderboards_forget,
             leaderboards_record,
             profile_shown_after,
             profile_shown_before,
@@ -24,3 +25,5 @@ class LeaderboardsConfig(AppConfig):
         pre_save.connect(profile_shown_before, sender=Profile, dispatch_uid="leaderboards-shown")
         post_save.connect(profile_shown_after, sender=Profile, dispatch_uid="leaderboards-shown")
         people_moved.connect(reseat_moved_people, dispatch_uid="leaderboards-reseat")
+        people_returned.connect(reseat_moved_people, dispatch_uid="leaderboards-returned")
+        people_left.connect(leaderboards_forget, dispatch_uid="leaderboards-left")

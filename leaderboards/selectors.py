@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 
 from portal.activity.models import Level
 from portal.people.models import Department, Profile, Team, Visibility
@@ -47,11 +48,11 @@ class BoardView:
 
 
 def hidden_people() -> set[int]:
-    """Who chose not to be listed."""
+    """Who chose not to be listed, and leavers (whom the stores forget as they leave)."""
     return set(
-        Profile.objects.filter(leaderboard_visibility=Visibility.HIDDEN).values_list(
-            "user_id", flat=True
-        )
+        Profile.objects.filter(
+            Q(leaderboard_visibility=Visibility.HIDDEN) | Q(user__is_active=False)
+        ).values_list("user_id", flat=True)
     )
 
 

@@ -1,6 +1,6 @@
 """Keeping the rank store in step with the ledger, and rebuilding it from the ledger."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import transaction
 from django.db.models import Sum
@@ -24,9 +24,11 @@ def leaderboards_record(activity: Activity) -> None:
         return
     profile = (
         Profile.objects.select_related("team__department", "department")
-        .filter(user_id=activity.actor_id)
+        .filter(user_id=activity.actor_id, user__is_active=True)
         .first()
     )
+    if profile is None:
+        return  # a leaver (or someone erased meanwhile) is on no board
     store = rank_store()
     user_id = activity.actor_id
     current = window_keys(timezone.now())
@@ -62,8 +64,23 @@ def leaderboards_reseat(user_ids: list[int], *, boards_left: set[str] = frozense
 
 
 def reseat_moved_people(sender, user_ids: list[int], **kwargs) -> None:
-    """``portal.people.signals.people_moved``: a change of team or department, in bulk."""
+    """``portal.people.signals.people_moved`` and ``people_returned``: a change of team or
+    department, in bulk, or people back from leaving."""
     transaction.on_commit(lambda: leaderboards_reseat(list(user_ids)))
+
+
+def leaderboards_forget(sender, user_ids: list[int], **kwargs) -> None:
+    """``portal.people.signals.people_left``: take leavers (or people about to be erased)
+    off every board of both stores at once, inside the caller's transaction for the SQL
+    store, so nobody below them keeps a rank one place too low."""
+    store = rank_store()
+    keys = {(board, window) for board, window, user in store.dump_for(user_ids)}
+    store.forget(list(user_ids))
+    if keys:
+        boards = sorted({board for board, _ in keys})
+        transaction.on_commit(
+            lambda: boards_refresh([(board, window) for board in boards for window in WINDOWS])
+        )
 
 
 def _shown_as(profile: Profile) -> tuple[str, bool, tuple[str, ...]]:
@@ -101,7 +118,7 @@ def leaderboards_from_ledger(user_ids: list[int] | None = None) -> dict[tuple[st
     """Every board's totals recomputed from the ledger: ``{(board, window, user): points}``
     (only for ``user_ids`` when given)."""
     tz = timezone.get_current_timezone()
-    scored = Activity.objects.exclude(points=0)
+    scored = Activity.objects.exclude(points=0).filter(actor__is_active=True)
     if user_ids is not None:
         scored = scored.filter(actor_id__in=user_ids)
     per_window: dict[int, dict[str, int]] = defaultdict(dict)
@@ -139,19 +156,31 @@ def leaderboards_from_ledger(user_ids: list[int] | None = None) -> dict[tuple[st
     return totals
 
 
-def leaderboards_rebuild(*, check_only: bool = False) -> dict[tuple[str, str, int], tuple]:
+def leaderboards_rebuild(*, check_only: bool = False) -> dict[tuple, tuple]:
     """Compare the store with the ledger; unless ``check_only``, replace it.
 
-    Returns ``{(board, window, user): (stored, ledger)}`` for every difference.
+    Returns ``{(board, window, user): (stored, ledger)}`` for every total that differs, and
+    ``{(board, window, "count", points): (stored, expected)}`` for every count of people per
+    total that differs (what "my rank" reads in the SQL store: a ghost there ranks everyone
+    below one place too low, though no total differs).
     """
     store = rank_store()
     expected = leaderboards_from_ledger()
     stored = {key: points for key, points in store.dump().items() if points}
-    differences = {
+    differences: dict[tuple, tuple] = {
         key: (stored.get(key, 0), expected.get(key, 0))
         for key in set(expected) | set(stored)
         if stored.get(key, 0) != expected.get(key, 0)
     }
+    expected_counts = Counter(
+        (board, window, points) for (board, window, _), points in expected.items()
+    )
+    stored_counts = store.dump_counts()
+    for board, window, points in set(expected_counts) | set(stored_counts):
+        have = stored_counts.get((board, window, points), 0)
+        want = expected_counts.get((board, window, points), 0)
+        if have != want:
+            differences[(board, window, "count", points)] = (have, want)
     if differences and not check_only:
         store.replace((b, w, u, p) for (b, w, u), p in expected.items())
     return differences

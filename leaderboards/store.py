@@ -51,6 +51,19 @@ class RankStore:
         """Every stored total, for checks: ``{(board, window, user_id): points}``."""
         raise NotImplementedError
 
+    def dump_for(self, user_ids: list[int]) -> dict[tuple[str, str, int], int]:
+        """The stored totals of these people only."""
+        wanted = set(user_ids)
+        return {key: points for key, points in self.dump().items() if key[2] in wanted}
+
+    def dump_counts(self) -> dict[tuple[str, str, int], int]:
+        """How many people the store counts per total: ``{(board, window, points): n}``.
+
+        Stores that rank by their totals directly count them from the totals."""
+        return dict(
+            Counter((board, window, points) for (board, window, _), points in self.dump().items())
+        )
+
 
 class SqlRankStore(RankStore):
     """Totals per person in ``BoardScore``, and per total the number of people in
@@ -166,6 +179,23 @@ class SqlRankStore(RankStore):
             for board, window, user_id, points in BoardScore.objects.values_list(
                 "board", "window", "user_id", "points"
             )
+        }
+
+    def dump_for(self, user_ids):
+        return {
+            (board, window, user_id): points
+            for board, window, user_id, points in BoardScore.objects.filter(
+                user_id__in=user_ids
+            ).values_list("board", "window", "user_id", "points")
+        }
+
+    def dump_counts(self):
+        return {
+            (board, window, points): people
+            for board, window, points, people in BoardPointCount.objects.values_list(
+                "board", "window", "points", "people"
+            )
+            if people
         }
 
 

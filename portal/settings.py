@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal.sharing",
     "portal.recognition",
     "portal.mentoring",
+    "portal.privacy",
     "cms",
     "courses",
     "badges",
@@ -173,11 +174,13 @@ LEADERBOARD_REDIS_PREFIX = os.environ.get("LEADERBOARD_REDIS_PREFIX", "lb:")
 # Seconds a board's top (the part every viewer shares) stays cached at one version; a
 # change makes a new version at once, so this only bounds what no change announces.
 LEADERBOARD_CACHE_SECONDS = 30
+# Each daphne worker runs the daily privacy job (retention, leavers' erasure, batched
+# workshop credit), reserved per day in the database so it runs once a day.
+PRIVACY_DAILY_JOB = os.environ.get("PRIVACY_DAILY_JOB", "1") == "1"
 
 # Content hub. Tracked links stop working this many days after the share; raw clicks
 # (hashed visitors) are deleted after the retention period, daily figures are kept.
 SHARING_LINK_DAYS = int(os.environ.get("SHARING_LINK_DAYS", "365"))
-SHARING_CLICK_RETENTION_DAYS = int(os.environ.get("SHARING_CLICK_RETENTION_DAYS", "30"))
 # Clicks are written in batches this often (seconds); 0 writes each one after its reply.
 SHARING_CLICK_FLUSH_SECONDS = float(os.environ.get("SHARING_CLICK_FLUSH_SECONDS", "0.5"))
 # The company's site signs conversion reports with this secret (HMAC-SHA256); without

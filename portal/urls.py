@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("portal.sharing.urls")),
     path("", include("portal.recognition.urls")),
     path("", include("portal.mentoring.urls")),
+    path("", include("portal.privacy.urls")),
     # Uploaded images and documents. A reverse proxy may serve /media/ itself at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     # Everything else is a Wagtail page; this stays last.

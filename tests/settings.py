@@ -31,6 +31,8 @@ WHITENOISE_AUTOREFRESH = True
 # Tests flush the database under a running server; a cached board could outlive its
 # data. The caching itself is tested with this setting overridden.
 LEADERBOARD_CACHE_SECONDS = 0
+# Browser tests serve through daphne; the daily job is tested on its own.
+PRIVACY_DAILY_JOB = False
 # Tracked-link clicks are written right after each reply, so tests can read them.
 SHARING_CLICK_FLUSH_SECONDS = 0
 SHARING_CONVERSION_SECRET = "tests-only-conversion-secret"

@@ -15,7 +15,8 @@ from wagtail.models import Site
 from badges.models import BadgeAward
 from courses.models import Enrolment, Reflection, ScenarioAttempt, TrainingSettings
 from portal.activity.models import Activity, Level, PointsTotal
-from portal.people.models import Profile
+from portal.people.models import PrivacySettings, Profile
+from portal.people.privacy import MIN_GROUP
 from portal.sharing.models import Share
 
 from .models import CheckIn, Goal, MentoringSettings, Pairing
@@ -46,8 +47,12 @@ def mentee_rows(*, mentor, only: int | None = None) -> list[dict]:
 
 
 def team_rows(*, manager) -> list[tuple]:
-    """``(team, rows)`` for each team ``manager`` manages (the object permission on the
-    team decides), with a progress row per member."""
+    """``(team, rows, summary)`` for each team ``manager`` manages (the object permission
+    on the team decides): a progress row per member, and the team's participation.
+
+    In works-council mode only the members who chose to share their progress with their
+    manager have a row; the summary's figures need at least ``MIN_GROUP`` members.
+    """
     from portal.recognition.selectors import managed_teams
 
     teams = list(managed_teams(user=manager).select_related("department").order_by("name"))
@@ -58,10 +63,34 @@ def team_rows(*, manager) -> list[tuple]:
         .order_by("user__first_name", "user__last_name")
     )
     rows = progress_rows(profiles=members)
-    by_team = {}
+    aggregates_only = PrivacySettings.load().works_council_mode
+    by_team: dict[int, list] = {}
+    everyone: dict[int, list] = {}
     for profile, row in zip(members, rows, strict=True):
-        by_team.setdefault(profile.team_id, []).append(row)
-    return [(team, by_team.get(team.pk, [])) for team in teams]
+        everyone.setdefault(profile.team_id, []).append(row)
+        if not aggregates_only or profile.share_progress_with_manager:
+            by_team.setdefault(profile.team_id, []).append(row)
+    return [
+        (team, by_team.get(team.pk, []), _team_summary(everyone.get(team.pk, []))) for team in teams
+    ]
+
+
+def _team_summary(rows: list[dict]) -> dict:
+    """Participation of a whole team; no figure at all for fewer than ``MIN_GROUP``."""
+    if len(rows) < MIN_GROUP:
+        return {"members": len(rows), "shown": False}
+    return {
+        "members": len(rows),
+        "shown": True,
+        "onboarding_finished": sum(
+            1
+            for row in rows
+            if row["onboarding_total"] and row["onboarding_done"] >= row["onboarding_total"]
+        ),
+        "sharing": sum(1 for row in rows if row["shares"]),
+        "points": sum(row["points"] for row in rows),
+        "badges": sum(row["badge_count"] for row in rows),
+    }
 
 
 def progress_rows(*, profiles: list[Profile], mentor=None) -> list[dict]:

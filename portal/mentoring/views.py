@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from portal.errors import ServiceError, form_run
-from portal.people.models import Profile
+from portal.people.models import PrivacySettings, Profile
 from portal.recognition.selectors import managed_teams
 
 from . import selectors, services
@@ -53,7 +53,11 @@ def teams(request):
     managed = selectors.team_rows(manager=request.user)
     if not managed:
         return _refused(request, "You do not manage a team.", 403, "/me/")
-    return TemplateResponse(request, "mentoring/teams.html", {"teams": managed})
+    return TemplateResponse(
+        request,
+        "mentoring/teams.html",
+        {"teams": managed, "works_council": PrivacySettings.load().works_council_mode},
+    )
 
 
 @login_required

@@ -9,10 +9,14 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed
+        from django.db.models.signals import m2m_changed, post_save, pre_save
 
-        from .models import Team
+        from .models import Team, User
         from .permissions import team_managers_changed
+        from .services import user_active_after, user_active_before
+
+        pre_save.connect(user_active_before, sender=User, dispatch_uid="people.active_before")
+        post_save.connect(user_active_after, sender=User, dispatch_uid="people.active_after")
 
         m2m_changed.connect(
             team_managers_changed,

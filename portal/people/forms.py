@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models.functions import Lower
 
-from .consent import FEATURE_CONSENT_TEXT
+from .consent import BADGE_EVIDENCE, FEED, MATERIAL
 from .models import AdvocacyStyle, Profile, Visibility
 
 SUGGESTED_INTERESTS = [
@@ -51,11 +51,30 @@ class ProfileForm(forms.Form):
         label="Alias",
         help_text="Shown instead of your name when you choose to appear under an alias.",
     )
-    feature_consent = forms.BooleanField(
+    consent_feed = forms.BooleanField(
         required=False,
         template_name="includes/checkbox_field.html",
-        label="Yes, you may feature me",
-        help_text=FEATURE_CONSENT_TEXT,
+        label=FEED.label,
+        help_text=FEED.text,
+    )
+    consent_badge_evidence = forms.BooleanField(
+        required=False,
+        template_name="includes/checkbox_field.html",
+        label=BADGE_EVIDENCE.label,
+        help_text=BADGE_EVIDENCE.text,
+    )
+    consent_material = forms.BooleanField(
+        required=False,
+        template_name="includes/checkbox_field.html",
+        label=MATERIAL.label,
+        help_text=MATERIAL.text,
+    )
+    share_progress_with_manager = forms.BooleanField(
+        required=False,
+        template_name="includes/checkbox_field.html",
+        label="Let my manager see my individual progress",
+        help_text="Your courses, points and last activity on your manager's team page. "
+        "Without this your manager sees only what the whole team does.",
     )
     mentor_opt_in = forms.BooleanField(
         required=False,
@@ -76,7 +95,10 @@ class ProfileForm(forms.Form):
             "advocacy_style": profile.advocacy_style,
             "leaderboard_visibility": profile.leaderboard_visibility,
             "alias": profile.alias,
-            "feature_consent": profile.feature_consent,
+            "consent_feed": profile.consent_feed,
+            "consent_badge_evidence": profile.consent_badge_evidence,
+            "consent_material": profile.consent_material,
+            "share_progress_with_manager": profile.share_progress_with_manager,
             "mentor_opt_in": profile.mentor_opt_in,
         }
 

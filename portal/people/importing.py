@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Department, Profile, Team, User, normalise_email
+from .models import Department, PrivacySettings, Profile, Team, User, Visibility, normalise_email
 from .reporting import manager_cycle
 from .services import Role, people_invite, role_add_many
 from .signals import people_moved
@@ -288,6 +288,12 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
     # Profiles: create the missing ones, update only the fields that differ.
     new_profiles, updated_profiles, updated_fields, moved = [], [], set(), []
     team_managers: dict[int, set[int]] = {}
+    # In works-council mode new people start hidden on leaderboards.
+    starting = (
+        {"leaderboard_visibility": Visibility.HIDDEN}
+        if PrivacySettings.load().works_council_mode
+        else {}
+    )
     for row in rows:
         user = users[row.email]
         department = departments.get(row.department.lower()) if row.department else None
@@ -302,7 +308,7 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
         }
         profile = None if row.email in created_emails else _existing_profile(user)
         if profile is None:
-            new_profiles.append(Profile(user=user, **wanted))
+            new_profiles.append(Profile(user=user, **wanted, **starting))
         else:
             differing = [name for name, value in wanted.items() if getattr(profile, name) != value]
             if differing:

@@ -4,10 +4,14 @@ State changes go through ``portal.people.services``; these classes hold data onl
 """
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from taggit.managers import TaggableManager
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField
 
 
 def normalise_email(email: str) -> str:
@@ -153,12 +157,18 @@ class Profile(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.NAME
     )
     alias = models.CharField(max_length=40, blank=True)
-    # Current consent to be featured; the full history is in ConsentRecord.
-    feature_consent = models.BooleanField(default=False)
-    feature_consent_at = models.DateTimeField(null=True, blank=True)
-    feature_consent_version = models.CharField(max_length=20, blank=True)
+    # Current answers per consent purpose (``portal.people.consent``); every answer, with
+    # the words shown, is kept in ConsentRecord.
+    consent_feed = models.BooleanField(default=False)
+    consent_badge_evidence = models.BooleanField(default=False)
+    consent_material = models.BooleanField(default=False)
+    # The person lets their manager see their individual progress (works-council mode
+    # keeps managers to aggregates otherwise).
+    share_progress_with_manager = models.BooleanField(default=False)
     mentor_opt_in = models.BooleanField(default=False)
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # When the person left (deactivated): hidden everywhere, data kept until erased.
+    left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -205,18 +215,142 @@ class Profile(models.Model):
         return "".join(part[0] for part in parts[:2]).upper() or "?"
 
 
+class ConsentText(models.Model):
+    """The exact words of one version of one consent purpose, as people were shown them."""
+
+    purpose = models.CharField(max_length=40)
+    version = models.CharField(max_length=20)
+    label = models.CharField(max_length=200)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["purpose", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "version"], name="consent_text_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} v{self.version}"
+
+
 class ConsentRecord(models.Model):
-    """Every grant or withdrawal of consent, with the version of the text shown."""
+    """Every answer to a consent question (a grant, a decline or a withdrawal), with the
+    words the person was shown."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_records")
-    purpose = models.CharField(max_length=40, default="feature")
+    purpose = models.CharField(max_length=40)
     granted = models.BooleanField()
-    text_version = models.CharField(max_length=20)
+    wording = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-recorded_at"]
+        ordering = ["-recorded_at", "-id"]
 
     def __str__(self):
-        verb = "granted" if self.granted else "withdrew"
-        return f"{self.user} {verb} {self.purpose} consent (v{self.text_version})"
+        verb = "granted" if self.granted else "declined"
+        return f"{self.user} {verb} {self.purpose} consent"
+
+
+class ErasureRequest(models.Model):
+    """A person asked for their data to be erased (GDPR Art. 17); programme admins act on it.
+
+    Erasing the person deletes this row with them; a declined request keeps its reason.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="erasure_request")
+    requested_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(max_length=1000, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        permissions = [("erase_person", "Can erase a person's data")]
+
+    def __str__(self):
+        return f"Erasure request of {self.user}"
+
+
+@register_setting(icon="lock")
+class PrivacySettings(BaseGenericSetting):
+    """The programme's privacy choices and notice, edited by programme admins
+    (*Settings → Privacy*); defaults suit a works council's first reading."""
+
+    controller = models.CharField(
+        max_length=200,
+        default="Your employer",
+        help_text="Who is responsible for the data (the controller), as the notice names it.",
+    )
+    contact = models.CharField(
+        max_length=200,
+        default="privacy@example.com",
+        help_text="Where people ask questions or exercise their rights (the data protection "
+        "officer or the programme team).",
+    )
+    notice_intro = RichTextField(
+        blank=True,
+        default="<p>This portal helps colleagues learn to speak for the company on social media "
+        "and recognises the people who do. Taking part is voluntary, and you decide how you "
+        "appear. This notice says what the portal keeps about you, who sees what, for how "
+        "long, and the rights you have.</p>",
+        help_text="Shown at the top of the privacy notice; the rest of the notice is written "
+        "from the settings below, so it always matches what the portal does.",
+    )
+    works_council_mode = models.BooleanField(
+        default=False,
+        help_text="New people start hidden on leaderboards, and managers see their teams' "
+        "participation and aggregates only, unless a person chooses to share their "
+        "progress with their manager.",
+    )
+    individual_boards = models.BooleanField(
+        default=True,
+        help_text="Show boards of individuals. Off: only team and department boards.",
+    )
+    retain_clicks_days = models.PositiveIntegerField(
+        default=30,
+        help_text="Days to keep raw tracked-link clicks (each with a one-day visitor hash); "
+        "daily counts stay.",
+    )
+    retain_notifications_days = models.PositiveIntegerField(
+        default=180, help_text="Days to keep in-app notifications."
+    )
+    retain_sessions_days = models.PositiveIntegerField(
+        default=30, help_text="Days after which a sign-in session ends and is deleted."
+    )
+    retain_reflections_days = models.PositiveIntegerField(
+        default=365, help_text="Days to keep private reflections written in lessons."
+    )
+    retain_leavers_days = models.PositiveIntegerField(
+        default=90,
+        help_text="Days after someone leaves (is deactivated) until their data is erased.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("controller"), FieldPanel("contact"), FieldPanel("notice_intro")],
+            heading="Privacy notice",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("works_council_mode"), FieldPanel("individual_boards")],
+            heading="Programme",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("retain_clicks_days"),
+                FieldPanel("retain_notifications_days"),
+                FieldPanel("retain_sessions_days"),
+                FieldPanel("retain_reflections_days"),
+                FieldPanel("retain_leavers_days"),
+            ],
+            heading="Retention",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "privacy"
+
+    def clean(self):
+        super().clean()
+        for field in ("retain_clicks_days", "retain_sessions_days"):
+            if getattr(self, field) < 1:
+                raise ValidationError({field: "Keep these at least one day."})

@@ -14,8 +14,9 @@ from django.utils.http import urlsafe_base64_encode
 from portal.activity.services import activity_record
 from portal.activity.verbs import ONBOARDING_COMPLETED
 
-from .consent import FEATURE_CONSENT_VERSION
-from .models import ConsentRecord, Profile, User
+from .consent import PURPOSES, Purpose
+from .models import ConsentRecord, ConsentText, PrivacySettings, Profile, User, Visibility
+from .signals import consent_changed, people_left, people_returned
 
 
 class Role:
@@ -43,7 +44,14 @@ invitation_tokens = InvitationTokenGenerator()
 
 
 def profile_get_or_create(*, user: User) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=user)
+    """The person's profile; in works-council mode a new person starts hidden."""
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
+    defaults = {}
+    if PrivacySettings.load().works_council_mode:
+        defaults["leaderboard_visibility"] = Visibility.HIDDEN
+    profile, _ = Profile.objects.get_or_create(user=user, defaults=defaults)
     return profile
 
 
@@ -60,24 +68,57 @@ def role_add_many(*, user_ids: list[int], role: str, chunk: int = 500) -> None:
         group.user_set.add(*user_ids[start : start + chunk])
 
 
+def consent_wording(purpose: Purpose) -> ConsentText:
+    """The stored words of ``purpose``'s current version (stored on first use)."""
+    wording, _ = ConsentText.objects.get_or_create(
+        purpose=purpose.id,
+        version=purpose.version,
+        defaults={"label": purpose.label, "text": purpose.text},
+    )
+    return wording
+
+
 @transaction.atomic
-def consent_set(*, user: User, granted: bool, version: str = FEATURE_CONSENT_VERSION) -> bool:
-    """Grant or withdraw consent to be featured; returns whether anything changed."""
+def consent_set(*, user: User, answers: dict[str, bool], record_unchanged: bool = False) -> set:
+    """Record the person's answers per consent purpose (``{"feed": True, ...}``).
+
+    A change is recorded with the words shown (a grant, or a withdrawal); with
+    ``record_unchanged`` every answer is recorded, declines included (the first answer, at
+    onboarding). Returns the purposes whose answer changed; surfaces that show the person
+    hear of them after commit (``consent_changed``), so a withdrawal takes effect at once.
+    """
+    unknown = set(answers) - set(PURPOSES)
+    if unknown:
+        raise ValueError(f"Unknown consent purposes: {sorted(unknown)}")
     profile_get_or_create(user=user)
     profile = Profile.objects.select_for_update().get(user=user)
-    if profile.feature_consent == granted and (
-        not granted or profile.feature_consent_version == version
-    ):
-        return False
     now = timezone.now()
-    profile.feature_consent = granted
-    profile.feature_consent_at = now if granted else None
-    profile.feature_consent_version = version if granted else ""
-    profile.save(update_fields=["feature_consent", "feature_consent_at", "feature_consent_version"])
-    ConsentRecord.objects.create(
-        user=user, purpose="feature", granted=granted, text_version=version, recorded_at=now
-    )
-    return True
+    changed = set()
+    records = []
+    for purpose_id, granted in answers.items():
+        purpose = PURPOSES[purpose_id]
+        before = getattr(profile, purpose.field)
+        if before != granted:
+            changed.add(purpose_id)
+            setattr(profile, purpose.field, granted)
+        if before != granted or record_unchanged:
+            records.append(
+                ConsentRecord(
+                    user=user,
+                    purpose=purpose_id,
+                    granted=granted,
+                    wording=consent_wording(purpose),
+                    recorded_at=now,
+                )
+            )
+    if changed:
+        profile.save(update_fields=[PURPOSES[purpose].field for purpose in changed])
+    ConsentRecord.objects.bulk_create(records)
+    if changed:
+        transaction.on_commit(
+            lambda: consent_changed.send(sender=Profile, user=user, purposes=changed)
+        )
+    return changed
 
 
 @transaction.atomic
@@ -89,8 +130,12 @@ def profile_update(
     advocacy_style: str,
     leaderboard_visibility: str,
     alias: str,
-    feature_consent: bool,
+    consent_feed: bool,
+    consent_badge_evidence: bool,
+    consent_material: bool,
     mentor_opt_in: bool,
+    share_progress_with_manager: bool = False,
+    first_answer: bool = False,
 ) -> Profile:
     """Save what a person tells about themselves (the onboarding and profile forms)."""
     profile_get_or_create(user=user)
@@ -100,13 +145,22 @@ def profile_update(
     profile.leaderboard_visibility = leaderboard_visibility
     profile.alias = alias.strip()
     profile.mentor_opt_in = mentor_opt_in
+    profile.share_progress_with_manager = share_progress_with_manager
     try:
         with transaction.atomic():
             profile.save()
     except IntegrityError:
         raise AliasTakenError(f"The alias {alias!r} is taken.") from None
     profile.interests.set(sorted({tag.strip().lower() for tag in interests if tag.strip()}))
-    consent_set(user=user, granted=feature_consent)
+    consent_set(
+        user=user,
+        answers={
+            "feed": consent_feed,
+            "badge_evidence": consent_badge_evidence,
+            "material": consent_material,
+        },
+        record_unchanged=first_answer,
+    )
     if mentor_opt_in:
         role_add(user=user, role=Role.MENTOR)
     return profile
@@ -114,8 +168,12 @@ def profile_update(
 
 @transaction.atomic
 def onboarding_complete(*, user: User, **profile_fields) -> Profile:
-    """Finish a person's first-login onboarding; recorded in the ledger once."""
-    profile = profile_update(user=user, **profile_fields)
+    """Finish a person's first-login onboarding; recorded in the ledger once.
+
+    Every consent answer is recorded, declines included: the first answer to each question.
+    """
+    already = Profile.objects.filter(user=user, onboarded_at__isnull=False).exists()
+    profile = profile_update(user=user, first_answer=not already, **profile_fields)
     if profile.onboarded_at is None:
         profile.onboarded_at = timezone.now()
         profile.save(update_fields=["onboarded_at"])
@@ -148,3 +206,70 @@ def people_invite(*, users: list[User]) -> int:
     ]
     with get_connection() as connection:
         return connection.send_messages(messages) or 0
+
+
+def sessions_end(*, user_ids: set[int]) -> int:
+    """End every sign-in session of these people (database sessions); returns how many."""
+    from django.contrib.sessions.models import Session
+
+    wanted = {str(user_id) for user_id in user_ids}
+    ended = [
+        session.pk
+        for session in Session.objects.iterator(chunk_size=2000)
+        if str(session.get_decoded().get("_auth_user_id", "")) in wanted
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def person_deactivate(*, user: User) -> bool:
+    """A leaver: signed out, hidden everywhere (off every board), data kept until erased
+    (``PrivacySettings.retain_leavers_days`` later, or by an admin). Returns whether the
+    person was active."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_active:
+        return False
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    user.is_active = False
+    return True
+
+
+@transaction.atomic
+def person_reactivate(*, user: User) -> bool:
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active:
+        return False
+    locked.is_active = True
+    locked.save(update_fields=["is_active"])
+    user.is_active = True
+    return True
+
+
+def user_active_before(sender, instance: User, update_fields=None, **kwargs) -> None:
+    """``pre_save`` of a user: note whether they were active, however they are saved (the
+    services above, Wagtail's user editor, an import)."""
+    if update_fields is not None and "is_active" not in update_fields:
+        instance._was_active = None  # a sign-in's last_login, say: nothing to compare
+        return
+    instance._was_active = (
+        User.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+def user_active_after(sender, instance: User, created: bool, **kwargs) -> None:
+    """``post_save`` of a user: a leaver leaves every surface now; a returner comes back."""
+    before = getattr(instance, "_was_active", None)
+    if created or before is None or before == instance.is_active:
+        return
+    now = timezone.now()
+    if instance.is_active:
+        Profile.objects.filter(user=instance).update(left_at=None)
+        people_returned.send(sender=User, user_ids=[instance.pk])
+    else:
+        Profile.objects.filter(user=instance).update(left_at=now)
+        people_left.send(sender=User, user_ids=[instance.pk])
+        transaction.on_commit(lambda: sessions_end(user_ids={instance.pk}))

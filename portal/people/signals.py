@@ -5,3 +5,13 @@ from django.dispatch import Signal
 # Sent with ``user_ids`` when changes in bulk (an import) moved people to another team or
 # department; single profile saves send Django's own post_save.
 people_moved = Signal()
+
+# Sent with ``user`` and ``purposes`` (ids from ``portal.people.consent``) after a person
+# granted or withdrew consent; surfaces that show them (the live recognition feed) retract
+# or redraw what they show at once.
+consent_changed = Signal()
+
+# Sent with ``user_ids`` when people left (deactivated), came back or are about to be
+# erased: the boards and other projections take them off or put them back.
+people_left = Signal()
+people_returned = Signal()

@@ -10,7 +10,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from courses.selectors import onboarding_next_step, sharing_blockers
 from portal.activity.selectors import activity_recent, level_progress, streak_weeks
 
-from .consent import FEATURE_CONSENT_VERSION
 from .forms import SUGGESTED_INTERESTS, ProfileForm
 from .services import (
     AliasTakenError,
@@ -63,7 +62,6 @@ def onboarding(request):
         {
             "form": form,
             "next": _safe_next(request, ""),
-            "consent_version": FEATURE_CONSENT_VERSION,
             "suggested_interests": SUGGESTED_INTERESTS,
         },
     )

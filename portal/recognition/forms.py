@@ -3,6 +3,7 @@
 from django import forms
 
 from badges.models import Badge
+from portal.people.models import Visibility, normalise_email
 
 from .models import Category
 from .services import MESSAGE_LIMIT
@@ -35,12 +36,44 @@ class RecognitionForm(forms.Form):
         self.fields["recipient"].queryset = people
 
 
+class PublicPersonChoiceField(forms.ModelChoiceField):
+    """Colleagues as everyone may see them: their public name (an alias when chosen)."""
+
+    def label_from_instance(self, user):
+        team = user.profile.team
+        return f"{user.profile.public_name}{f' ({team.name})' if team else ''}"
+
+
 class KudosForm(forms.Form):
-    recipient = PersonChoiceField(queryset=None, label="Who are you thanking?")
+    """Anyone thanks anyone. The list shows people under their public name and leaves out
+    those who chose not to be listed; they can still be thanked by their exact email."""
+
+    recipient = PublicPersonChoiceField(
+        queryset=None, label="Who are you thanking?", required=False
+    )
+    email = forms.EmailField(
+        required=False,
+        label="Or their work email",
+        help_text="For colleagues who are not listed.",
+    )
     message = forms.CharField(
         max_length=MESSAGE_LIMIT, widget=forms.Textarea(attrs={"rows": 3}), label="Your thanks"
     )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = people
+        self.people = people
+        self.fields["recipient"].queryset = people.exclude(
+            profile__leaderboard_visibility=Visibility.HIDDEN
+        ).order_by("profile__alias", "first_name", "last_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        email = normalise_email(cleaned.pop("email", "") or "")
+        if cleaned.get("recipient") is None and email:
+            cleaned["recipient"] = self.people.filter(email=email).first()
+            if cleaned["recipient"] is None:
+                self.add_error("email", "Nobody you can thank has this email address.")
+        elif cleaned.get("recipient") is None and not self.errors:
+            self.add_error("recipient", "Choose whom to thank, or give their work email.")
+        return cleaned

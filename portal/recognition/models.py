@@ -52,8 +52,13 @@ class Recognition(models.Model):
     """Who recognised whom, for what, with how many points from which budget."""
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    # Erasing the giver keeps the recognition (the recipient's points and history depend
+    # on it), with the giver unnamed: "a former colleague".
     giver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recognitions_given"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="recognitions_given",
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recognitions"

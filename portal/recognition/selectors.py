@@ -59,6 +59,16 @@ def recognisable_people(*, giver):
     )
 
 
+def kudos_people(*, giver):
+    """Whom anyone may thank: active, onboarded colleagues (the form lists those who are
+    listed on leaderboards, under their public name; hidden people only by exact email)."""
+    return (
+        User.objects.filter(is_active=True, profile__onboarded_at__isnull=False)
+        .exclude(pk=giver.pk)
+        .select_related("profile__team")
+    )
+
+
 def budget_left(*, user) -> tuple[int, int]:
     """``(left, allowed)`` of ``user``'s recognition budget this month."""
     config = RecognitionSettings.load()
@@ -85,9 +95,18 @@ def kudos_left(*, user) -> int:
     return max(0, config.kudos_daily_limit - used)
 
 
+FORMER_COLLEAGUE = "a former colleague"
+
+
 def public_label(user) -> str:
+    """A person as the public feed names them: by name or alias only with their consent
+    to be named there, and never once they left."""
+    if user is None:
+        return FORMER_COLLEAGUE
+    if not user.is_active:
+        return "a colleague"
     profile = user.profile
-    if not profile.feature_consent:
+    if not profile.consent_feed:
         where = profile.team or profile.department
         return f"a colleague in {where.name}" if where else "a colleague"
     return profile.public_name
@@ -95,7 +114,8 @@ def public_label(user) -> str:
 
 def public_entry(recognition: Recognition) -> dict:
     """What anyone signed in may see of a recognition (the feed and its live updates)."""
-    consented = recognition.recipient.profile.feature_consent
+    recipient = recognition.recipient
+    consented = recipient.is_active and recipient.profile.consent_feed
     return {
         "id": recognition.pk,
         "kind": recognition.kind,
@@ -119,6 +139,17 @@ def _with_people(queryset):
         "category",
         "badge",
     )
+
+
+def entries_showing(*, user_ids: list[int]) -> list[dict]:
+    """The public entries (as allowed now) of recognitions that show these people, among
+    what a feed page can show: what to redraw after a withdrawal."""
+    recent = Recognition.objects.filter(
+        Q(recipient_id__in=user_ids) | Q(giver_id__in=user_ids)
+    ).values_list("pk", flat=True)[: FEED_SIZE * 4]
+    return [
+        public_entry(row) for row in _with_people(Recognition.objects.filter(pk__in=list(recent)))
+    ]
 
 
 def recognition_feed(*, limit: int = FEED_SIZE) -> list[dict]:

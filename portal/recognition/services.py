@@ -164,3 +164,16 @@ def _record(recognition: Recognition) -> None:
         FEED_GROUP,
         {"type": "recognition.new", "entry": selectors.public_entry(recognition)},
     )
+
+
+def feed_retract(sender, user=None, user_ids=None, purposes=None, **kwargs) -> None:
+    """``consent_changed`` and ``people_left``: redraw, on every open feed, the entries
+    that show these people, as their choices now allow (a withdrawal retracts at once)."""
+    if purposes is not None and "feed" not in purposes:
+        return
+    ids = list(user_ids or []) + ([user.pk] if user is not None else [])
+    entries = selectors.entries_showing(user_ids=ids)
+    if entries:
+        broadcast_on_commit(
+            FEED_GROUP, {"type": "recognition.entries_retracted", "entries": entries}
+        )

@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from portal.errors import form_run
-from portal.people.models import User
 
 from . import selectors, services
 from .forms import KudosForm, RecognitionForm
@@ -62,12 +61,7 @@ def give(request):
 
 @login_required
 def thanks(request):
-    people = (
-        User.objects.filter(is_active=True, profile__onboarded_at__isnull=False)
-        .exclude(pk=request.user.pk)
-        .select_related("profile__team")
-        .order_by("first_name", "last_name")
-    )
+    people = selectors.kudos_people(giver=request.user)
     status = 200
     if request.method == "POST":
         form = KudosForm(request.POST, people=people)
@@ -108,7 +102,7 @@ def audit(request):
                     [
                         timezone.localtime(row.created_at).isoformat(),
                         row.kind,
-                        row.giver.email,
+                        row.giver.email if row.giver else selectors.FORMER_COLLEAGUE,
                         row.recipient.email,
                         row.team.name if row.team else "",
                         row.category.name if row.category else "",

@@ -15,6 +15,7 @@ from wagtail.images import get_image_model
 
 from portal.activity.models import Activity
 from portal.activity.verbs import SHARE_QUALITY
+from portal.people.privacy import MIN_GROUP
 
 from . import quality
 from .models import ContentItem, Kind, Share, ShareDay
@@ -176,11 +177,10 @@ def hub_feed(*, user, tag: str = "", kind: str = "", now=None) -> Feed:
         freshness = 2.5 * math.exp(-age_days / FRESH_DAYS)
         if item.pk in colleagues:
             count, average = colleagues[item.pk]
-            people = "colleague" if count == 1 else "colleagues"
             reasons.append(
                 (
                     1.0 + 2.0 * average / 100,
-                    f"{count} {people} like you shared this with good results",
+                    f"{count} colleagues like you shared this with good results",
                 )
             )
         if nudge and item.kind == nudge:
@@ -218,6 +218,7 @@ def _colleague_results(*, profile, user, now) -> dict[int, tuple[int, float]]:
         .filter(quality__gte=quality.QUALITY_SHARE_STEP)
         .values("item_id")
         .annotate(count=Count("user_id", distinct=True), average=Avg("quality"))
+        .filter(count__gte=MIN_GROUP)  # no figure about fewer than 5 people
     )
     return {row["item_id"]: (row["count"], row["average"]) for row in rows}
 

@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
@@ -19,6 +18,7 @@ from wagtail.models import Workflow
 from portal.activity.services import activity_record
 from portal.activity.verbs import CONTENT_SHARED, SHARE_CLICKED, SHARE_CONVERTED, SHARE_QUALITY
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from portal.people.models import PrivacySettings
 
 from . import links, quality, selectors
 from .models import (
@@ -221,6 +221,8 @@ def visitor_salt(*, day: date) -> str:
         return salt
     try:
         with transaction.atomic():
+            # A salt never outlives its day: the first click of a day forgets the others.
+            VisitorSalt.objects.exclude(day=day).delete()
             return VisitorSalt.objects.create(day=day, salt=secrets.token_hex(32)).salt
     except IntegrityError:  # another worker made it first
         return VisitorSalt.objects.values_list("salt", flat=True).get(day=day)
@@ -262,15 +264,23 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
     for share_id, count in per_share.items():
         Share.objects.filter(pk=share_id).update(requests=F("requests") + count)
 
-    hit_keys = [key for key in hit_keys if key[0] in share_ids]
+    hit_keys = sorted(key for key in hit_keys if key[0] in share_ids)
+    # Lock each touched day before counting, so parallel writers number clicks in turn.
+    before = {
+        (share_id, day): _share_day(share_id=share_id, day=day).clicks for share_id, day in hit_keys
+    }
     counts = _click_counts(touched=hit_keys)
+    new_clicks: dict[tuple[int, date], range] = {}
     for share_id, day in hit_keys:
         figures = counts.get((share_id, day), {})
-        share_day = _share_day(share_id=share_id, day=day)
-        share_day.clicks = figures.get(ClickKind.HUMAN, 0)
-        share_day.previews = figures.get(ClickKind.PREVIEW, 0)
-        share_day.self_clicks = figures.get(ClickKind.SELF, 0)
-        share_day.save(update_fields=["clicks", "previews", "self_clicks"])
+        ShareDay.objects.filter(share_id=share_id, day=day).update(
+            clicks=figures.get(ClickKind.HUMAN, 0),
+            previews=figures.get(ClickKind.PREVIEW, 0),
+            self_clicks=figures.get(ClickKind.SELF, 0),
+        )
+        new_clicks[(share_id, day)] = range(
+            before[(share_id, day)] + 1, figures.get(ClickKind.HUMAN, 0) + 1
+        )
     _share_totals_update(share_ids={share_id for share_id, _ in hit_keys})
     shares = {
         share.pk: share
@@ -278,18 +288,26 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
             pk__in={hit.share_id for hit in hits if hit.kind == ClickKind.HUMAN}
         )
     }
+    # One statement per unique human click, numbered within its share and day: the key
+    # carries no visitor hash, so nothing in the ledger outlives the raw clicks' retention.
+    moments: dict[tuple[int, date], list[datetime]] = defaultdict(list)
     for hit in hits:
-        share = shares.get(hit.share_id)
-        if share is None or hit.kind != ClickKind.HUMAN:
+        if hit.kind == ClickKind.HUMAN and hit.share_id in shares:
+            moments[(hit.share_id, hit.day)].append(hit.at)
+    for (share_id, day), numbers in new_clicks.items():
+        share = shares.get(share_id)
+        if share is None:
             continue
-        activity_record(
-            actor=share.user,
-            verb=SHARE_CLICKED.id,
-            key=f"share.clicked:{share.pk}:{hit.day.isoformat()}:{hit.visitor}",
-            obj=share,
-            result={"network": share.network},
-            timestamp=hit.at,
-        )
+        times = sorted(moments.get((share_id, day), [])) or [timezone.now()]
+        for index, number in enumerate(numbers):
+            activity_record(
+                actor=share.user,
+                verb=SHARE_CLICKED.id,
+                key=f"share.clicked:{share.pk}:{day.isoformat()}:{number}",
+                obj=share,
+                result={"network": share.network},
+                timestamp=times[min(index, len(times) - 1)],
+            )
     for share in shares.values():  # only human clicks change quality
         share_quality_update(share=share)
 
@@ -339,7 +357,7 @@ def clicks_purge(*, now: datetime | None = None) -> int:
     The daily figures stay. Returns the number of raw clicks deleted.
     """
     now = now or timezone.now()
-    retention = max(1, int(settings.SHARING_CLICK_RETENTION_DAYS))
+    retention = max(1, PrivacySettings.load().retain_clicks_days)
     deleted, _ = ShareClick.objects.filter(at__lt=now - timedelta(days=retention)).delete()
     VisitorSalt.objects.filter(day__lt=timezone.localdate(now)).delete()
     return deleted

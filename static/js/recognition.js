@@ -6,11 +6,11 @@
   const status = document.getElementById("recognition-status");
   const template = document.getElementById("recognition-entry-template");
 
-  function render(entry) {
-    if (document.querySelector('[data-entry="' + CSS.escape(String(entry.id)) + '"]')) return;
-    const item = template.content.firstElementChild.cloneNode(true);
-    item.dataset.entry = entry.id;
-    item.classList.add("recognition-" + entry.kind, "is-new");
+  function existing(entry) {
+    return feed.querySelector('[data-entry="' + CSS.escape(String(entry.id)) + '"]');
+  }
+
+  function fill(item, entry) {
     const field = function (name) { return item.querySelector('[data-field="' + name + '"]'); };
     field("category").textContent = entry.category;
     field("when").textContent = entry.when;
@@ -27,6 +27,14 @@
         node.textContent = entry.kind === "kudos" ? " thanked " : " recognised ";
       }
     });
+  }
+
+  function render(entry) {
+    if (existing(entry)) return;
+    const item = template.content.firstElementChild.cloneNode(true);
+    item.dataset.entry = entry.id;
+    item.classList.add("recognition-" + entry.kind, "is-new");
+    fill(item, entry);
     const empty = feed.querySelector("[data-empty]");
     if (empty) empty.remove();
     feed.prepend(item);
@@ -35,5 +43,12 @@
 
   window.portalLiveSocket(feed, status, function (message) {
     if (message.type === "recognition" && message.entry) render(message.entry);
+    // Someone withdrew consent (or left): redraw the entries that showed them, as now allowed.
+    if (message.type === "retraction" && Array.isArray(message.entries)) {
+      message.entries.forEach(function (entry) {
+        const item = existing(entry);
+        if (item) fill(item, entry);
+      });
+    }
   });
 })();

@@ -35,7 +35,7 @@ def test_sign_in_and_complete_onboarding(page, request):
     page.get_by_label("Curator: I share good things I find").check()
     page.get_by_label("Show an alias instead of my name").check()
     page.get_by_role("textbox", name="Alias").fill("Green Spark")
-    page.get_by_label("Yes, you may feature me").check()
+    page.get_by_label("Name me in the recognition feed").check()
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.get_by_text("Welcome aboard! Your profile is set up.")).to_be_visible()
@@ -46,7 +46,7 @@ def test_sign_in_and_complete_onboarding(page, request):
     profile = Profile.objects.get(user=person)
     assert profile.onboarded_at is not None
     assert profile.public_name == "Green Spark"
-    assert profile.feature_consent is True
+    assert profile.consent_feed is True
 
 
 def test_onboarding_shows_field_errors(page):

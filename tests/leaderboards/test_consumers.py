@@ -185,7 +185,8 @@ async def test_a_new_alias_or_hiding_shows_at_once_without_points():
 
     def rename(visibility, alias):
         profile_update(user=rival, display_name="", interests=[], advocacy_style="listener",
-                       leaderboard_visibility=visibility, alias=alias, feature_consent=False,
+                       leaderboard_visibility=visibility, alias=alias, consent_feed=False,
+                       consent_badge_evidence=False, consent_material=False,
                        mentor_opt_in=False)  # fmt: skip
 
     await database_sync_to_async(rename)(Visibility.ALIAS, "Blue Wave")

@@ -105,7 +105,7 @@ def test_managers_see_their_own_teams_only(client, onboarded_user):
     client.force_login(manager)
     page = client.get(reverse("mentoring:teams"))
     assert page.status_code == 200
-    [(shown_team, rows)] = page.context["teams"]
+    [(shown_team, rows, _summary)] = page.context["teams"]
     assert shown_team == team
     assert [row["id"] for row in rows] == [member.pk]
     assert stranger.profile.name not in page.content.decode()

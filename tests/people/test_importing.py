@@ -281,7 +281,7 @@ def test_import_queries_do_not_grow_with_the_number_of_people(django_assert_max_
         ]
         return ("\n".join(lines) + "\n").encode()
 
-    with django_assert_max_num_queries(100):
+    with django_assert_max_num_queries(105):
         assert import_people(data=people(1200)).created == 1200
     with django_assert_max_num_queries(30):
         assert import_people(data=people(1200)).unchanged == 1200

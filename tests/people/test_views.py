@@ -14,7 +14,7 @@ ONBOARDING_FORM = {
     "advocacy_style": "curator",
     "leaderboard_visibility": "name",
     "alias": "",
-    "feature_consent": "on",
+    "consent_feed": "on",
 }
 
 
@@ -39,7 +39,7 @@ class TestOnboardingGate:
         assert response["Location"] == "/me/profile/"
         profile = Profile.objects.get(user=user)
         assert profile.onboarded_at is not None
-        assert profile.feature_consent is True
+        assert profile.consent_feed is True
         assert client.get("/me/").status_code == 200
 
     def test_next_never_leaves_the_site(self, client, user):
@@ -123,11 +123,11 @@ class TestProfileAndDashboard:
     def test_withdrawing_consent(self, client, onboarded_user):
         client.force_login(onboarded_user)
         client.post("/me/profile/", ONBOARDING_FORM)
-        assert Profile.objects.get(user=onboarded_user).feature_consent is True
-        form = {key: value for key, value in ONBOARDING_FORM.items() if key != "feature_consent"}
+        assert Profile.objects.get(user=onboarded_user).consent_feed is True
+        form = {key: value for key, value in ONBOARDING_FORM.items() if key != "consent_feed"}
         response = client.post("/me/profile/", form, follow=True)
         assert "Your profile is saved." in response.text
-        assert Profile.objects.get(user=onboarded_user).feature_consent is False
+        assert Profile.objects.get(user=onboarded_user).consent_feed is False
 
 
 @pytest.mark.django_db

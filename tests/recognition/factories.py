@@ -14,7 +14,7 @@ def team_with_manager(*, members=1, consent=True, team_name="Field Sales"):
         profile = person.profile
         profile.team = team
         profile.department = team.department
-        profile.feature_consent = consent
+        profile.consent_feed = consent
         profile.leaderboard_visibility = Visibility.NAME
         profile.save()
         people.append(person)

@@ -140,7 +140,7 @@ def test_the_public_sees_names_only_with_consent():
     assert entry["message"] == ""
     assert shy.profile.name not in str(entry)
     profile = shy.profile
-    profile.feature_consent = True
+    profile.consent_feed = True
     profile.leaderboard_visibility = Visibility.ALIAS
     profile.alias = "Bright Spark"
     profile.save()

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from portal.activity.models import Activity, PointsRule, PointsTotal
 from portal.activity.verbs import CONTENT_SHARED, SHARE_CLICKED, SHARE_QUALITY
+from portal.people.models import PrivacySettings
 from portal.sharing import quality, selectors, services
 from portal.sharing.models import ClickKind, Kind, Network, Share, ShareClick, ShareDay
 from tests.courses.factories import course_with_lessons
@@ -135,7 +136,7 @@ def test_quality_steps_give_points_within_the_daily_cap_and_feed_badges(onboarde
 
 
 def test_purge_deletes_old_raw_clicks_and_keeps_the_figures(onboarded_user, settings):
-    settings.SHARING_CLICK_RETENTION_DAYS = 30
+    assert PrivacySettings.load().retain_clicks_days == 30  # the default
     made = share(user=onboarded_user)
     old_day = timezone.localdate() - timedelta(days=40)
     record(

@@ -13,10 +13,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, check, **options):
         differences = leaderboards_rebuild(check_only=check)
-        for (board, window, user_id), (stored, ledger) in sorted(differences.items())[:50]:
-            self.stdout.write(
-                f"{board} {window} person {user_id}: stored {stored}, ledger {ledger}"
-            )
+        for key, (stored, ledger) in sorted(differences.items(), key=str)[:50]:
+            if key[2] == "count":
+                board, window, _, points = key
+                self.stdout.write(
+                    f"{board} {window} people with {points} points: stored {stored}, "
+                    f"ledger {ledger}"
+                )
+            else:
+                board, window, user_id = key
+                self.stdout.write(
+                    f"{board} {window} person {user_id}: stored {stored}, ledger {ledger}"
+                )
         if check and differences:
             raise CommandError(f"{len(differences)} leaderboard totals differ from the ledger.")
         verb = "found" if check else "corrected"

@@ -185,8 +185,16 @@ class Command(BaseCommand):
             profile.onboarded_at = now - timedelta(days=rng.randint(10, 60))
             profile.save()
             profile.interests.set(rng.sample(INTERESTS, k=rng.randint(2, 4)))
-            if index % 3 != 2:
-                consent_set(user=user, granted=True)
+            # Every onboarded person answered each consent question once (declines kept too).
+            consent_set(
+                user=user,
+                answers={
+                    "feed": index % 3 != 2,
+                    "badge_evidence": index % 4 == 1,
+                    "material": index % 3 == 0,
+                },
+                record_unchanged=True,
+            )
             role_add(user=user, role=Role.ADVOCATE)
             if profile.mentor_opt_in:
                 role_add(user=user, role=Role.MENTOR)

@@ -1,12 +1,12 @@
 """python manage.py purge_share_clicks
 
-Deletes raw tracked-link clicks older than SHARING_CLICK_RETENTION_DAYS and the visitor
-salts of past days; daily figures stay. Each worker also does this once a day.
+Deletes raw tracked-link clicks older than the retention in Settings → Privacy and the
+visitor salts of past days; daily figures stay. ``apply_retention`` does this and more.
 """
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from portal.people.models import PrivacySettings
 from portal.sharing.services import clicks_purge
 
 
@@ -17,5 +17,5 @@ class Command(BaseCommand):
         deleted = clicks_purge()
         self.stdout.write(
             f"Deleted {deleted} raw click{'s' if deleted != 1 else ''} older than "
-            f"{settings.SHARING_CLICK_RETENTION_DAYS} days."
+            f"{PrivacySettings.load().retain_clicks_days} days."
         )
