@@ -37,7 +37,8 @@ run: $(VENV)/.installed-run
 	@if [ "$$DEBUG" = "0" ]; then $(PY) manage.py collectstatic --noinput -v0; fi
 	$(PY) manage.py seed_demo --if-new
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops."
-	$(PY) -m daphne -b $(HOST) -p $(PORT) portal.asgi:application
+	@# -v 0: no access log, which would keep every visitor's address (see the privacy notice).
+	$(PY) -m daphne -v 0 -b $(HOST) -p $(PORT) portal.asgi:application
 
 test: $(VENV)/.installed-dev browser
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run

@@ -106,8 +106,6 @@ def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
 
 def badge_award_visibility(*, user, award_id, visibility: str) -> BadgeAward:
     """The earner chooses how an award's public page shows (see ``AwardVisibility``)."""
-    if visibility not in AwardVisibility.values:
-        raise InvalidInput("Choose how the badge's page should show.")
     try:
         award_id = uuid.UUID(str(award_id))
     except ValueError:
@@ -115,6 +113,8 @@ def badge_award_visibility(*, user, award_id, visibility: str) -> BadgeAward:
     award = BadgeAward.objects.filter(pk=award_id, user=user).first()
     if award is None:
         raise NotFound("That is not one of your badges.")
+    if visibility not in AwardVisibility.values:
+        raise InvalidInput("Choose how the badge's page should show.")
     award.visibility = visibility
     award.save(update_fields=["visibility"])
     return award
