@@ -41,7 +41,7 @@ from .export import generic_relations, user_relations
 SCRUBBED_TEXT: list[tuple[type[models.Model], tuple[str, ...]]] = [
     (Activity, ("object_label", "result", "context")),
     (Notification, ("title", "body")),
-    (Recognition, ("budget",)),
+    (Recognition, ("budget", "message")),
     (ModelLogEntry, ("label", "data")),
     (PageLogEntry, ("label", "data")),
     (Revision, ("object_str", "content")),
