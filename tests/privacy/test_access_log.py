@@ -1,0 +1,104 @@
+"""No access log keeps visitors' addresses: daphne started exactly as `make run` and the
+README start it, behind a proxy that passes the real address, writes none of them."""
+
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VISITOR = "203.0.113.77"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _flags(words: list[str]) -> list[str]:
+    """The options of a daphne command, less its address and port (the test picks them)."""
+    flags, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in ("-b", "-p"):
+            skip = True
+        elif word != "portal.asgi:application":
+            flags.append(word)
+    return flags
+
+
+def _makefile_daphne_flags() -> list[str]:
+    line = next(
+        line for line in (ROOT / "Makefile").read_text().splitlines() if "-m daphne" in line
+    )
+    return _flags(shlex.split(line.split("-m daphne", 1)[1]))
+
+
+def _readme_daphne_flags() -> list[str]:
+    readme = (ROOT / "README.md").read_text()
+    [command] = re.findall(r"`(daphne [^`]*portal\.asgi:application)`", readme)
+    return _flags(shlex.split(command)[1:])
+
+
+def _serve_and_read_output(flags: list[str], tmp_path) -> str:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": "",
+        "PRIVACY_DAILY_JOB": "0",
+    }
+    command = [sys.executable, "-m", "daphne", *flags, "-b", "127.0.0.1", "-p", str(port)]
+    command += (
+        ["--proxy-headers", "portal.asgi:application"]
+        if "--proxy-headers" not in flags
+        else ["portal.asgi:application"]
+    )
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-For": VISITOR}
+                )
+                urllib.request.urlopen(request, timeout=5).read()  # noqa: S310 - loopback
+                break
+            except urllib.error.HTTPError:
+                break  # answered (503 without services is fine): the request was served
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        time.sleep(0.5)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    return output
+
+
+@pytest.mark.parametrize("source", ["Makefile", "README"])
+def test_the_documented_daphne_commands_log_no_client_address(source, tmp_path):
+    flags = _makefile_daphne_flags() if source == "Makefile" else _readme_daphne_flags()
+    output = _serve_and_read_output(flags, tmp_path)
+    assert VISITOR not in output
+    assert "healthz" not in output  # no access log line at all
+
+
+def test_without_those_flags_daphne_would_log_the_visitor(tmp_path):
+    """The check above can fail: daphne's default access log names the visitor."""
+    output = _serve_and_read_output([], tmp_path)
+    assert VISITOR in output
