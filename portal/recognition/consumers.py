@@ -16,4 +16,10 @@ class RecognitionFeedConsumer(PortalConsumer):
     async def recognition_entries_retracted(self, event):
         """Entries redrawn after someone withdrew consent or left
         (``recognition.entries_retracted``): the page replaces them in place."""
-        await self.send_json({"type": "retraction", "entries": event["entries"]})
+        await self.send_json(
+            {
+                "type": "retraction",
+                "entries": event["entries"],
+                "removed": event.get("removed", []),
+            }
+        )

@@ -49,6 +49,10 @@
         const item = existing(entry);
         if (item) fill(item, entry);
       });
+      (message.removed || []).forEach(function (id) {
+        const item = existing({ id: id });
+        if (item) item.remove();
+      });
     }
   });
 })();
