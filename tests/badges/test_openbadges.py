@@ -113,7 +113,9 @@ def test_the_public_page_shows_alias_linkedin_and_can_be_hidden(client, award):
     other = UserFactory(profile__onboarded=True)
     client.force_login(other)
     assert (
-        client.post(f"/badges/assertions/{award.pk}/visibility/", {"visibility": "default"}).status_code
+        client.post(
+            f"/badges/assertions/{award.pk}/visibility/", {"visibility": "default"}
+        ).status_code
         == 404
     )
 

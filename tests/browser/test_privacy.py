@@ -73,9 +73,7 @@ def test_withdrawing_consent_retracts_a_live_entry_in_another_browser(page, live
     entry = page.locator(".recognition-entry").first
     expect(entry).to_contain_text("Priya Proud")
     expect(entry).to_contain_text("Priya fixed the outage")
-    expect(page.locator("#recognition-status")).to_have_text(
-        "Live: new recognition appears here."
-    )
+    expect(page.locator("#recognition-status")).to_have_text("Live: new recognition appears here.")
 
     other = chromium.new_context(base_url=live_daphne)
     own = other.new_page()

@@ -74,7 +74,9 @@ class TestConsent:
         profile_update(user=user, **PROFILE)
         assert ConsentRecord.objects.filter(user=user).count() == 3
 
-    def test_withdrawal_tells_the_surfaces_after_commit(self, user, django_capture_on_commit_callbacks):
+    def test_withdrawal_tells_the_surfaces_after_commit(
+        self, user, django_capture_on_commit_callbacks
+    ):
         from portal.people.signals import consent_changed
 
         heard = []
