@@ -147,10 +147,13 @@ class BadgeAward(models.Model):
 
     def public_earner(self) -> str:
         """The earner's name as the public page and title show it: their name when they
-        made the award public, else as on leaderboards (name, alias, or none: "")."""
+        made the award public, else as on leaderboards (name, alias, or none: ""); none
+        once they left."""
         from portal.people.models import Visibility
 
         profile = self.user.profile
+        if not self.user.is_active:
+            return ""  # a leaver is hidden everywhere; the assertion stays verifiable
         if self.visibility == AwardVisibility.PUBLIC:
             return profile.name
         if profile.leaderboard_visibility == Visibility.HIDDEN:

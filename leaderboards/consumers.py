@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 
 from portal.consumers import PortalConsumer
+from portal.people.models import PrivacySettings
 
 from .boards import COMPANY, WINDOWS
 from .broadcast import board_group
@@ -21,6 +22,8 @@ from .selectors import boards_visible_to, leaderboard_me, leaderboard_view
 
 
 def _allowed(user, board: str) -> bool:
+    if not PrivacySettings.load().individual_boards:
+        return False  # the programme shows boards of teams only (no live boards of people)
     if board == COMPANY:  # everyone signed in sees the company board
         return True
     return any(option.key == board for option in boards_visible_to(user))

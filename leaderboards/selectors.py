@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from portal.activity.models import Level
 from portal.people.models import Department, Profile, Team, Visibility
+from portal.people.privacy import MIN_GROUP
 
 from .boards import COMPANY, Board, board_for_key, board_keys_for_profile, current_window_key
 from .store import rank_store
@@ -244,3 +245,38 @@ def boards_visible_to(user) -> list[Board]:
         if board is not None:
             boards.append(board)
     return boards
+
+
+@dataclass(frozen=True)
+class TeamStanding:
+    rank: int
+    team: Team
+    points: int
+    yours: bool
+
+
+def team_standings(*, window: str, viewer) -> list[TeamStanding]:
+    """Teams ranked by their members' points in ``window`` (the board of teams, which
+    works-council mode shows instead of boards of people). A team with fewer than
+    ``MIN_GROUP`` active members is not shown: its total would point at someone."""
+    season = current_window_key(window)
+    store = rank_store()
+    sizes = dict(
+        Profile.objects.filter(user__is_active=True, team__isnull=False)
+        .values("team_id")
+        .annotate(members=Count("id"))
+        .values_list("team_id", "members")
+    )
+    own_team = getattr(getattr(viewer, "profile", None), "team_id", None)
+    rows = []
+    for team in Team.objects.select_related("department").order_by("name"):
+        if sizes.get(team.pk, 0) < MIN_GROUP:
+            continue
+        _people, points = store.board_total(board=f"team-{team.slug}", window=season)
+        rows.append((team, points))
+    rows.sort(key=lambda row: (-row[1], row[0].name))
+    ranks = _competition_ranks([(team.pk, points) for team, points in rows])
+    return [
+        TeamStanding(rank, team, points, team.pk == own_team)
+        for rank, (team, points) in zip(ranks, rows, strict=True)
+    ]

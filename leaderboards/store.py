@@ -11,7 +11,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 
 from .models import BoardPointCount, BoardScore
 
@@ -49,6 +49,10 @@ class RankStore:
 
     def dump(self) -> dict[tuple[str, str, int], int]:
         """Every stored total, for checks: ``{(board, window, user_id): points}``."""
+        raise NotImplementedError
+
+    def board_total(self, *, board: str, window: str) -> tuple[int, int]:
+        """``(people, points)`` on a board season: for boards of teams, not of people."""
         raise NotImplementedError
 
     def dump_for(self, user_ids: list[int]) -> dict[tuple[str, str, int], int]:
@@ -181,6 +185,12 @@ class SqlRankStore(RankStore):
             )
         }
 
+    def board_total(self, *, board, window):
+        totals = BoardScore.objects.filter(board=board, window=window).aggregate(
+            people=Count("id"), points=Sum("points")
+        )
+        return totals["people"], totals["points"] or 0
+
     def dump_for(self, user_ids):
         return {
             (board, window, user_id): points
@@ -263,6 +273,10 @@ class RedisRankStore(RankStore):
         for key, members in grouped.items():
             pipe.zadd(key, members)
         pipe.execute()
+
+    def board_total(self, *, board, window):
+        scores = self.redis.zrange(self._key(board, window), 0, -1, withscores=True)
+        return len(scores), int(sum(score for _, score in scores))
 
     def dump(self):
         found = {}

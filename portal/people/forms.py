@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models.functions import Lower
 
-from .consent import BADGE_EVIDENCE, FEED, MATERIAL
+from .consent import BADGE_EVIDENCE, FEED, MATERIAL, Purpose
 from .models import AdvocacyStyle, Profile, Visibility
 
 SUGGESTED_INTERESTS = [
@@ -16,6 +16,15 @@ SUGGESTED_INTERESTS = [
     "diversity and inclusion",
     "research",
 ]
+
+
+def _consent_field(purpose: Purpose) -> forms.BooleanField:
+    return forms.BooleanField(
+        required=False,
+        template_name="includes/checkbox_field.html",
+        label=purpose.label,
+        help_text=purpose.text,
+    )
 
 
 class ProfileForm(forms.Form):
@@ -51,24 +60,10 @@ class ProfileForm(forms.Form):
         label="Alias",
         help_text="Shown instead of your name when you choose to appear under an alias.",
     )
-    consent_feed = forms.BooleanField(
-        required=False,
-        template_name="includes/checkbox_field.html",
-        label=FEED.label,
-        help_text=FEED.text,
-    )
-    consent_badge_evidence = forms.BooleanField(
-        required=False,
-        template_name="includes/checkbox_field.html",
-        label=BADGE_EVIDENCE.label,
-        help_text=BADGE_EVIDENCE.text,
-    )
-    consent_material = forms.BooleanField(
-        required=False,
-        template_name="includes/checkbox_field.html",
-        label=MATERIAL.label,
-        help_text=MATERIAL.text,
-    )
+    # One box per consent purpose, with the purpose's own words (see consent.py).
+    consent_feed = _consent_field(FEED)
+    consent_badge_evidence = _consent_field(BADGE_EVIDENCE)
+    consent_material = _consent_field(MATERIAL)
     share_progress_with_manager = forms.BooleanField(
         required=False,
         template_name="includes/checkbox_field.html",

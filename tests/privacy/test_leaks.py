@@ -306,3 +306,47 @@ class TestKudosPicker:
             == 400
         )
         assert alias.recognitions.count() == 0
+
+
+class TestWorksCouncilBoards:
+    def test_individual_boards_off_leaves_a_board_of_teams_of_five_or_more(self, client):
+        from portal.people.models import PrivacySettings
+
+        config = PrivacySettings.load()
+        config.individual_boards = False
+        config.save()
+        big, small = TeamFactory(name="Blades"), TeamFactory(name="Solo")
+        members = [
+            UserFactory(
+                profile__onboarded=True, profile__team=big, profile__department=big.department
+            )
+            for _ in range(5)
+        ]
+        loner = UserFactory(
+            first_name="Lonnie",
+            profile__onboarded=True,
+            profile__team=small,
+            profile__department=small.department,
+        )
+        store = rank_store()
+        for person in [*members, loner]:
+            store.add(
+                board=f"team-{person.profile.team.slug}", window="all", user_id=person.pk, points=7
+            )
+        client.force_login(members[0])
+        response = client.get(reverse("leaderboards:board"), {"window": "all"})
+        page = response.content.decode()
+        assert "Leaderboard of teams" in page
+        assert "Blades" in page
+        assert "35 points" in page
+        assert "Solo" not in page  # fewer than five people: no figure
+        for person in [*members, loner]:
+            assert person.profile.name not in page
+
+    def test_a_leavers_badge_page_names_nobody(self, client):
+        person, award = _recognised_with_badge(consent=False, visibility=Visibility.NAME)
+        assert "Rosalind" in client.get(award.get_absolute_url()).content.decode()
+        person_deactivate(user=person)
+        page = client.get(award.get_absolute_url()).content.decode()
+        assert "Rosalind" not in page
+        assert client.get(f"/badges/assertions/{award.pk}.json").status_code == 200

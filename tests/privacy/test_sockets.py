@@ -129,3 +129,18 @@ async def test_fewer_than_five_waiting_are_credited_only_when_the_workshop_close
     assert await sync_to_async(close)() == 0
     assert await sync_to_async(training.workshop_contributions_credit)() == 1
     assert await sync_to_async(Activity.objects.filter(verb="workshop.contributed").count)() == 1
+
+
+async def test_no_live_board_of_people_when_the_programme_shows_teams_only():
+    from portal.people.models import PrivacySettings
+
+    def setup():
+        config = PrivacySettings.load()
+        config.individual_boards = False
+        config.save()
+        return session_for(UserFactory(profile__onboarded=True))
+
+    session = await sync_to_async(setup)()
+    communicator = await ws_connect("/ws/leaderboards/company/", session)
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4403}
+    await ws_close(communicator)
