@@ -4,7 +4,7 @@ from django import forms
 from django.db.models.functions import Lower
 
 from .consent import BADGE_EVIDENCE, FEED, MATERIAL, Purpose
-from .models import AdvocacyStyle, Profile, Visibility
+from .models import AdvocacyStyle, PrivacySettings, Profile, Visibility
 
 SUGGESTED_INTERESTS = [
     "sustainability",
@@ -81,6 +81,10 @@ class ProfileForm(forms.Form):
         self.user = user
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if not PrivacySettings.load().works_council_mode:
+            # Outside works-council mode managers see their team's progress anyway, so the
+            # choice would change nothing: it is not offered.
+            del self.fields["share_progress_with_manager"]
 
     @classmethod
     def initial_for(cls, profile: Profile) -> dict:

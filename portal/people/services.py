@@ -134,7 +134,7 @@ def profile_update(
     consent_badge_evidence: bool,
     consent_material: bool,
     mentor_opt_in: bool,
-    share_progress_with_manager: bool = False,
+    share_progress_with_manager: bool | None = None,
     first_answer: bool = False,
 ) -> Profile:
     """Save what a person tells about themselves (the onboarding and profile forms)."""
@@ -145,7 +145,8 @@ def profile_update(
     profile.leaderboard_visibility = leaderboard_visibility
     profile.alias = alias.strip()
     profile.mentor_opt_in = mentor_opt_in
-    profile.share_progress_with_manager = share_progress_with_manager
+    if share_progress_with_manager is not None:  # offered only in works-council mode
+        profile.share_progress_with_manager = share_progress_with_manager
     try:
         with transaction.atomic():
             profile.save()

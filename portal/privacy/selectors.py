@@ -66,7 +66,8 @@ def seen_by_others(*, user: User, profile_url: str, badges_url: str) -> list[Aud
             "Your training progress, scenario scores, shares and their quality, badges, points, "
             "level and last activity, on their team page."
         )
-    manager = [(manager_sees, profile_url)]
+    # Only works-council mode lets the person choose; otherwise it is the programme's rule.
+    manager = [(manager_sees, profile_url if config.works_council_mode else "")]
     if profile.manager_id:
         manager.insert(0, (f"Your manager in the portal: {profile.manager}.", ""))
     pairing = (

@@ -419,3 +419,28 @@ def test_team_figures_need_five_members(client):
     assert summary == {"members": 3, "shown": False}
     assert len(rows) == 3  # outside works-council mode the manager sees each person
     assert "Team figures appear from 5 members on" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_manager_choice_is_offered_only_where_it_changes_something(client, onboarded_user):
+    form = {
+        "display_name": "",
+        "interests": "",
+        "advocacy_style": "listener",
+        "leaderboard_visibility": "name",
+        "alias": "",
+        "share_progress_with_manager": "on",
+    }
+    client.force_login(onboarded_user)
+    assert "Let my manager see" not in client.get(reverse("people:profile")).content.decode()
+    client.post(reverse("people:profile"), form)
+    assert Profile.objects.get(user=onboarded_user).share_progress_with_manager is False
+
+    config = PrivacySettings.load()
+    config.works_council_mode = True
+    config.save()
+    assert "Let my manager see" in client.get(reverse("people:profile")).content.decode()
+    assert client.post(reverse("people:profile"), form).status_code == 302
+    assert Profile.objects.get(user=onboarded_user).share_progress_with_manager is True
+    seen = client.get(reverse("privacy:seen")).content.decode()
+    assert "Your training progress" in seen
