@@ -11,7 +11,9 @@ class MentoringConfig(AppConfig):
 
     def ready(self):
         from portal.activity.subscribers import subscribe
+        from portal.people.signals import people_left
 
-        from .services import mentoring_hear
+        from .services import mentoring_hear, pairings_end_for_leavers
 
         subscribe("mentoring", mentoring_hear)
+        people_left.connect(pairings_end_for_leavers, dispatch_uid="mentoring-leavers")

@@ -322,6 +322,15 @@ def _pairing_close(pairing: Pairing, *, reason: str) -> None:
     )
 
 
+def pairings_end_for_leavers(sender, user_ids: list[int], **kwargs) -> None:
+    """``portal.people.signals.people_left``: a leaver's pairings end at once, so no mentor
+    keeps seeing a leaver's progress (and a leaver's mentees can be paired again)."""
+    for pairing in Pairing.objects.select_for_update().filter(
+        Q(mentor_id__in=user_ids) | Q(mentee_id__in=user_ids), status=Pairing.Status.ACTIVE
+    ):
+        _pairing_close(pairing, reason="Ended: left the company")
+
+
 def pairing_of(*, user, pairing_id: int) -> Pairing:
     """The active pairing ``pairing_id`` if ``user`` is its mentor or mentee."""
     found = (

@@ -350,3 +350,20 @@ class TestWorksCouncilBoards:
         page = client.get(award.get_absolute_url()).content.decode()
         assert "Rosalind" not in page
         assert client.get(f"/badges/assertions/{award.pk}.json").status_code == 200
+
+
+def test_a_leavers_pairings_end_and_the_mentor_loses_the_view(client):
+    from portal.mentoring.models import Pairing
+    from tests.mentoring.factories import paired
+
+    pairing = paired()
+    mentee = pairing.mentee
+    assert pairing.mentor.has_perm("people.view_progress", mentee.profile)
+    person_deactivate(user=mentee)
+    pairing.refresh_from_db()
+    assert pairing.status == Pairing.Status.ENDED
+    assert pairing.end_reason == "Ended: left the company"
+    mentor = type(pairing.mentor).objects.get(pk=pairing.mentor_id)  # fresh permission cache
+    assert not mentor.has_perm("people.view_progress", mentee.profile)
+    client.force_login(mentor)
+    assert mentee.profile.name not in client.get(reverse("mentoring:dashboard")).content.decode()
