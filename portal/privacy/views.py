@@ -3,7 +3,7 @@ their data, erasure request), and the admin's erasure requests."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,6 +16,7 @@ from portal.people.privacy import MIN_GROUP
 
 from . import selectors, services
 from .export import person_export_json
+from .forms import DeclineForm, EraseForm, ErasureRequestForm
 
 
 def notice(request):
@@ -75,7 +76,11 @@ def export(request):
 @require_POST
 @login_required
 def erasure_request(request):
-    made = services.erasure_request(user=request.user, reason=request.POST.get("reason", ""))
+    form = ErasureRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Keep your note under 1,000 characters of plain text.")
+        return redirect("privacy:mine")
+    made = services.erasure_request(user=request.user, reason=form.cleaned_data["reason"])
     messages.success(
         request,
         "Your request is with the programme team; you'll get an email when it is done."
@@ -107,11 +112,12 @@ def admin_requests(request):
 @require_POST
 @permission_required("people.erase_person", raise_exception=True)
 def admin_erase(request):
-    email = request.POST.get("email", "")[:254]
-    if request.POST.get("confirm") != email or not email:
-        messages.error(request, "Type the person's email in the confirmation box to erase them.")
+    form = EraseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Type the person's email, and again in the confirmation box.")
         return redirect("privacy_erasure_requests")
-    user = User.objects.filter(email=email.strip().lower()).first()
+    email = form.cleaned_data["email"]
+    user = User.objects.filter(email=email).first()
     if user is None:
         messages.error(request, f"Nobody has the email {email}.")
         return redirect("privacy_erasure_requests")
@@ -130,11 +136,13 @@ def admin_erase(request):
 @require_POST
 @permission_required("people.erase_person", raise_exception=True)
 def admin_decline(request, request_id: int):
+    if request_id > 2**63 - 1:  # beyond any database's integer: no such request
+        raise Http404("No such request.")
     erasure = get_object_or_404(ErasureRequest, pk=request_id, declined_at__isnull=True)
-    reason = request.POST.get("reason", "").strip()[:1000]
-    if not reason:
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
         messages.error(request, "Say why the request is declined (the person is told).")
         return redirect("privacy_erasure_requests")
-    services.erasure_decline(erasure=erasure, reason=reason)
+    services.erasure_decline(erasure=erasure, reason=form.cleaned_data["reason"])
     messages.success(request, f"Declined the request of {erasure.user.email}.")
     return redirect("privacy_erasure_requests")

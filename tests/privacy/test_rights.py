@@ -225,10 +225,14 @@ def test_erasure_leaves_no_reference_and_nobody_elses_points_change(client):
 def test_a_person_asks_for_erasure_once_and_sees_it(client, onboarded_user):
     client.force_login(onboarded_user)
     url = reverse("privacy:erasure_request")
-    assert client.post(url, {"reason": "x" * 5000}).status_code == 302
+    for bad in ("x" * 5000, "nul\x00byte"):
+        refused = client.post(url, {"reason": bad}, follow=True)
+        assert "Keep your note under 1,000 characters" in refused.content.decode()
+    assert not ErasureRequest.objects.exists()
+    assert client.post(url, {"reason": "I am leaving"}).status_code == 302
     assert client.post(url, {"reason": "again"}).status_code == 302  # a double click
     assert ErasureRequest.objects.filter(user=onboarded_user).count() == 1
-    assert len(ErasureRequest.objects.get().reason) == 1000
+    assert ErasureRequest.objects.get().reason == "I am leaving"
     assert "You asked on" in client.get(reverse("privacy:mine")).content.decode()
     assert client.get(url).status_code == 405
 
@@ -243,7 +247,11 @@ def test_admins_see_requests_decline_with_a_reason_and_nobody_else_can(client, p
     erasure = ErasureRequest.objects.get()
     decline = reverse("privacy_decline", args=[erasure.pk])
     client.post(decline, {"reason": ""})
+    client.post(decline, {"reason": "because\x00"})
     assert ErasureRequest.objects.get().declined_at is None
+    huge = f"/admin/privacy/erasure/{2**70}/decline/"
+    assert client.post(huge, {"reason": "x"}).status_code == 404
+    assert client.post(reverse("privacy_erase"), {"email": "a\x00@example.com"}).status_code == 302
     client.post(decline, {"reason": "Records must be kept during the audit"})
     assert ErasureRequest.objects.get().declined_at is not None
     # A mistyped confirmation erases nobody.
