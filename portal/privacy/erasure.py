@@ -61,9 +61,13 @@ class Identity:
     @classmethod
     def of(cls, user: User) -> "Identity":
         profile = Profile.objects.filter(user=user).first()
-        names = {user.get_full_name(), user.email.split("@")[0]}
+        names = {user.get_full_name()}
         if profile is not None:
             names |= {profile.display_name, profile.alias}
+            if not profile.display_name and not user.get_full_name():
+                # Their email's local part was the name others saw (``Profile.name``); a
+                # common one ("mentor", "info") only when it was all they were called.
+                names.add(user.email.split("@")[0])
         # Short names ("Al") would rewrite unrelated words; full names, aliases and
         # display names of four or more letters are what others' text quotes.
         return cls(

@@ -452,3 +452,15 @@ def test_the_manager_choice_is_offered_only_where_it_changes_something(client, o
     assert Profile.objects.get(user=onboarded_user).share_progress_with_manager is True
     seen = client.get(reverse("privacy:seen")).content.decode()
     assert "Your training progress" in seen
+
+
+@pytest.mark.django_db
+def test_erasing_someone_leaves_ordinary_words_in_others_text_alone():
+    from portal.notifications.models import Notification
+    from portal.privacy.erasure import person_erase
+
+    mentor = UserFactory(email="mentor@example.com", first_name="Mei", last_name="Chen")
+    other = UserFactory()
+    notification_send(user=other, kind="x", title="Your mentor Mei Chen left a note")
+    person_erase(user=mentor)
+    assert Notification.objects.get().title == "Your mentor a former colleague left a note"
