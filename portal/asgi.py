@@ -18,7 +18,7 @@ from portal.sharing.tracking import with_tracked_links  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": with_daily_job(with_tracked_links(django_asgi_app)),
+        "http": with_tracked_links(with_daily_job(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

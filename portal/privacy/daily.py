@@ -53,7 +53,8 @@ daily_job = DailyJob()
 
 
 def with_daily_job(app):
-    """Start the daily job on the server's loop with its first HTTP request."""
+    """Start the daily job on the server's loop with its first HTTP request to Django (it
+    wraps Django only, so tracked-link redirects pay nothing for it)."""
 
     async def wrapped(scope, receive, send):
         if scope["type"] == "http" and settings.PRIVACY_DAILY_JOB:

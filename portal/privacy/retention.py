@@ -16,7 +16,7 @@ from courses.models import Reflection
 from courses.services import workshop_contributions_credit
 from portal.notifications.models import Notification
 from portal.people.models import PrivacySettings, User
-from portal.sharing.models import ShareClick, VisitorSalt
+from portal.sharing.services import clicks_past_retention
 
 from .erasure import person_erase
 
@@ -39,11 +39,10 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
     def cut(days: int) -> datetime:
         return now - timedelta(days=max(1, days))
 
+    clicks, salts = clicks_past_retention(now=now)
     batches = {
-        "raw tracked-link clicks (with their visitor hashes)": ShareClick.objects.filter(
-            at__lt=cut(config.retain_clicks_days)
-        ),
-        "visitor salts of past days": VisitorSalt.objects.filter(day__lt=timezone.localdate(now)),
+        "raw tracked-link clicks (with their visitor hashes)": clicks,
+        "visitor salts of past days": salts,
         "notifications": Notification.objects.filter(
             created_at__lt=cut(config.retain_notifications_days)
         ),

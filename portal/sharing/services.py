@@ -356,11 +356,19 @@ def clicks_purge(*, now: datetime | None = None) -> int:
 
     The daily figures stay. Returns the number of raw clicks deleted.
     """
-    now = now or timezone.now()
-    retention = max(1, PrivacySettings.load().retain_clicks_days)
-    deleted, _ = ShareClick.objects.filter(at__lt=now - timedelta(days=retention)).delete()
-    VisitorSalt.objects.filter(day__lt=timezone.localdate(now)).delete()
+    clicks, salts = clicks_past_retention(now=now or timezone.now())
+    deleted, _ = clicks.delete()
+    salts.delete()
     return deleted
+
+
+def clicks_past_retention(*, now: datetime):
+    """``(raw clicks, salts)`` past their time: what the purge and the privacy job delete."""
+    retention = max(1, PrivacySettings.load().retain_clicks_days)
+    return (
+        ShareClick.objects.filter(at__lt=now - timedelta(days=retention)),
+        VisitorSalt.objects.filter(day__lt=timezone.localdate(now)),
+    )
 
 
 # --- conversions -------------------------------------------------------------------------
