@@ -37,7 +37,11 @@ run: $(VENV)/.installed-run
 	@if [ "$$DEBUG" = "0" ]; then $(PY) manage.py collectstatic --noinput -v0; fi
 	$(PY) manage.py seed_demo --if-new
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops."
-	@# -v 0: no access log, which would keep every visitor's address (see the privacy notice).
+	@# The background worker (tasks, and the sweep that keeps boards converging) runs
+	@# beside daphne and stops with it. -v 0: no access log, which would keep every
+	@# visitor's address (see the privacy notice).
+	@$(PY) manage.py worker --interval 1 -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m daphne -v 0 -b $(HOST) -p $(PORT) portal.asgi:application
 
 test: $(VENV)/.installed-dev browser

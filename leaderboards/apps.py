@@ -14,6 +14,7 @@ class LeaderboardsConfig(AppConfig):
         from portal.people.signals import people_left, people_moved, people_returned
 
         from .services import (
+            SUBSCRIBER,
             leaderboards_forget,
             leaderboards_record,
             profile_shown_after,
@@ -21,7 +22,7 @@ class LeaderboardsConfig(AppConfig):
             reseat_moved_people,
         )
 
-        subscribe("leaderboards", leaderboards_record)
+        subscribe(SUBSCRIBER, leaderboards_record)
         pre_save.connect(profile_shown_before, sender=Profile, dispatch_uid="leaderboards-shown")
         post_save.connect(profile_shown_after, sender=Profile, dispatch_uid="leaderboards-shown")
         people_moved.connect(reseat_moved_people, dispatch_uid="leaderboards-reseat")

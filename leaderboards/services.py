@@ -1,24 +1,24 @@
 """Keeping the rank store in step with the ledger, and rebuilding it from the ledger."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.db import transaction
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from portal.activity.models import Activity
+from portal.activity.models import Activity, Delivery
 from portal.people.models import Profile, Visibility
 
 from .boards import WINDOWS, board_keys_for_profile, window_keys
 from .broadcast import boards_changed, boards_refresh
+from .ledger import SUBSCRIBER, leaderboards_from_ledger
 from .store import rank_store
 
 
 def leaderboards_record(activity: Activity) -> None:
     """Add a statement's points to every board and window it counts on.
 
-    Subscribed to the ledger, so it runs after the statement commits.
+    Subscribed to the ledger: it runs after the statement commits, once per statement
+    (``portal.activity.deliveries``; the rank store makes the Redis writes idempotent).
     """
     if not activity.points:
         return
@@ -29,19 +29,24 @@ def leaderboards_record(activity: Activity) -> None:
     )
     if profile is None:
         return  # a leaver (or someone erased meanwhile) is on no board
-    store = rank_store()
     user_id = activity.actor_id
     current = window_keys(timezone.now())
+    seasons = window_keys(activity.timestamp)
+    boards = board_keys_for_profile(profile)
+    keys = [(board, season) for board in boards for season in seasons.values()]
+    totals = rank_store().apply(
+        activity_id=activity.pk, user_id=user_id, points=activity.points, keys=keys
+    )
     moves = {}
-    for board in board_keys_for_profile(profile):
-        for window, season in window_keys(activity.timestamp).items():
-            store.add(board=board, window=season, user_id=user_id, points=activity.points)
-            if current[window] == season:  # only this season's boards are watched live
-                new = store.points_of(board=board, window=season, user_ids=[user_id]).get(
-                    user_id, 0
-                )
+    for window, season in seasons.items():
+        if current[window] == season:  # only this season's boards are watched live
+            for board in boards:
+                new = totals[(board, season)]
                 moves[(board, window)] = (new - activity.points, new)
     boards_changed(moves=moves, user_id=user_id)
+
+
+leaderboards_record.wants = lambda activity: activity.points != 0
 
 
 RESEAT_CHUNK = 500  # people per ledger query: well under SQLite's limit on parameters
@@ -114,48 +119,6 @@ def profile_shown_after(sender, instance: Profile, created: bool, **kwargs) -> N
         transaction.on_commit(lambda: boards_refresh(keys))
 
 
-def leaderboards_from_ledger(user_ids: list[int] | None = None) -> dict[tuple[str, str, int], int]:
-    """Every board's totals recomputed from the ledger: ``{(board, window, user): points}``
-    (only for ``user_ids`` when given)."""
-    tz = timezone.get_current_timezone()
-    scored = Activity.objects.exclude(points=0).filter(actor__is_active=True)
-    if user_ids is not None:
-        scored = scored.filter(actor_id__in=user_ids)
-    per_window: dict[int, dict[str, int]] = defaultdict(dict)
-    for user_id, total in (
-        scored.values("actor_id").annotate(total=Sum("points")).values_list("actor_id", "total")
-    ):
-        per_window[user_id]["all"] = total
-    for user_id, month, total in (
-        scored.annotate(month=TruncMonth("timestamp", tzinfo=tz))
-        .values("actor_id", "month")
-        .annotate(total=Sum("points"))
-        .values_list("actor_id", "month", "total")
-    ):
-        per_window[user_id][f"m{month:%Y-%m}"] = total
-    for user_id, week, total in (
-        scored.annotate(week=TruncWeek("timestamp", tzinfo=tz))
-        .values("actor_id", "week")
-        .annotate(total=Sum("points"))
-        .values_list("actor_id", "week", "total")
-    ):
-        year, number, _ = week.isocalendar()
-        per_window[user_id][f"w{year}-{number:02d}"] = total
-    profiles = {
-        profile.user_id: profile
-        for profile in Profile.objects.select_related("team__department", "department").filter(
-            user_id__in=list(per_window)
-        )
-    }
-    totals = {}
-    for user_id, windows in per_window.items():
-        for board in board_keys_for_profile(profiles.get(user_id)):
-            for window, points in windows.items():
-                if points:
-                    totals[(board, window, user_id)] = points
-    return totals
-
-
 def leaderboards_rebuild(*, check_only: bool = False) -> dict[tuple, tuple]:
     """Compare the store with the ledger; unless ``check_only``, replace it.
 
@@ -165,22 +128,51 @@ def leaderboards_rebuild(*, check_only: bool = False) -> dict[tuple, tuple]:
     below one place too low, though no total differs).
     """
     store = rank_store()
-    expected = leaderboards_from_ledger()
-    stored = {key: points for key, points in store.dump().items() if points}
-    differences: dict[tuple, tuple] = {
-        key: (stored.get(key, 0), expected.get(key, 0))
-        for key in set(expected) | set(stored)
-        if stored.get(key, 0) != expected.get(key, 0)
-    }
-    expected_counts = Counter(
-        (board, window, points) for (board, window, _), points in expected.items()
-    )
-    stored_counts = store.dump_counts()
-    for board, window, points in set(expected_counts) | set(stored_counts):
-        have = stored_counts.get((board, window, points), 0)
-        want = expected_counts.get((board, window, points), 0)
-        if have != want:
-            differences[(board, window, "count", points)] = (have, want)
-    if differences and not check_only:
-        store.replace((b, w, u, p) for (b, w, u), p in expected.items())
+    if check_only:
+        return _compare(store, replace=False)
+    with store.rebuilding(wait=120) as mine:
+        if not mine:
+            raise RuntimeError("Another process is rebuilding the leaderboards; try again.")
+        return _compare(store, replace=True)
+
+
+def _compare(store, *, replace: bool) -> dict[tuple, tuple]:
+    if replace:
+        store.unready()  # statements wait for the rebuild instead of landing half-way
+    with transaction.atomic():
+        # Wait for deliveries being applied right now (their rows are locked; on SQLite
+        # this transaction waits for the write lock), then count every statement that
+        # is not waiting: the waiting ones are added when they are delivered.
+        list(Delivery.objects.select_for_update().filter(subscriber=SUBSCRIBER).values_list("pk"))
+        expected = leaderboards_from_ledger(applied_only=True)
+        stored = {key: points for key, points in store.dump().items() if points}
+        differences: dict[tuple, tuple] = {
+            key: (stored.get(key, 0), expected.get(key, 0))
+            for key in set(expected) | set(stored)
+            if stored.get(key, 0) != expected.get(key, 0)
+        }
+        expected_counts = Counter(
+            (board, window, points) for (board, window, _), points in expected.items()
+        )
+        stored_counts = store.dump_counts()
+        for board, window, points in set(expected_counts) | set(stored_counts):
+            have = stored_counts.get((board, window, points), 0)
+            want = expected_counts.get((board, window, points), 0)
+            if have != want:
+                differences[(board, window, "count", points)] = (have, want)
+        if replace:
+            store.replace((b, w, u, p) for (b, w, u), p in expected.items())
     return differences
+
+
+def leaderboards_repair() -> bool:
+    """Rebuild the rank store if it is not ready (Redis restarted empty, or a rebuild died
+    half-way); returns whether it did. The worker's sweep calls it every few seconds."""
+    store = rank_store()
+    if store.ready():
+        return False
+    with store.rebuilding() as mine:
+        if not mine or store.ready():
+            return False  # another process is at it, or just finished
+        _compare(store, replace=True)
+    return True

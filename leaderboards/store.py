@@ -5,6 +5,11 @@ Both hold every person's points per board and window season and answer "top N" a
 equal points share a rank, "1, 2, 2, 4") without reading the whole board.
 """
 
+import contextlib
+import functools
+import logging
+import time
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -13,11 +18,47 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 
+from portal.activity.deliveries import Retry
+
+from .ledger import leaderboards_from_ledger
 from .models import BoardPointCount, BoardScore
+
+logger = logging.getLogger(__name__)
+# While Redis is unreachable, boards are recomputed from the ledger at most this often.
+FALLBACK_SECONDS = 10.0
 
 
 class RankStore:
     """Totals of 0 are not kept: someone whose points cancel out is not on the board."""
+
+    def apply(
+        self, *, activity_id: int, user_id: int, points: int, keys: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        """Add one ledger statement's points to each ``(board, window)``, once per
+        statement, and return the new totals. Raises ``Retry`` while the store is not
+        ready (being rebuilt, or empty after a restart)."""
+        for board, window in keys:
+            self.add(board=board, window=window, user_id=user_id, points=points)
+        return {
+            (board, window): self.points_of(board=board, window=window, user_ids=[user_id]).get(
+                user_id, 0
+            )
+            for board, window in keys
+        }
+
+    def ready(self) -> bool:
+        """Whether the store holds every board (a store elsewhere may restart empty)."""
+        return True
+
+    def unready(self) -> None:
+        """Mark the store incomplete until the next ``replace`` (before a rebuild)."""
+
+    @contextlib.contextmanager
+    def rebuilding(self, *, wait: float = 0):
+        """Yield whether this process may rebuild the store: one rebuild at a time over
+        all processes (waiting up to ``wait`` seconds for another one to finish). The
+        database serialises rebuilds of the SQL store by itself."""
+        yield True
 
     def add(self, *, board: str, window: str, user_id: int, points: int) -> None:
         raise NotImplementedError
@@ -209,14 +250,142 @@ class SqlRankStore(RankStore):
         }
 
 
+class LedgerRankStore(RankStore):
+    """Read-only totals recomputed from the ledger: what the Redis store's reads fall back
+    to while Redis is unreachable (slower, and up to ``FALLBACK_SECONDS`` old)."""
+
+    def __init__(self, totals: dict[tuple[str, str, int], int]):
+        self.boards: dict[tuple[str, str], dict[int, int]] = {}
+        for (board, window, user_id), points in totals.items():
+            if points:
+                self.boards.setdefault((board, window), {})[user_id] = points
+
+    def _rows(self, board, window) -> list[tuple[int, int]]:
+        rows = self.boards.get((board, window), {}).items()
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+    def top(self, *, board, window, limit):
+        return self._rows(board, window)[:limit]
+
+    def points_of(self, *, board, window, user_ids):
+        totals = self.boards.get((board, window), {})
+        return {user_id: totals[user_id] for user_id in user_ids if user_id in totals}
+
+    def count_above(self, *, board, window, points):
+        return sum(1 for p in self.boards.get((board, window), {}).values() if p > points)
+
+    def neighbours(self, *, board, window, points, above, below):
+        rows = self._rows(board, window)
+        higher = [row for row in rows if row[1] > points][-above:] if above else []
+        lower = [row for row in rows if row[1] <= points][: below + 1]
+        return [*higher, *lower]
+
+    def board_total(self, *, board, window):
+        totals = self.boards.get((board, window), {})
+        return len(totals), sum(totals.values())
+
+    def dump(self):
+        return {
+            (board, window, user_id): points
+            for (board, window), totals in self.boards.items()
+            for user_id, points in totals.items()
+        }
+
+
+def _or_ledger(read):
+    """A read of the Redis store that answers from the ledger while Redis is unreachable,
+    and from Redis again as soon as it answers."""
+
+    @functools.wraps(read)
+    def wrapped(self, **kwargs):
+        try:
+            return read(self, **kwargs)
+        except self.unreachable as error:
+            logger.warning("Redis rank store unreachable (%s); reading from the ledger", error)
+            return getattr(self._ledger_copy(), read.__name__)(**kwargs)
+
+    return wrapped
+
+
 class RedisRankStore(RankStore):
     """Sorted sets ``lb:<board>:<window>`` with integer scores; members are user ids."""
+
+    # Applies a statement's points once: a marker per statement (under the store's
+    # current generation) says it was applied, and nothing is applied while the store is
+    # not ready (no generation: being rebuilt, or empty after a restart).
+    APPLY = """
+    local generation = redis.call('GET', KEYS[1])
+    if not generation then return false end
+    local marker = ARGV[3] .. generation .. ':' .. ARGV[4]
+    local totals = {}
+    if redis.call('SET', marker, '1', 'NX', 'EX', ARGV[5]) then
+        for i = 2, #KEYS do
+            local total = redis.call('ZINCRBY', KEYS[i], ARGV[1], ARGV[2])
+            if tonumber(total) == 0 then redis.call('ZREM', KEYS[i], ARGV[2]) end
+            totals[#totals + 1] = total
+        end
+    else
+        for i = 2, #KEYS do
+            totals[#totals + 1] = redis.call('ZSCORE', KEYS[i], ARGV[2]) or '0'
+        end
+    end
+    return totals
+    """
+    # Markers outlive any delivery still waiting to be applied (the sweep retries within
+    # seconds; a failing one is retried hourly at most, and a rebuild starts a generation).
+    MARKER_SECONDS = 6 * 3600
 
     def __init__(self, url: str, prefix: str = "lb:"):
         import redis
 
-        self.redis = redis.Redis.from_url(url)
+        # Fail fast while Redis is away: reads fall back to the ledger, writes wait.
+        self.redis = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
         self.prefix = prefix
+        # Outside the boards' key space (``lb:*``), so scans of the boards skip them.
+        self.meta = prefix.rstrip(":") + "-meta:"
+        self._apply = self.redis.register_script(self.APPLY)
+        self.unreachable = (redis.ConnectionError, redis.TimeoutError)
+        self._fallback: tuple[float, LedgerRankStore | None] = (0.0, None)
+
+    def _ledger_copy(self) -> LedgerRankStore:
+        expires, copy = self._fallback
+        if copy is None or expires <= time.monotonic():
+            copy = LedgerRankStore(leaderboards_from_ledger())
+            self._fallback = (time.monotonic() + FALLBACK_SECONDS, copy)
+        return copy
+
+    def apply(self, *, activity_id, user_id, points, keys):
+        try:
+            totals = self._apply(
+                keys=[self.meta + "ready", *(self._key(board, window) for board, window in keys)],
+                args=[points, user_id, self.meta + "applied:", activity_id, self.MARKER_SECONDS],
+            )
+        except self.unreachable as error:
+            raise Retry(f"Redis is unreachable ({error.__class__.__name__})") from error
+        if totals is None:
+            raise Retry("the Redis rank store is not ready (rebuilding, or empty after a restart)")
+        return {key: int(float(total)) for key, total in zip(keys, totals, strict=True)}
+
+    def ready(self):
+        try:
+            return bool(self.redis.exists(self.meta + "ready"))
+        except self.unreachable:
+            return False
+
+    def unready(self):
+        self.redis.delete(self.meta + "ready")
+
+    @contextlib.contextmanager
+    def rebuilding(self, *, wait=0):
+        lock = self.redis.lock(self.meta + "rebuilding", timeout=600, blocking_timeout=wait)
+        if not lock.acquire(blocking=wait > 0):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with contextlib.suppress(Exception):  # expired meanwhile: nothing to release
+                lock.release()
 
     def _key(self, board, window):
         return f"{self.prefix}{board}:{window}"
@@ -226,6 +395,7 @@ class RedisRankStore(RankStore):
         if self.redis.zincrby(key, points, user_id) == 0:
             self.redis.zremrangebyscore(key, 0, 0)  # a total of 0 is no entry
 
+    @_or_ledger
     def top(self, *, board, window, limit):
         # Redis orders equal scores by member in reverse; sort ties by user id as SQL does.
         rows = self.redis.zrevrange(self._key(board, window), 0, limit - 1, withscores=True)
@@ -238,15 +408,18 @@ class RedisRankStore(RankStore):
             ]
         return sorted(found, key=lambda row: (-row[1], row[0]))[:limit]
 
+    @_or_ledger
     def points_of(self, *, board, window, user_ids):
         if not user_ids:
             return {}
         scores = self.redis.zmscore(self._key(board, window), user_ids)
         return {u: int(s) for u, s in zip(user_ids, scores, strict=True) if s is not None}
 
+    @_or_ledger
     def count_above(self, *, board, window, points):
         return self.redis.zcount(self._key(board, window), f"({points}", "+inf")
 
+    @_or_ledger
     def neighbours(self, *, board, window, points, above, below):
         key = self._key(board, window)
         higher = self.redis.zrangebyscore(key, f"({points}", "+inf", 0, above, withscores=True)
@@ -272,8 +445,11 @@ class RedisRankStore(RankStore):
             grouped.setdefault(self._key(board, window), {})[user_id] = points
         for key, members in grouped.items():
             pipe.zadd(key, members)
+        # A new generation: markers of statements applied before no longer count.
+        pipe.set(self.meta + "ready", uuid.uuid4().hex)
         pipe.execute()
 
+    @_or_ledger
     def board_total(self, *, board, window):
         scores = self.redis.zrange(self._key(board, window), 0, -1, withscores=True)
         return len(scores), int(sum(score for _, score in scores))

@@ -12,13 +12,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from portal.privacy.daily import with_daily_job  # noqa: E402
 from portal.routing import websocket_urlpatterns  # noqa: E402
 from portal.sharing.tracking import with_tracked_links  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": with_tracked_links(with_daily_job(django_asgi_app)),
+        "http": with_tracked_links(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

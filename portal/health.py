@@ -1,4 +1,12 @@
-"""GET /healthz: is the database, the cache and the channel layer working?"""
+"""Health endpoints for load balancers and monitoring.
+
+- ``GET /healthz/live``: the process answers (liveness: restart it if this fails).
+- ``GET /healthz/ready``: it can serve pages (readiness: 503 only without the database;
+  with Redis down pages fall back to the database, so it stays in rotation and the
+  body says what is degraded).
+- ``GET /healthz``: everything works (monitoring): the database, the cache, the channel
+  layer, the rank store (complete, not rebuilding) and a background worker beating.
+"""
 
 import asyncio
 import logging
@@ -36,7 +44,10 @@ async def _check_channel_layer() -> None:
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("no channel layer is configured")
-    channel = await layer.new_channel("healthz.")
+    # The default prefix: channels_redis reads one process-local channel ("specific.
+    # <client>!") for all of them, and while a consumer is receiving it only reads that
+    # one; a channel of another prefix would never be read then.
+    channel = await layer.new_channel()
     token = uuid.uuid4().hex
     await layer.send(channel, {"type": "healthz.ping", "token": token})
     message = await layer.receive(channel)
@@ -60,14 +71,55 @@ async def _run(name: str, check) -> tuple[str, str]:
     return name, "ok"
 
 
-CHECKS = {"database": _check_database, "cache": _check_cache, "channel_layer": _check_channel_layer}
+def _check_rank_store() -> None:
+    from leaderboards.store import rank_store
+
+    if not rank_store().ready():
+        raise RuntimeError("the rank store is being rebuilt (the worker repairs it)")
+
+
+def _check_worker() -> None:
+    from portal.worker.housekeeping import workers_alive
+
+    if not workers_alive():
+        raise RuntimeError("no background worker has been seen lately")
+
+
+CHECKS = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "channel_layer": _check_channel_layer,
+    "rank_store": _check_rank_store,
+    "worker": _check_worker,
+}
+# Without these a worker cannot serve pages at all; the rest degrade.
+REQUIRED_TO_SERVE = {"database"}
+
+
+async def _results() -> dict[str, str]:
+    return dict(await asyncio.gather(*(_run(name, check) for name, check in CHECKS.items())))
+
+
+def _answer(results: dict[str, str], *, fatal: set[str]) -> JsonResponse:
+    failed = [name for name, state in results.items() if state != "ok"]
+    down = [name for name in failed if name in fatal]
+    status = "error" if down else ("degraded" if failed else "ok")
+    body = {"status": status, "checks": results}
+    if failed:
+        body["failed"] = failed
+    return JsonResponse(body, status=503 if down else 200)
 
 
 @never_cache
 async def healthz(request):
-    results = dict(await asyncio.gather(*(_run(name, check) for name, check in CHECKS.items())))
-    failed = [name for name, state in results.items() if state != "ok"]
-    body = {"status": "ok" if not failed else "error", "checks": results}
-    if failed:
-        body["failed"] = failed
-    return JsonResponse(body, status=503 if failed else 200)
+    return _answer(await _results(), fatal=set(CHECKS))
+
+
+@never_cache
+async def healthz_ready(request):
+    return _answer(await _results(), fatal=REQUIRED_TO_SERVE)
+
+
+@never_cache
+async def healthz_live(request):
+    return JsonResponse({"status": "ok"})

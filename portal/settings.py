@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "cms",
     "courses",
     "badges",
+    "portal.worker",
+    "django_tasks",
+    "django_tasks_db",
     "channels",
     "guardian",
     "wagtail.contrib.settings",
@@ -174,9 +177,28 @@ LEADERBOARD_REDIS_PREFIX = os.environ.get("LEADERBOARD_REDIS_PREFIX", "lb:")
 # Seconds a board's top (the part every viewer shares) stays cached at one version; a
 # change makes a new version at once, so this only bounds what no change announces.
 LEADERBOARD_CACHE_SECONDS = 30
-# Each daphne worker runs the daily privacy job (retention, leavers' erasure, batched
-# workshop credit), reserved per day in the database so it runs once a day.
-PRIVACY_DAILY_JOB = os.environ.get("PRIVACY_DAILY_JOB", "1") == "1"
+
+# Background work: Django's task framework with its database backend (no broker needed;
+# `python manage.py worker` runs the tasks and the jobs below, `make run` starts one).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# What every worker does besides tasks: (function, every so many seconds). Each is safe
+# to run in several workers at once.
+WORKER_JOBS = [
+    # Ledger statements that no process applied after their commit (it died, or a
+    # subscriber failed or had to wait): applied exactly once.
+    ("portal.activity.deliveries.deliveries_sweep", 2),
+    # A rank store that is not ready (Redis restarted empty) is rebuilt from the ledger.
+    ("leaderboards.services.leaderboards_repair", 5),
+    # Retention, leavers' erasure, batched workshop credit: reserved once per day.
+    ("portal.privacy.daily.daily_run_once", 3600),
+    # The weekly digests, from Monday 08:00 (local time): queued once a week.
+    ("portal.notifications.digests.digests_weekly", 600),
+]
 
 # Content hub. Tracked links stop working this many days after the share; raw clicks
 # (hashed visitors) are deleted after the retention period, daily figures are kept.
@@ -194,9 +216,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "advocate"),
+            # Fail fast while Redis is away: reads fall back to the database.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
     CHANNEL_LAYERS = {
@@ -275,7 +299,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # portal.middleware.AdminFramingMiddleware.
 X_FRAME_OPTIONS = "DENY"
 # Load balancers probe health over plain http inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Advocate Portal")

@@ -192,6 +192,8 @@ def serious_accessibility_violations(page) -> list[str]:
 def pytest_sessionstart(session):
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    with contextlib.suppress(Exception):  # no Redis: nothing to prepare
+        _clear_redis_leaderboards()
 
 
 def _clear_redis_leaderboards() -> None:
@@ -199,12 +201,9 @@ def _clear_redis_leaderboards() -> None:
 
     if not getattr(settings, "REDIS_URL", ""):
         return
-    import redis
+    from leaderboards.store import rank_store
 
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(client.scan_iter(f"{settings.LEADERBOARD_REDIS_PREFIX}*"))
-    if keys:
-        client.delete(*keys)
+    rank_store().replace([])  # empty, and ready (as the worker's repair would leave it)
 
 
 @pytest.fixture(autouse=True)
@@ -227,4 +226,15 @@ def _redis_leaderboards_per_test():
 def pytest_sessionfinish(session):
     """Remove this run's leaderboard keys from Redis, when the run used Redis."""
     with contextlib.suppress(Exception):  # cleanup must never fail a run
-        _clear_redis_leaderboards()
+        from django.conf import settings
+
+        from leaderboards.store import rank_store
+
+        if settings.REDIS_URL:
+            store = rank_store()
+            keys = [
+                *store.redis.scan_iter(f"{store.prefix}*"),
+                *store.redis.scan_iter(f"{store.meta}*"),
+            ]
+            if keys:
+                store.redis.delete(*keys)

@@ -31,11 +31,19 @@ WHITENOISE_AUTOREFRESH = True
 # Tests flush the database under a running server; a cached board could outlive its
 # data. The caching itself is tested with this setting overridden.
 LEADERBOARD_CACHE_SECONDS = 0
-# Browser tests serve through daphne; the daily job is tested on its own.
-PRIVACY_DAILY_JOB = False
 # Tracked-link clicks are written right after each reply, so tests can read them.
 SHARING_CLICK_FLUSH_SECONDS = 0
 SHARING_CONVERSION_SECRET = "tests-only-conversion-secret"
+# Tasks run as they are queued (after the commit that queues them); the worker's tests
+# use the database backend and real worker processes.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 if REDIS_URL:
     # Keep test keys apart from anything else using the same Redis.
     CACHES["default"]["KEY_PREFIX"] = "advocate-test"  # noqa: F405

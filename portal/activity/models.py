@@ -149,3 +149,35 @@ class Level(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.threshold}+ points)"
+
+
+class Delivery(models.Model):
+    """A statement that a subscriber has yet to apply (a transactional outbox).
+
+    Written in the transaction that records the statement, deleted in the transaction
+    that applies it; so a projection in the database hears each statement exactly once,
+    whatever process dies when. ``portal.activity.deliveries`` applies them: at once
+    after the commit, and by the worker's sweep when that did not happen.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.CharField(max_length=40)
+    # Subscribers that read only committed state apply one statement for all the pending
+    # ones of a group (``subscriber.coalesce``); "" for subscribers that need each one.
+    group = models.CharField(max_length=200, blank=True)
+    due = models.DateTimeField(help_text="When the sweep may apply it.")
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "subscriber"], name="delivery_once"),
+        ]
+        indexes = [
+            models.Index(fields=["due"], name="delivery_due"),
+            models.Index(fields=["subscriber", "group"], name="delivery_group"),
+        ]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"{self.subscriber} ← {self.activity_id}"

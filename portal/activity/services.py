@@ -3,10 +3,10 @@
 ``activity_record`` is the one way anything enters the ledger. It runs inside the
 caller's transaction, records a statement at most once per idempotency key (the
 database's unique constraint decides, so racing requests cannot both count), keeps
-the points projection in step, and tells subscribers only after the commit.
+the points projection in step, and notes in the same transaction which subscribers
+must hear of it (``deliveries``): they apply it after the commit, exactly once.
 """
 
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,8 +17,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from .deliveries import deliveries_create
 from .models import Activity, Level, PointsRule, PointsTotal
-from .subscribers import subscribers
 from .verbs import LEVEL_REACHED, POINTS_ADJUSTED, VERBS
 
 
@@ -84,51 +84,9 @@ def activity_record(
             total = _points_total_add(user_id=actor.pk, points=activity.points)
             if activity.points > 0:
                 _levels_reached(actor=actor, total=total, gained=activity.points)
-        # robust: one failing subscriber is logged and does not stop the others.
-        for name, subscriber in subscribers().items():
-            _notify_on_commit(name, subscriber, activity)
+        # Subscribers hear of it after the commit, exactly once (see deliveries.py).
+        deliveries_create(activity)
     return Recorded(activity, created=True)
-
-
-# Subscribers that only depend on what is committed (not on the statement itself) may
-# declare ``subscriber.coalesce = lambda activity: key``: statements of one transaction
-# with the same key then call the subscriber once, since every call after the commit
-# would see the same data. A batch of 500 clicks evaluates badges once, not 500 times.
-_scheduled = threading.local()
-
-
-def _notify_on_commit(name: str, subscriber, activity: Activity) -> None:
-    coalesce = getattr(subscriber, "coalesce", None)
-    if coalesce is None or not transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_notifier(name, subscriber, activity), robust=True)
-        return
-    key = (name, *coalesce(activity))
-    pending = getattr(_scheduled, "callbacks", None)
-    if pending is None or len(pending) > 10_000:
-        pending = _scheduled.callbacks = {}
-    callbacks = transaction.get_connection().run_on_commit
-    if key in pending:
-        index, callback = pending[key]
-        # Still queued in this transaction? A rollback or a later commit clears or
-        # rebuilds the queue, and then the check fails and a new call is queued.
-        if index < len(callbacks) and callbacks[index][1] is callback and not callback.done:
-            return
-    callback = _notifier(name, subscriber, activity)
-    transaction.on_commit(callback, robust=True)
-    pending[key] = (len(callbacks) - 1, callback)
-
-
-def _notifier(name: str, subscriber, activity: Activity):
-    # A named function rather than functools.partial: Django logs a failing robust
-    # callback by its __qualname__, which partial objects lack.
-    def notify() -> None:
-        notify.done = True
-        subscriber(activity)
-
-    notify.done = False
-
-    notify.__qualname__ = f"activity subscriber {name!r}"
-    return notify
 
 
 def _points_total_add(*, user_id: int, points: int) -> int:

@@ -6,7 +6,7 @@ once, never send the same digest twice. A failed send gives the week back.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,6 +14,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from portal.people.models import User
 
@@ -111,6 +113,44 @@ def digests_send(*, now=None, dry_run: bool = False) -> DigestRun:
             continue
         run.sent += 1
     return run
+
+
+class DigestsFailed(RuntimeError):
+    pass
+
+
+@task()
+def digests_send_task() -> dict:
+    """This week's digests, as a background task. Digests that failed gave their week
+    back; failing the task makes the worker run it again later (sending only those),
+    and shows the failure to admins meanwhile."""
+    run = digests_send()
+    if run.failed:
+        raise DigestsFailed(f"{run.failed} digests could not be sent; they are tried again.")
+    return asdict(run)
+
+
+# The digests go out from this weekday (0 is Monday) and hour, local time.
+DIGEST_WEEKDAY = 0
+DIGEST_HOUR = 8
+
+
+def digests_weekly(*, now=None) -> bool:
+    """A worker job: from Monday 08:00 on, queue this week's digests once. Returns whether
+    it queued them."""
+    now = timezone.localtime(now or timezone.now())
+    week_start = (now - timedelta(days=(now.weekday() - DIGEST_WEEKDAY) % 7)).replace(
+        hour=DIGEST_HOUR, minute=0, second=0, microsecond=0
+    )
+    if week_start > now:
+        week_start -= timedelta(days=7)
+    queued = DBTaskResult.objects.filter(
+        task_path=digests_send_task.module_path, enqueued_at__gte=week_start
+    )
+    if queued.exists():
+        return False
+    digests_send_task.enqueue()  # two workers at once queue it twice: it sends once
+    return True
 
 
 def _send(*, user, content: DigestContent, week: str) -> None:

@@ -48,3 +48,7 @@ def notify_from_activity(activity) -> None:
             body=f"{what}: {activity.object_label}" if activity.object_label else what + ".",
             url=reverse("badges:mine"),
         )
+
+
+NOTIFIED_VERBS = {BADGE_EARNED.id, LEVEL_REACHED.id, RECOGNITION_RECEIVED.id}
+notify_from_activity.wants = lambda activity: activity.points > 0 or activity.verb in NOTIFIED_VERBS

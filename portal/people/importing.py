@@ -14,8 +14,9 @@ from django.utils.text import slugify
 
 from .models import Department, PrivacySettings, Profile, Team, User, Visibility, normalise_email
 from .reporting import manager_cycle
-from .services import Role, people_invite, role_add_many
+from .services import Role, role_add_many
 from .signals import people_moved
+from .tasks import invitations_queue
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
 OPTIONAL_COLUMNS = ("department", "team", "manager_email", "location", "job_role")
@@ -226,7 +227,7 @@ def import_people(*, data: bytes, dry_run: bool = False, invite: bool = False) -
 
     Raises ``PeopleImportError`` (nothing written) if any row is invalid. With
     ``dry_run`` the changes are computed and rolled back. With ``invite`` each newly
-    created person is emailed an invitation after the import commits.
+    created person is emailed an invitation by a background task after the import commits.
     """
     rows, ignored = parse_people_csv(data)
     report = ImportReport(dry_run=dry_run, ignored_columns=ignored)
@@ -236,7 +237,10 @@ def import_people(*, data: bytes, dry_run: bool = False, invite: bool = False) -
             transaction.set_rollback(True)
         elif invite:
             report.invited = len(created_users)
-            transaction.on_commit(lambda: people_invite(users=created_users))
+            # Queued, not sent here: mail being down must not fail the import after its
+            # commit; the worker sends them, and retries while mail is down.
+            ids = [user.pk for user in created_users]
+            transaction.on_commit(lambda: invitations_queue(user_ids=ids))
     return report
 
 

@@ -273,7 +273,7 @@ def test_a_coalescing_subscriber_hears_a_transaction_once_per_key(
             for number in range(5):
                 activity_record(actor=user, verb="share.clicked", key=f"c{number}", points=0)
             activity_record(actor=user, verb="quiz.passed", key="q", points=0)
-        assert heard == ["c0", "q"]
+        assert heard == ["c4", "q"]  # the latest of each group: they see the same state
         # A rolled-back savepoint takes its queued call with it; the next one queues anew.
         heard.clear()
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from leaderboards import services
 from leaderboards.boards import window_keys
 from leaderboards.store import RedisRankStore, SqlRankStore
+from portal.activity.deliveries import deliveries_apply
 from portal.activity.services import activity_record
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
 
@@ -25,6 +26,7 @@ def _redis_store():
         store.redis.ping()
     except Exception:
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    store.replace([])  # ready, and empty
     return store
 
 
@@ -34,7 +36,10 @@ def store(request, monkeypatch):
     monkeypatch.setattr(services, "rank_store", lambda: chosen)
     yield chosen
     if isinstance(chosen, RedisRankStore):
-        keys = list(chosen.redis.scan_iter(f"{chosen.prefix}*"))
+        keys = [
+            *chosen.redis.scan_iter(f"{chosen.prefix}*"),
+            *chosen.redis.scan_iter(f"{chosen.meta}*"),
+        ]
         if keys:
             chosen.redis.delete(*keys)
 
@@ -72,7 +77,7 @@ def test_stores_agree_with_the_ledger(store, stream):
                 points=points,
                 timestamp=now - timedelta(days=days_ago, hours=number % 24),
             )
-            services.leaderboards_record(recorded.activity)
+            deliveries_apply(recorded.activity)  # what happens after the commit
 
         expected = services.leaderboards_from_ledger()
         assert {k: v for k, v in store.dump().items() if v} == expected
@@ -92,6 +97,7 @@ def test_stores_agree_with_the_ledger(store, stream):
         keys = list(store.redis.scan_iter(f"{store.prefix}*"))
         if keys:
             store.redis.delete(*keys)
+        store.replace([])
 
 
 @pytest.mark.django_db
@@ -101,7 +107,7 @@ def test_rebuild_check_reports_and_rebuild_repairs(store, capsys):
 
     person = UserFactory()
     recorded = activity_record(actor=person, verb="points.adjusted", key="a", points=7)
-    services.leaderboards_record(recorded.activity)
+    deliveries_apply(recorded.activity)
     call_command("rebuild_leaderboards", "--check")
     store.add(board="company", window="all", user_id=person.pk, points=100)  # drift
     with pytest.raises(CommandError, match="differ from the ledger"):
@@ -124,7 +130,7 @@ def _ranks_agree(store):
 
 def _earn(person, points, key):
     recorded = activity_record(actor=person, verb="points.adjusted", key=key, points=points)
-    services.leaderboards_record(recorded.activity)
+    deliveries_apply(recorded.activity)
 
 
 @pytest.mark.django_db

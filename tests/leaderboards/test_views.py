@@ -5,6 +5,7 @@ import pytest
 from leaderboards import services
 from leaderboards.selectors import leaderboard_view
 from leaderboards.store import SqlRankStore
+from portal.activity.deliveries import deliveries_apply
 from portal.activity.services import activity_record
 from portal.people.models import Visibility
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
@@ -21,7 +22,7 @@ def sql_store(monkeypatch):
 
 
 def earn(user, points, key):
-    services.leaderboards_record(
+    deliveries_apply(
         activity_record(actor=user, verb="points.adjusted", key=key, points=points).activity
     )
 

@@ -10,7 +10,7 @@ from portal.asgi import application
 @pytest.mark.asyncio
 async def test_http_goes_through_django():
     communicator = HttpCommunicator(
-        application, "GET", "/healthz", headers=[(b"host", b"testserver")]
+        application, "GET", "/healthz/ready", headers=[(b"host", b"testserver")]
     )
     response = await communicator.get_response()
     assert response["status"] == 200

@@ -1,17 +1,47 @@
 import pytest
+from django.utils import timezone
 
 from portal import health
+from portal.worker.models import WorkerBeat
+
+
+@pytest.fixture(autouse=True)
+def worker_beating(db):
+    now = timezone.now()
+    WorkerBeat.objects.create(worker_id="w1", started_at=now, seen_at=now)
+
+
+OK = {"database": "ok", "cache": "ok", "channel_layer": "ok", "rank_store": "ok", "worker": "ok"}
 
 
 @pytest.mark.django_db
 def test_all_working_is_200(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {
-        "status": "ok",
-        "checks": {"database": "ok", "cache": "ok", "channel_layer": "ok"},
-    }
+    assert response.json() == {"status": "ok", "checks": OK}
     assert "no-cache" in response["Cache-Control"]
+    assert client.get("/healthz/ready").json() == {"status": "ok", "checks": OK}
+    assert client.get("/healthz/live").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_without_a_worker_monitoring_fails_but_pages_are_still_served(client):
+    WorkerBeat.objects.all().delete()
+    assert client.get("/healthz").status_code == 503
+    ready = client.get("/healthz/ready")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "degraded"
+    assert ready.json()["failed"] == ["worker"]
+
+
+@pytest.mark.django_db
+def test_readiness_fails_without_the_database(client, monkeypatch):
+    def broken():
+        raise RuntimeError("database is down")
+
+    monkeypatch.setitem(health.CHECKS, "database", broken)
+    assert client.get("/healthz/ready").status_code == 503
+    assert client.get("/healthz/live").status_code == 200
 
 
 @pytest.mark.django_db

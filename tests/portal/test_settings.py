@@ -76,7 +76,7 @@ def backends_with(**env: str) -> list[str]:
 
 def test_redis_url_switches_cache_and_channel_layer():
     assert backends_with(REDIS_URL="redis://127.0.0.1:6379/0") == [
-        "django.core.cache.backends.redis.RedisCache",
+        "portal.cache.ResilientRedisCache",
         "channels_redis.core.RedisChannelLayer",
     ]
     assert backends_with() == [

@@ -57,7 +57,6 @@ def _serve_and_read_output(flags: list[str], tmp_path) -> str:
         "DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "REDIS_URL": "",
-        "PRIVACY_DAILY_JOB": "0",
     }
     command = [sys.executable, "-m", "daphne", *flags, "-b", "127.0.0.1", "-p", str(port)]
     command += (
@@ -73,7 +72,7 @@ def _serve_and_read_output(flags: list[str], tmp_path) -> str:
         while True:
             try:
                 request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-For": VISITOR}
+                    f"http://127.0.0.1:{port}/healthz/live", headers={"X-Forwarded-For": VISITOR}
                 )
                 urllib.request.urlopen(request, timeout=5).read()  # noqa: S310 - loopback
                 break
