@@ -12,7 +12,7 @@ import pytest
 from django.db import transaction
 
 from leaderboards import services as board_services
-from leaderboards.store import RedisRankStore
+from leaderboards.store import RedisRankStore, SqlRankStore
 from portal.activity.models import Activity, Delivery
 from portal.activity.services import points_rebuild
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
@@ -94,7 +94,16 @@ def converged_within(seconds: float) -> float:
         time.sleep(0.5)
 
 
-def test_a_process_killed_mid_burst_leaves_boards_that_converge_by_themselves():
+@pytest.fixture
+def sql_boards(monkeypatch):
+    """The children run without Redis (the SQL rank store): check that store here too,
+    whatever this run's REDIS_URL."""
+    store = SqlRankStore()
+    monkeypatch.setattr(board_services, "rank_store", lambda: store)
+    return store
+
+
+def test_a_process_killed_mid_burst_leaves_boards_that_converge_by_themselves(sql_boards):
     burst_people()
     env = portal_env(REDIS_URL="")
     producer = burst(env)
@@ -116,7 +125,7 @@ def test_a_process_killed_mid_burst_leaves_boards_that_converge_by_themselves():
     print(f"converged {took:.1f} s after the worker started ({stranded} deliveries stranded)")
 
 
-def test_a_worker_killed_mid_sweep_is_replaced_and_nothing_counts_twice():
+def test_a_worker_killed_mid_sweep_is_replaced_and_nothing_counts_twice(sql_boards):
     burst_people()
     env = portal_env(REDIS_URL="")
     producer = burst(env)
