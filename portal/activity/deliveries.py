@@ -9,17 +9,20 @@ own transaction. Each delivery is applied in a transaction that also deletes it:
   failed (it is retried with a growing delay, and admins see the error), or it asked to
   wait (``Retry``, for example while a rank store is rebuilt).
 
-A projection kept in the database changes in the transaction that deletes the delivery,
-so it hears each statement once: a crash before that commit leaves both undone, and the
+A statement's deliveries are applied in one transaction (each subscriber in a savepoint):
+a projection kept in the database changes in the transaction that deletes its row, so it
+hears each statement once: a crash before that commit leaves both undone, and the
 sweep applies it later. Projections elsewhere (a Redis rank store) make their own writes
 idempotent per statement (``leaderboards.store``). Live broadcasts are sent after the
 commit; a crash loses at most that nudge, never the state it announces.
 """
 
 import logging
+import threading
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Activity, Delivery
@@ -55,79 +58,116 @@ def deliveries_create(activity: Activity) -> None:
     if not rows:
         return
     Delivery.objects.bulk_create(rows)
+    # Every statement of a transaction is applied together after its commit: the first
+    # of their callbacks takes them all (so 500 clicks of one write are one transaction,
+    # and a coalescing subscriber hears them once); the others find nothing left. The
+    # statements of a rolled-back savepoint have no rows, and are skipped.
+    waiting = _waiting_statements()
+    waiting[activity.pk] = activity
 
     # A named function rather than functools.partial: Django logs a failing robust
     # callback by its __qualname__.
     def deliver() -> None:
-        deliveries_apply(activity)
+        statements = dict(waiting)
+        waiting.clear()
+        if statements:
+            deliveries_apply(*statements.values())
 
     deliver.__qualname__ = f"deliveries of activity {activity.pk}"
     transaction.on_commit(deliver, robust=True)
 
 
-def deliveries_apply(activity: Activity) -> int:
-    """Apply the pending deliveries of one statement; returns how many were applied (0 when
-    another process or a group delivery got there first)."""
-    pending = list(
-        Delivery.objects.filter(activity_id=activity.pk).values_list("pk", "subscriber", "group")
-    )
-    return sum(_deliver(pk, name, group, known=activity) for pk, name, group in pending)
+_local = threading.local()
+
+
+def _waiting_statements() -> dict[int, Activity]:
+    if not hasattr(_local, "waiting"):
+        _local.waiting = {}
+    return _local.waiting
+
+
+def deliveries_apply(*activities: Activity) -> int:
+    """Apply the pending deliveries of these statements; returns how many were applied (0
+    when another process or a group delivery got there first)."""
+    known = {activity.pk: activity for activity in activities}
+    return _apply(Delivery.objects.filter(activity_id__in=list(known)), known=known)
 
 
 def deliveries_sweep(*, limit: int = 1000) -> int:
     """Apply up to ``limit`` deliveries that are due; returns how many were applied."""
-    applied = 0
-    done_groups = set()
-    due = (
-        Delivery.objects.filter(due__lte=timezone.now())
-        .order_by("due", "pk")
-        .values_list("pk", "subscriber", "group")[:limit]
-    )
-    for pk, name, group in list(due):
-        if group and (name, group) in done_groups:
-            continue
-        applied += _deliver(pk, name, group)
-        if group:
-            done_groups.add((name, group))
-    return applied
+    now = timezone.now()
+    due = Delivery.objects.filter(due__lte=now).order_by("due", "pk")
+    return _apply(due.filter(pk__in=list(due.values_list("pk", flat=True)[:limit])))
 
 
-def _deliver(pk: int, name: str, group: str, known: Activity | None = None) -> int:
+Row = tuple[int, int, int]  # (delivery, activity, attempts)
+
+
+def _apply(rows, *, known: dict[int, Activity] | None = None) -> int:
+    """Apply ``rows`` in one transaction, each subscriber in a savepoint of its own: one
+    that fails or asks to wait keeps its rows for later, the others' work commits.
+    Returns how many rows were applied."""
+    known = known or {}
+    applied: list[int] = []
+    with transaction.atomic():
+        # Rows another process is applying are locked: skip them (on SQLite, write
+        # transactions take turns, and the rows are gone by then).
+        locked = Delivery.objects.select_for_update(skip_locked=True)
+        columns = ("pk", "activity_id", "attempts", "subscriber", "group")
+        work: list[tuple[str, list[Row]]] = []
+        groups: dict[tuple[str, str], list[Row]] = {}
+        for pk, activity_id, attempts, name, group in rows.select_for_update(
+            skip_locked=True
+        ).values_list(*columns):
+            if not group:
+                work.append((name, [(pk, activity_id, attempts)]))
+            elif (name, group) in groups:
+                groups[(name, group)].append((pk, activity_id, attempts))
+            else:
+                groups[(name, group)] = [(pk, activity_id, attempts)]
+                work.append((name, groups[(name, group)]))
+        if groups:  # a coalescing subscriber applies its group's other rows with this call
+            taken = {row[0] for members in groups.values() for row in members}
+            siblings = Q()
+            for name, group in groups:
+                siblings |= Q(subscriber=name, group=group)
+            for pk, activity_id, attempts, name, group in (
+                locked.filter(siblings).exclude(pk__in=taken).values_list(*columns)
+            ):
+                groups[(name, group)].append((pk, activity_id, attempts))
+        for name, members in work:
+            if _apply_one(name, members, known=known):
+                applied += [row[0] for row in members]
+        Delivery.objects.filter(pk__in=applied).delete()
+    return len(applied)
+
+
+def _apply_one(name: str, members: list[Row], *, known: dict[int, Activity]) -> bool:
+    """Give a subscriber the latest statement of ``members``; returns whether they are
+    applied (or need no applying)."""
     subscriber = subscribers().get(name)
     if subscriber is None:  # a subscriber that no longer exists hears nothing
-        Delivery.objects.filter(subscriber=name).delete()
-        return 0
-    taken: list[int] = []
+        return True
+    latest = max(row[1] for row in members)
+    activity = known.get(latest) or Activity.objects.select_related("actor").get(pk=latest)
+    taken = [row[0] for row in members]
     try:
         with transaction.atomic():
-            # Another process applying the same rows holds their locks: skip them (on
-            # SQLite, write transactions take turns and the rows are gone by then).
-            rows = Delivery.objects.select_for_update(skip_locked=True)
-            rows = rows.filter(subscriber=name, group=group) if group else rows.filter(pk=pk)
-            found = list(rows.values_list("pk", "activity_id"))
-            if not found:
-                return 0
-            taken = [row_pk for row_pk, _ in found]
-            latest = max(activity_id for _, activity_id in found)
-            activity = (
-                known
-                if known is not None and known.pk == latest
-                else Activity.objects.select_related("actor").get(pk=latest)
-            )
             subscriber(activity)
-            Delivery.objects.filter(pk__in=taken).delete()
     except Retry as wait:
-        Delivery.objects.filter(pk__in=taken).update(
-            due=timezone.now() + timedelta(seconds=WAIT_SECONDS), error=f"waiting: {wait}"[:2000]
-        )
-        return 0
+        _postpone(taken, WAIT_SECONDS, f"waiting: {wait}")
     except Exception as error:
-        logger.exception("Subscriber %r failed on activity %s; it is retried", name, pk)
-        for row in Delivery.objects.filter(pk__in=taken):
-            row.attempts += 1
-            backoff = min(MAX_BACKOFF_SECONDS, 5 * 2 ** min(row.attempts - 1, 20))
-            row.due = timezone.now() + timedelta(seconds=backoff)
-            row.error = f"{error.__class__.__name__}: {error}"[:2000]
-            row.save(update_fields=["attempts", "due", "error"])
-        return 0
-    return len(taken)
+        logger.exception("Subscriber %r failed on activity %s; it is retried", name, latest)
+        attempts = max(row[2] for row in members)
+        backoff = min(MAX_BACKOFF_SECONDS, 5 * 2 ** min(attempts, 20))
+        _postpone(taken, backoff, f"{error.__class__.__name__}: {error}", failed=True)
+    else:
+        return True
+    return False
+
+
+def _postpone(pks: list[int], seconds: float, error: str, *, failed: bool = False) -> None:
+    changes = {"due": timezone.now() + timedelta(seconds=seconds), "error": error[:2000]}
+    if failed:
+        changes["attempts"] = F("attempts") + 1
+    Delivery.objects.filter(pk__in=pks).update(**changes)
