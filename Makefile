@@ -1,5 +1,6 @@
 # Advocate Portal: `make run` serves the portal with demo data, `make test` runs every check.
-# Both work on a fresh clone with only Python 3.11 installed.
+# Both work on a fresh clone with only Python 3.11 installed (`make test` installs
+# Chromium and redis-server with apt when they are missing).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -30,6 +31,12 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 	@test -x $(CHROMIUM) || { echo "chromium is missing at $(CHROMIUM)"; exit 1; }
+	@# The fault tests start (and kill) Redis servers of their own.
+	@if ! command -v redis-server >/dev/null; then \
+		echo "Installing Debian's redis-server for the fault tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; \
+	fi
 
 run: export DEBUG := $(if $(DEBUG),$(DEBUG),1)
 run: $(VENV)/.installed-run

@@ -7,7 +7,6 @@ equal points share a rank, "1, 2, 2, 4") without reading the whole board.
 
 import contextlib
 import functools
-import logging
 import time
 import uuid
 from collections import Counter
@@ -19,11 +18,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 
 from portal.activity.deliveries import Retry
+from portal.cache import REDIS_UNREACHABLE, warn_unreachable
 
 from .ledger import leaderboards_from_ledger
 from .models import BoardPointCount, BoardScore
 
-logger = logging.getLogger(__name__)
 # While Redis is unreachable, boards are recomputed from the ledger at most this often.
 FALLBACK_SECONDS = 10.0
 
@@ -300,8 +299,8 @@ def _or_ledger(read):
     def wrapped(self, **kwargs):
         try:
             return read(self, **kwargs)
-        except self.unreachable as error:
-            logger.warning("Redis rank store unreachable (%s); reading from the ledger", error)
+        except REDIS_UNREACHABLE as error:
+            warn_unreachable("rank store", error)
             return getattr(self._ledger_copy(), read.__name__)(**kwargs)
 
     return wrapped
@@ -344,7 +343,6 @@ class RedisRankStore(RankStore):
         # Outside the boards' key space (``lb:*``), so scans of the boards skip them.
         self.meta = prefix.rstrip(":") + "-meta:"
         self._apply = self.redis.register_script(self.APPLY)
-        self.unreachable = (redis.ConnectionError, redis.TimeoutError)
         self._fallback: tuple[float, LedgerRankStore | None] = (0.0, None)
 
     def _ledger_copy(self) -> LedgerRankStore:
@@ -360,7 +358,7 @@ class RedisRankStore(RankStore):
                 keys=[self.meta + "ready", *(self._key(board, window) for board, window in keys)],
                 args=[points, user_id, self.meta + "applied:", activity_id, self.MARKER_SECONDS],
             )
-        except self.unreachable as error:
+        except REDIS_UNREACHABLE as error:
             raise Retry(f"Redis is unreachable ({error.__class__.__name__})") from error
         if totals is None:
             raise Retry("the Redis rank store is not ready (rebuilding, or empty after a restart)")
@@ -369,7 +367,7 @@ class RedisRankStore(RankStore):
     def ready(self):
         try:
             return bool(self.redis.exists(self.meta + "ready"))
-        except self.unreachable:
+        except REDIS_UNREACHABLE:
             return False
 
     def unready(self):

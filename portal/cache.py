@@ -9,16 +9,21 @@ import functools
 import logging
 import time
 
+import redis
 from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
-_last_warning = [0.0]
+
+# What Redis raises when it is down or does not answer in time.
+REDIS_UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
+_last_warning: dict[str, float] = {}
 
 
-def _unreachable_errors() -> tuple[type[BaseException], ...]:
-    import redis
-
-    return (redis.ConnectionError, redis.TimeoutError)
+def warn_unreachable(what: str, error: BaseException) -> None:
+    """Log that ``what`` cannot reach Redis: once a minute at most, not once per read."""
+    if time.monotonic() - _last_warning.get(what, -60.0) >= 60:
+        _last_warning[what] = time.monotonic()
+        logger.warning("%s: Redis is unreachable (%s); using the database", what, error)
 
 
 def _degrade(method, fallback):
@@ -26,10 +31,8 @@ def _degrade(method, fallback):
     def wrapped(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except _unreachable_errors() as error:
-            if time.monotonic() - _last_warning[0] > 60:
-                _last_warning[0] = time.monotonic()
-                logger.warning("The cache is unreachable (%s); reading from the database", error)
+        except REDIS_UNREACHABLE as error:
+            warn_unreachable("cache", error)
             return fallback(*args, **kwargs)
 
     return wrapped

@@ -64,9 +64,12 @@ def tasks_recover(*, now=None) -> int:
             requeued += DBTaskResult.objects.filter(
                 pk=result.pk, status=TaskResultStatus.RUNNING
             ).update(status=TaskResultStatus.READY, run_after=timezone.now())
-    for result in DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).only(
-        "worker_ids", "finished_at"
-    ):
+    # Only the last day's failures are looked at (the longest wait between attempts is
+    # minutes), so failures kept for admins over months are not read every few seconds.
+    recent = now - timedelta(days=1)
+    for result in DBTaskResult.objects.filter(
+        status=TaskResultStatus.FAILED, finished_at__gte=recent
+    ).only("worker_ids", "finished_at"):
         attempts = len(result.worker_ids or [])
         if attempts >= TASK_MAX_ATTEMPTS or result.finished_at is None:
             continue
