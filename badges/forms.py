@@ -19,3 +19,11 @@ class AwardForm(forms.Form):
     def clean_recipient(self):
         people = self.cleaned_data["recipient"]
         return people[0] if isinstance(people, list) else people
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(max_length=1000, strip=True)
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.CharField(max_length=20)

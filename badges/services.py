@@ -82,7 +82,11 @@ def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
         raise BadgeError("Give a reason for the revocation; it is published with it.")
     if by is not None and not by.has_perm("badges.award_badge"):
         raise NotAllowed("Only programme admins can revoke badges.")
-    award = BadgeAward.objects.select_for_update().filter(pk=award_id).first()
+    award = (
+        BadgeAward.objects.select_for_update()
+        .filter(pk=_award_pk(award_id, missing="There is no such assertion."))
+        .first()
+    )
     if award is None:
         raise NotFound(f"There is no assertion {award_id}.")
     if award.revoked:
@@ -106,10 +110,7 @@ def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
 
 def badge_award_visibility(*, user, award_id, visibility: str) -> BadgeAward:
     """The earner chooses how an award's public page shows (see ``AwardVisibility``)."""
-    try:
-        award_id = uuid.UUID(str(award_id))
-    except ValueError:
-        raise NotFound("That is not one of your badges.") from None
+    award_id = _award_pk(award_id, missing="That is not one of your badges.")
     award = BadgeAward.objects.filter(pk=award_id, user=user).first()
     if award is None:
         raise NotFound("That is not one of your badges.")
@@ -118,6 +119,14 @@ def badge_award_visibility(*, user, award_id, visibility: str) -> BadgeAward:
     award.visibility = visibility
     award.save(update_fields=["visibility"])
     return award
+
+
+def _award_pk(award_id, *, missing: str) -> uuid.UUID:
+    """An assertion id from a URL: anything that is not a UUID is no such assertion."""
+    try:
+        return uuid.UUID(str(award_id))
+    except ValueError:
+        raise NotFound(missing) from None
 
 
 def badges_evaluate(activity: Activity) -> list[BadgeAward]:

@@ -23,7 +23,7 @@ from portal.people.privacy import group_figure
 
 from . import openbadges, selectors, services
 from .artwork import artwork_generate
-from .forms import AwardForm
+from .forms import AwardForm, RevokeForm, VisibilityForm
 from .models import AwardVisibility, Badge, BadgeAward, ErasedAssertion
 
 JSON_LD = "application/ld+json"
@@ -217,11 +217,12 @@ def mine(request):
 @require_POST
 @login_required
 def visibility(request, award_id):
+    form = VisibilityForm(request.POST)
     try:
         award = services.badge_award_visibility(
             user=request.user,
             award_id=award_id,
-            visibility=request.POST.get("visibility", "")[:20],
+            visibility=form.cleaned_data["visibility"] if form.is_valid() else "",
         )
     except services.BadgeError as error:
         if error.status == 404:
@@ -265,11 +266,18 @@ def award(request, slug):
 @require_POST
 @login_required
 def revoke(request, award_id):
+    form = RevokeForm(request.POST)
     try:
+        if not form.is_valid():
+            raise services.InvalidInput(
+                "Give a reason for the revocation of up to 1,000 characters; it is published."
+            )
         award = services.badge_revoke(
-            award_id=award_id, reason=request.POST.get("reason", ""), by=request.user
+            award_id=award_id, reason=form.cleaned_data["reason"], by=request.user
         )
     except services.BadgeError as error:
+        if error.status == 404:
+            raise Http404(str(error)) from error
         messages.error(request, str(error))
         status_award = _award_or_404(award_id)
         return redirect(status_award.get_absolute_url())

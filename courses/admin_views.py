@@ -31,17 +31,24 @@ class FacilitatorsForm(forms.Form):
     )
 
 
+class RemoveFacilitatorForm(forms.Form):
+    remove = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 def facilitators_view(request, page_id: int):
     workshop = get_object_or_404(WorkshopPage, pk=page_id)
     if not workshop.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
     form = FacilitatorsForm(request.POST or None)
     if request.method == "POST":
-        remove = request.POST.get("remove")
-        if remove:
+        if "remove" in request.POST:
+            remove = RemoveFacilitatorForm(request.POST)
+            if not remove.is_valid():
+                messages.error(request, "That is not one of this workshop's facilitators.")
+                return redirect(request.path)
             for user in get_users_with_perms(
                 workshop, only_with_perms_in=["facilitate_workshop"], with_group_users=False
-            ).filter(pk=remove):
+            ).filter(pk=remove.cleaned_data["remove"]):
                 services.workshop_facilitator_remove(workshop=workshop, user=user)
                 messages.success(request, f"{user.email} no longer facilitates this workshop.")
             return redirect(request.path)

@@ -188,7 +188,7 @@ class WorkshopPage(RoutablePageMixin, Page):
     def wall(self, request):
         return _views().workshop_wall(request, self)
 
-    @path("wall/highlight/<int:answer_id>/")
+    @path("wall/highlight/<id:answer_id>/")
     def highlight(self, request, answer_id):
         return _views().workshop_highlight(request, self, answer_id)
 

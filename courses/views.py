@@ -16,6 +16,8 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
+from portal.fields import NUMBER, cleaned
+
 from . import selectors, services
 from .models import CoursePage, LessonPage, WorkshopPage
 from .services import InvalidInput, TrainingError
@@ -68,10 +70,13 @@ def training_post(view):
 
 
 def _int(value, *, field: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as error:
-        raise InvalidInput(f"The form's {field} is missing or not a number.") from error
+    return cleaned(
+        value, NUMBER, label=field, message=f"The form's {field} is missing or not a number."
+    )
+
+
+def _text(request, name: str) -> str:
+    return cleaned(request.POST.get(name, ""), label=name)
 
 
 # --- courses and lessons ---------------------------------------------------------------
@@ -104,7 +109,7 @@ def course_feedback(request, course: CoursePage):
         user=request.user,
         course=course,
         rating=_int(request.POST.get("rating"), field="rating"),
-        comment=request.POST.get("comment", ""),
+        comment=_text(request, "comment"),
     )
     messages.success(request, "Thank you for your feedback.")
     return redirect(course.url + "#feedback")
@@ -189,7 +194,7 @@ def scenario_choose(request, lesson: LessonPage, block_id: str):
         lesson=lesson,
         block_id=block_id,
         attempt_id=_int(request.POST.get("attempt"), field="attempt"),
-        step_id=request.POST.get("step", ""),
+        step_id=_text(request, "step"),
         position=_int(request.POST.get("position"), field="position"),
         choice_index=_int(request.POST.get("choice"), field="choice"),
     )
@@ -226,7 +231,7 @@ def quiz_submit(request, lesson: LessonPage, block_id: str):
 @training_post
 def reflection_save(request, lesson: LessonPage, block_id: str):
     services.reflection_save(
-        user=request.user, lesson=lesson, block_id=block_id, text=request.POST.get("text", "")
+        user=request.user, lesson=lesson, block_id=block_id, text=_text(request, "text")
     )
     if not _is_fetch(request):
         messages.success(request, "Your reflection is saved. Only you and your mentor can read it.")
@@ -281,14 +286,14 @@ def workshop_detail(request, workshop: WorkshopPage):
 
 @training_post
 def workshop_answer(request, workshop: WorkshopPage):
-    prompt_id = request.POST.get("prompt", "")
+    prompt_id = _text(request, "prompt")
     try:
         services.workshop_answer_add(
             user=request.user,
             workshop=workshop,
             prompt_id=prompt_id,
-            text=request.POST.get("text", ""),
-            options=request.POST.getlist("options"),
+            text=_text(request, "text"),
+            options=[cleaned(option, label="option") for option in request.POST.getlist("options")],
             anonymous=request.POST.get("anonymous") == "on",
         )
     except InvalidInput as error:
@@ -349,8 +354,8 @@ def workshop_purpose(request, workshop: WorkshopPage):
         services.purpose_statement_save(
             by=request.user,
             workshop=workshop,
-            statement=request.POST.get("statement", ""),
-            objectives=request.POST.get("objectives", ""),
+            statement=_text(request, "statement"),
+            objectives=_text(request, "objectives"),
             publish=publish,
         )
     except InvalidInput as error:

@@ -15,7 +15,7 @@ def register_training_urls():
     return [
         path("courses/feedback/", feedback_report_view, name="courses_feedback"),
         path(
-            "courses/workshops/<int:page_id>/facilitators/",
+            "courses/workshops/<id:page_id>/facilitators/",
             facilitators_view,
             name="courses_facilitators",
         ),

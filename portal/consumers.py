@@ -110,3 +110,11 @@ class PortalConsumer(AsyncWebsocketConsumer):
             self._window_started, self._window_count = now, 0
         self._window_count += 1
         return not self._window_count > self.rate_limit
+
+
+class NoRouteConsumer(AsyncWebsocketConsumer):
+    """Any WebSocket path without a route: the handshake is refused (403), as a page that
+    does not exist is a 404, instead of a server error."""
+
+    async def connect(self):
+        await self.close()

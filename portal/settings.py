@@ -311,6 +311,11 @@ WAGTAILDOCS_EXTENSIONS = [
     *("mp4", "webm", "vtt"),
 ]
 WAGTAIL_USER_CUSTOM_FIELDS: list[str] = []
+# Uploaded images are checked whole (damaged files are refused) and capped in pixels: an
+# image is decoded and resized in memory (about 10 bytes per pixel all told), so 16
+# million pixels (4000 x 4000) keeps a worker under 300 MB (see docs/PERFORMANCE.md).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.ImageForm"
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 16_000_000
 # No avatars from Gravatar: nothing is loaded from the internet at run time.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 

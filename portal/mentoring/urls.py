@@ -7,10 +7,10 @@ app_name = "mentoring"
 urlpatterns = [
     path("mentoring/", views.dashboard, name="dashboard"),
     path("mentoring/me/", views.mine, name="mine"),
-    path("mentoring/mentees/<int:user_id>/", views.mentee, name="mentee"),
-    path("mentoring/mentees/<int:user_id>.json", views.mentee_json, name="mentee_json"),
-    path("mentoring/pairings/<int:pairing_id>/<str:action>/", views.pairing_action, name="act"),
-    path("mentoring/goals/<int:goal_id>/done/", views.goal_done, name="goal_done"),
+    path("mentoring/mentees/<id:user_id>/", views.mentee, name="mentee"),
+    path("mentoring/mentees/<id:user_id>.json", views.mentee_json, name="mentee_json"),
+    path("mentoring/pairings/<id:pairing_id>/<str:action>/", views.pairing_action, name="act"),
+    path("mentoring/goals/<id:goal_id>/done/", views.goal_done, name="goal_done"),
     path("mentoring/pairing/", views.pairing_admin, name="pairing_admin"),
     path("mentoring/teams/", views.teams, name="teams"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from portal.errors import ServiceError, form_run
+from portal.fields import cleaned
 from portal.people.models import PrivacySettings, Profile
 from portal.recognition.selectors import managed_teams
 
@@ -148,6 +149,7 @@ def _post_only(view):
 @_post_only
 def pairing_action(request, pairing_id: int, action: str, back: str):
     pairing = services.pairing_of(user=request.user, pairing_id=pairing_id)
+    reason = cleaned(request.POST.get("reason"), label="reason")
     if action == "checkin":
         form = CheckInForm(request.POST)
         if not form.is_valid():
@@ -165,7 +167,9 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
         messages.success(request, "Nudge sent.")
     elif action == "end":
         services.pairing_end(
-            pairing=pairing, by=request.user, reason=request.POST.get("reason", "")
+            pairing=pairing,
+            by=request.user,
+            reason=reason,
         )
         messages.success(request, "The pairing has ended.")
         return redirect(
@@ -173,7 +177,9 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
         )
     elif action == "change":
         services.pairing_request_change(
-            pairing=pairing, by=request.user, reason=request.POST.get("reason", "")
+            pairing=pairing,
+            by=request.user,
+            reason=reason,
         )
         messages.success(request, "The programme team will find you another mentor.")
     else:

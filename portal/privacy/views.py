@@ -3,7 +3,7 @@ their data, erasure request), and the admin's erasure requests."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -136,8 +136,6 @@ def admin_erase(request):
 @require_POST
 @permission_required("people.erase_person", raise_exception=True)
 def admin_decline(request, request_id: int):
-    if request_id > 2**63 - 1:  # beyond any database's integer: no such request
-        raise Http404("No such request.")
     erasure = get_object_or_404(ErasureRequest, pk=request_id, declined_at__isnull=True)
     form = DeclineForm(request.POST)
     if not form.is_valid():

@@ -13,7 +13,7 @@ def register_privacy_urls():
         path("privacy/erasure/", views.admin_requests, name="privacy_erasure_requests"),
         path("privacy/erasure/erase/", views.admin_erase, name="privacy_erase"),
         path(
-            "privacy/erasure/<int:request_id>/decline/",
+            "privacy/erasure/<id:request_id>/decline/",
             views.admin_decline,
             name="privacy_decline",
         ),

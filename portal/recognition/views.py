@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from portal.errors import form_run
+from portal.errors import InvalidInput, form_run
+from portal.fields import cleaned
 
 from . import selectors, services
 from .forms import KudosForm, RecognitionForm
@@ -86,8 +87,11 @@ class _Echo:
 
 @permission_required("recognition.view_audit", raise_exception=True)
 def audit(request):
-    kind = request.GET.get("kind", "")
-    search = request.GET.get("q", "")[:100]
+    try:
+        kind = cleaned(request.GET.get("kind", ""), label="kind")
+        search = cleaned(request.GET.get("q", "")[:100], label="search")
+    except InvalidInput as error:
+        return HttpResponseBadRequest(error.message)
     rows = selectors.audit_rows(kind=kind, search=search)
     if request.GET.get("format") == "csv":
         writer = csv.writer(_Echo())

@@ -6,7 +6,7 @@ app_name = "sharing"
 
 urlpatterns = [
     path("hub/", views.hub, name="hub"),
-    path("hub/items/<int:pk>/share/", views.share, name="share"),
+    path("hub/items/<id:pk>/share/", views.share, name="share"),
     path("hub/shares/<str:code>/", views.share_ready, name="share_ready"),
     path("hub/mine/", views.my_shares, name="mine"),
     path("hub/suggest/", views.suggest, name="suggest"),

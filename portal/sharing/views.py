@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from courses.selectors import sharing_blockers
 from portal.errors import ServiceError, form_run
+from portal.fields import cleaned
 
 from . import links, quality, selectors, services
 from .forms import ShareForm, SuggestForm
@@ -193,9 +194,9 @@ def conversions_api(request):
     label = payload.get("label", "")
     try:
         conversion = services.conversion_record(
-            code=code,
-            external_id=str(external_id),
-            label=label if isinstance(label, str) else "",
+            code=cleaned(code, label="share code"),
+            external_id=cleaned(str(external_id), label="conversion id"),
+            label=cleaned(label, label="label") if isinstance(label, str) else "",
             at=datetime.fromtimestamp(sent, tz=UTC),
         )
     except ServiceError as error:
