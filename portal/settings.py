@@ -198,6 +198,8 @@ WORKER_JOBS = [
     ("portal.privacy.daily.daily_run_once", 3600),
     # The weekly digests, from Monday 08:00 (local time): queued once a week.
     ("portal.notifications.digests.digests_weekly", 600),
+    # One-time form tokens older than a day.
+    ("portal.submissions.submissions_prune", 3600),
 ]
 
 # Content hub. Tracked links stop working this many days after the share; raw clicks

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from portal.submissions import OnceForm
+
 from .models import NETWORKS
 
 
@@ -31,7 +33,7 @@ class MentoringProfileForm(forms.Form):
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(OnceForm):
     note = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -40,7 +42,7 @@ class CheckInForm(forms.Form):
     )
 
 
-class GoalForm(forms.Form):
+class GoalForm(OnceForm):
     title = forms.CharField(max_length=200, label="Goal")
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -12,6 +12,7 @@ from portal.errors import ServiceError, form_run
 from portal.fields import cleaned
 from portal.people.models import PrivacySettings, Profile
 from portal.recognition.selectors import managed_teams
+from portal.submissions import ALREADY_DONE, ALREADY_SENT, form_run_once
 
 from . import selectors, services
 from .forms import CheckInForm, GoalForm, MentoringProfileForm, ReasonForm
@@ -151,17 +152,23 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
     pairing = services.pairing_of(user=request.user, pairing_id=pairing_id)
     reason = cleaned(request.POST.get("reason"), label="reason")
     if action == "checkin":
-        form = CheckInForm(request.POST)
-        if not form.is_valid():
+        done, _ = form_run_once(
+            CheckInForm(request.POST),
+            lambda data: services.checkin_add(pairing=pairing, author=request.user, **data),
+            user=request.user,
+        )
+        if done is None:
             return _refused(request, "Write a check-in note of up to 2,000 characters.", 400, back)
-        services.checkin_add(pairing=pairing, author=request.user, **form.cleaned_data)
-        messages.success(request, "Check-in saved.")
+        messages.success(request, ALREADY_SENT if done is ALREADY_DONE else "Check-in saved.")
     elif action == "goal":
-        form = GoalForm(request.POST)
-        if not form.is_valid():
+        done, _ = form_run_once(
+            GoalForm(request.POST),
+            lambda data: services.goal_add(pairing=pairing, by=request.user, **data),
+            user=request.user,
+        )
+        if done is None:
             return _refused(request, "A goal needs a title, and a valid date if any.", 400, back)
-        services.goal_add(pairing=pairing, by=request.user, **form.cleaned_data)
-        messages.success(request, "Goal added.")
+        messages.success(request, ALREADY_SENT if done is ALREADY_DONE else "Goal added.")
     elif action == "nudge":
         services.nudge_send(pairing=pairing, by=request.user)
         messages.success(request, "Nudge sent.")

@@ -4,6 +4,7 @@ from django import forms
 
 from badges.models import Badge
 from portal.people.models import Visibility, normalise_email
+from portal.submissions import OnceForm
 
 from .models import Category
 from .services import MESSAGE_LIMIT
@@ -15,7 +16,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{user.profile.name}{f' ({team.name})' if team else ''}"
 
 
-class RecognitionForm(forms.Form):
+class RecognitionForm(OnceForm):
     recipient = PersonChoiceField(queryset=None, label="Who")
     category = forms.ModelChoiceField(queryset=Category.objects.filter(active=True))
     message = forms.CharField(
@@ -44,7 +45,7 @@ class PublicPersonChoiceField(forms.ModelChoiceField):
         return f"{user.profile.public_name}{f' ({team.name})' if team else ''}"
 
 
-class KudosForm(forms.Form):
+class KudosForm(OnceForm):
     """Anyone thanks anyone. The list shows people under their public name and leaves out
     those who chose not to be listed; they can still be thanked by their exact email."""
 

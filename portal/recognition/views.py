@@ -11,8 +11,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from portal.errors import InvalidInput, form_run
+from portal.errors import InvalidInput
 from portal.fields import cleaned
+from portal.submissions import ALREADY_DONE, ALREADY_SENT, form_run_once
 
 from . import selectors, services
 from .forms import KudosForm, RecognitionForm
@@ -39,9 +40,14 @@ def give(request):
     status = 200
     if request.method == "POST":
         form = RecognitionForm(request.POST, people=people)
-        made, status = form_run(
-            form, lambda data: services.recognition_give(giver=request.user, **data)
+        made, status = form_run_once(
+            form,
+            lambda data: services.recognition_give(giver=request.user, **data),
+            user=request.user,
         )
+        if made is ALREADY_DONE:
+            messages.info(request, ALREADY_SENT)
+            return redirect("recognition:feed")
         if made is not None:
             messages.success(
                 request,
@@ -66,7 +72,12 @@ def thanks(request):
     status = 200
     if request.method == "POST":
         form = KudosForm(request.POST, people=people)
-        made, status = form_run(form, lambda data: services.kudos_give(giver=request.user, **data))
+        made, status = form_run_once(
+            form, lambda data: services.kudos_give(giver=request.user, **data), user=request.user
+        )
+        if made is ALREADY_DONE:
+            messages.info(request, ALREADY_SENT)
+            return redirect("recognition:feed")
         if made is not None:
             messages.success(request, f"Kudos sent to {made.recipient.profile.name}.")
             return redirect("recognition:feed")

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from portal.mentoring.models import CheckIn, Pairing
+from tests.forms import once
 from tests.mentoring.factories import mentee, mentor, paired
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_strangers_cannot_act_on_a_pairing(client):
     stranger = mentor()
     client.force_login(stranger)
     response = client.post(
-        reverse("mentoring:act", args=[pairing.pk, "checkin"]), {"note": "Snooping"}
+        reverse("mentoring:act", args=[pairing.pk, "checkin"]), once({"note": "Snooping"})
     )
     assert response.status_code == 404
     assert not CheckIn.objects.exists()
@@ -50,10 +51,15 @@ def test_mentor_and_mentee_keep_checkins_and_goals(client):
     pairing = paired()
     client.force_login(pairing.mentee)
     back = {"back": "/mentoring/me/"}
-    client.post(reverse("mentoring:act", args=[pairing.pk, "checkin"]), {"note": "Hi!"} | back)
-    client.post(reverse("mentoring:act", args=[pairing.pk, "goal"]), {"title": "Post once"} | back)
+    client.post(
+        reverse("mentoring:act", args=[pairing.pk, "checkin"]), once({"note": "Hi!"}) | back
+    )
+    client.post(
+        reverse("mentoring:act", args=[pairing.pk, "goal"]), once({"title": "Post once"}) | back
+    )
     bad = client.post(
-        reverse("mentoring:act", args=[pairing.pk, "goal"]), {"title": "x", "due_date": "nope"}
+        reverse("mentoring:act", args=[pairing.pk, "goal"]),
+        once({"title": "x", "due_date": "nope"}),
     )
     assert bad.status_code == 400
     page = client.get(reverse("mentoring:mine"))

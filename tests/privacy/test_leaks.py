@@ -22,6 +22,7 @@ from portal.sharing import selectors as hub
 from portal.sharing import services as sharing
 from portal.sharing.models import ClickKind, ShareClick, VisitorSalt
 from tests.badges.factories import badge
+from tests.forms import once
 from tests.people.factories import TeamFactory, UserFactory
 from tests.recognition.factories import team_with_manager
 from tests.sharing.factories import content_item, share
@@ -290,18 +291,20 @@ class TestKudosPicker:
         assert f'value="{hidden.pk}"' not in page
         # A hidden colleague can still be thanked, by their exact work email.
         response = client.post(
-            reverse("recognition:thanks"), {"email": hidden.email.upper(), "message": "Thanks!"}
+            reverse("recognition:thanks"),
+            once({"email": hidden.email.upper(), "message": "Thanks!"}),
         )
         assert response.status_code == 302
         assert hidden.recognitions.count() == 1
         # ...but not picked by id, as if from the list.
         response = client.post(
-            reverse("recognition:thanks"), {"recipient": hidden.pk, "message": "Again"}
+            reverse("recognition:thanks"), once({"recipient": hidden.pk, "message": "Again"})
         )
         assert response.status_code == 400
         assert (
             client.post(
-                reverse("recognition:thanks"), {"email": "nobody@example.com", "message": "Hi"}
+                reverse("recognition:thanks"),
+                once({"email": "nobody@example.com", "message": "Hi"}),
             ).status_code
             == 400
         )

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from portal.recognition.models import Category, Recognition
+from tests.forms import once
 from tests.people.factories import UserFactory
 from tests.recognition.factories import recognise, team_with_manager
 
@@ -20,12 +21,14 @@ def test_a_manager_recognises_from_the_form(client):
     assert b"200</strong> of 200 points left" in page.content
     response = client.post(
         reverse("recognition:give"),
-        {
-            "recipient": member.pk,
-            "category": Category.objects.get(name="Customer hero").pk,
-            "message": "Answered a customer's question in public, kindly.",
-            "points": "25",
-        },
+        once(
+            {
+                "recipient": member.pk,
+                "category": Category.objects.get(name="Customer hero").pk,
+                "message": "Answered a customer's question in public, kindly.",
+                "points": "25",
+            }
+        ),
     )
     assert response.status_code == 302
     assert Recognition.objects.get().points == 25
@@ -35,11 +38,7 @@ def test_the_form_refuses_outsiders_and_overspending(client):
     _team, manager, [member] = team_with_manager()
     _other, _other_manager, [stranger] = team_with_manager(team_name="Support")
     client.force_login(manager)
-    data = {
-        "category": Category.objects.first().pk,
-        "message": "Well done",
-        "points": "20",
-    }
+    data = once({"category": Category.objects.first().pk, "message": "Well done", "points": "20"})
     outsider = client.post(reverse("recognition:give"), data | {"recipient": stranger.pk})
     assert outsider.status_code == 400  # not among the choices
     over = client.post(reverse("recognition:give"), data | {"recipient": member.pk, "points": 500})
@@ -58,11 +57,11 @@ def test_anyone_sends_kudos_but_not_to_themselves(client, onboarded_user):
     client.force_login(onboarded_user)
     assert client.get(reverse("recognition:thanks")).status_code == 200
     sent = client.post(
-        reverse("recognition:thanks"), {"recipient": colleague.pk, "message": "Thank you!"}
+        reverse("recognition:thanks"), once({"recipient": colleague.pk, "message": "Thank you!"})
     )
     assert sent.status_code == 302
     to_self = client.post(
-        reverse("recognition:thanks"), {"recipient": onboarded_user.pk, "message": "Me"}
+        reverse("recognition:thanks"), once({"recipient": onboarded_user.pk, "message": "Me"})
     )
     assert to_self.status_code == 400
     assert Recognition.objects.count() == 1
