@@ -84,9 +84,10 @@ def test_an_award_on_one_worker_reaches_a_watcher_on_another(live_daphne, second
     earner.goto(lesson.url)
     earner.get_by_role("button", name="Mark this lesson complete").click()
     # A bound on waiting, not a latency target (bench/leaderboard_fanout.py measures that):
-    # at 2 s it failed once late in a full PostgreSQL + Redis run on the 2-core machine.
+    # at 2 s, and once at 5 s, it failed late in a full PostgreSQL + Redis run on the
+    # 2-core machine (it passes alone, in about a second).
     expect(board.locator(".leaderboard .entry").first).to_contain_text(
-        "Ernest Earner", timeout=5000
+        "Ernest Earner", timeout=10_000
     )
     watching.close()
     earning.close()
