@@ -207,6 +207,9 @@ WORKER_JOBS = [
 SHARING_LINK_DAYS = int(os.environ.get("SHARING_LINK_DAYS", "365"))
 # Clicks are written in batches this often (seconds); 0 writes each one after its reply.
 SHARING_CLICK_FLUSH_SECONDS = float(os.environ.get("SHARING_CLICK_FLUSH_SECONDS", "0.5"))
+# One network (an IPv4 /24 or IPv6 /64: a household, an office, one address with many
+# browsers) adds at most this many unique readers to a share per day.
+SHARING_CLICKS_PER_NETWORK = int(os.environ.get("SHARING_CLICKS_PER_NETWORK", "3"))
 # The company's site signs conversion reports with this secret (HMAC-SHA256); without
 # it, POST /api/conversions refuses every report.
 SHARING_CONVERSION_SECRET = os.environ.get("SHARING_CONVERSION_SECRET", "")

@@ -268,6 +268,9 @@ class ShareClick(models.Model):
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="raw_clicks")
     day = models.DateField()
     visitor = models.CharField(max_length=32)
+    # The visitor's network (IPv4 /24, IPv6 /64), hashed under the same daily salt: one
+    # network adds at most ``SHARING_CLICKS_PER_NETWORK`` readers to a share per day.
+    network = models.CharField(max_length=32, blank=True, default="")
     kind = models.CharField(max_length=10, choices=ClickKind.choices)
     at = models.DateTimeField(db_index=True)
 

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
@@ -212,6 +213,7 @@ class Hit:
     visitor: str
     kind: str
     at: datetime
+    network: str = ""  # hashed /24 or /64; "" when the address is unknown
 
 
 def visitor_salt(*, day: date) -> str:
@@ -246,7 +248,12 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
     ShareClick.objects.bulk_create(
         [
             ShareClick(
-                share_id=hit.share_id, day=hit.day, visitor=hit.visitor, kind=hit.kind, at=hit.at
+                share_id=hit.share_id,
+                day=hit.day,
+                visitor=hit.visitor,
+                network=hit.network,
+                kind=hit.kind,
+                at=hit.at,
             )
             for hit in hits
             if hit.share_id in share_ids
@@ -323,13 +330,18 @@ def _click_counts(*, touched: list[tuple[int, date]]) -> dict[tuple[int, date], 
     condition = Q()
     for share_id, day in touched:
         condition |= Q(share_id=share_id, day=day)
-    counts: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
+    counts: dict[tuple[int, date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    cap = settings.SHARING_CLICKS_PER_NETWORK
     for row in (
         ShareClick.objects.filter(condition)
-        .values("share_id", "day", "kind")
+        .values("share_id", "day", "kind", "network")
         .annotate(count=Count("id"))
     ):
-        counts[(row["share_id"], row["day"])][row["kind"]] = row["count"]
+        count = row["count"]
+        if row["kind"] == ClickKind.HUMAN and row["network"]:
+            # One address with many browsers, or one office, adds a few readers at most.
+            count = min(count, cap)
+        counts[(row["share_id"], row["day"])][row["kind"]] += count
     return counts
 
 

@@ -14,6 +14,7 @@ as theirs; each visitor counts once per share per day.
 
 import asyncio
 import hashlib
+import ipaddress
 import logging
 import re
 from collections import Counter, OrderedDict
@@ -145,6 +146,18 @@ class Tracker:
         agent = headers.get(b"user-agent", b"")
         digest = hashlib.blake2b(digest_size=16, key=self.salt[1].encode()[:64])
         digest.update(client.encode() + b"\0" + agent)
+        return digest.hexdigest()
+
+    def network(self, scope) -> str:
+        """The visitor's network (IPv4 /24, IPv6 /64), hashed under the day's salt."""
+        client = (scope.get("client") or ("", 0))[0] or ""
+        try:
+            address = ipaddress.ip_address(client)
+        except ValueError:
+            return ""
+        prefix = ipaddress.ip_network(f"{address}/{24 if address.version == 4 else 64}", False)
+        digest = hashlib.blake2b(digest_size=16, key=self.salt[1].encode()[:64])
+        digest.update(b"net\0" + str(prefix).encode())
         return digest.hexdigest()
 
     def note(self, hit: Hit) -> None:
@@ -285,6 +298,7 @@ async def tracked_link_app(scope, receive, send) -> None:
             visitor=tracker.visitor(scope, headers),
             kind=_click_kind(scope, headers, link),
             at=datetime.now(UTC),
+            network=tracker.network(scope),
         )
     )
     if settings.SHARING_CLICK_FLUSH_SECONDS:

@@ -209,3 +209,24 @@ def test_the_portal_serves_tracked_links(made):
         return response
 
     assert async_to_sync(run)()["status"] == 302
+
+
+def test_one_network_adds_a_few_readers_at_most(made, settings):
+    """An address cycling through 60 browsers, and an office /24 or a household /64, add
+    at most ``SHARING_CLICKS_PER_NETWORK`` readers to a share per day."""
+    from portal.activity.models import Activity
+
+    settings.SHARING_CLICKS_PER_NETWORK = 3
+    for number in range(60):
+        visit(f"/s/{made.code}", agent=f"{BROWSER} build/{number}")
+    for host in range(10, 20):
+        visit(f"/s/{made.code}", address=f"198.51.100.{host}")
+    for host in range(1, 6):
+        visit(f"/s/{made.code}", address=f"2001:db8:1:2::{host}")
+    visit(f"/s/{made.code}", address="2001:db8:1:3::1")  # another /64
+    made.refresh_from_db()
+    assert made.clicks == 3 + 3 + 3 + 1
+    assert made.requests == 60 + 10 + 5 + 1
+    assert Activity.objects.filter(verb="share.clicked").count() == 10
+    assert ShareClick.objects.exclude(network="").count() == 76
+    assert not ShareClick.objects.filter(network__contains="198.51").exists()
