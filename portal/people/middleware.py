@@ -1,5 +1,7 @@
-"""Send people who have not finished onboarding there before anything else."""
+"""Send people who have not finished onboarding there before anything else: pages
+redirect to it, and posts (anything that changes something) are refused."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +17,9 @@ ALLOWED_PREFIXES = (
     "/media/",
     "/healthz",
     "/favicon",
+    # Data rights hold before onboarding too: the notice, one's data, erasure.
+    "/privacy/",
+    "/me/privacy/",
 )
 
 
@@ -26,10 +31,11 @@ class OnboardingRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and request.method in ("GET", "HEAD")
             and not request.path.startswith(ALLOWED_PREFIXES)
             and not _onboarded(user)
         ):
+            if request.method not in ("GET", "HEAD"):
+                raise PermissionDenied("Finish the onboarding step first.")
             next_query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('people:onboarding')}?{next_query}")
         return self.get_response(request)

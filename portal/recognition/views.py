@@ -114,7 +114,8 @@ def audit(request):
             )  # fmt: skip
             for row in rows.iterator(chunk_size=2000):
                 yield writer.writerow(
-                    [
+                    _safe_cell(value) if isinstance(value, str) else value
+                    for value in [
                         timezone.localtime(row.created_at).isoformat(),
                         row.kind,
                         row.giver.email if row.giver else selectors.FORMER_COLLEAGUE,
@@ -124,7 +125,7 @@ def audit(request):
                         row.points,
                         row.badge.name if row.badge else "",
                         row.budget,
-                        _safe_cell(row.message),
+                        row.message,
                     ]
                 )
 
@@ -140,5 +141,6 @@ def audit(request):
 
 
 def _safe_cell(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
+    """Spreadsheets run cells that start with = + - @ (or a tab or return) as formulas:
+    quote them. Every text cell goes through it: emails and team names can start so."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

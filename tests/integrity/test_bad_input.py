@@ -210,3 +210,26 @@ def test_damaged_or_oversized_images_are_refused_with_a_message(
         headers={"x-requested-with": "XMLHttpRequest"},
     )
     assert fine.json()["success"] is True
+
+
+# --- people who have not finished onboarding --------------------------------------------
+
+
+def test_before_onboarding_nothing_but_the_onboarding_form_can_be_posted(client, user):
+    from django.urls import reverse
+
+    from portal.recognition.models import Recognition
+    from tests.forms import once
+
+    colleague = UserFactory(profile__onboarded=True)
+    client.force_login(user)
+    for url, data in [
+        (reverse("recognition:thanks"), once({"recipient": colleague.pk, "message": "Hi"})),
+        ("/me/profile/", {"display_name": "Early"}),
+        ("/hub/items/1/share/", {}),
+    ]:
+        assert client.post(url, data).status_code == 403
+    assert not Recognition.objects.exists()
+    assert client.get("/me/")["Location"].startswith("/onboarding/")
+    assert client.get("/me/privacy/").status_code == 200  # data rights hold before it
+    assert client.post("/accounts/logout/").status_code == 302

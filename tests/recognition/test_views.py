@@ -96,3 +96,20 @@ def test_the_audit_trail_is_for_the_programme_team_with_a_safe_csv(
     assert rows[1][2:4] == [manager.email, member.email]
     assert rows[1][-1] == '\'=HYPERLINK("http://evil")'
     assert rows[1][-2].startswith("Manager budget of ")
+
+
+def test_every_text_cell_of_the_audit_csv_that_a_spreadsheet_would_run_is_quoted(
+    client, programme_admin
+):
+    _team, manager, [member] = team_with_manager(team_name="=cmd|' /C calc'!A0")
+    member.email = "+1+2@example.com"
+    member.save()
+    recognise(manager, member, points=10, message="@SUM(1,1)")
+    client.force_login(programme_admin)
+    response = client.get(reverse("recognition:audit"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["recipient"] == "'+1+2@example.com"
+    assert row["team"] == "'=cmd|' /C calc'!A0"
+    assert row["message"] == "'@SUM(1,1)"
+    assert row["points"] == "10"
