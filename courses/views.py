@@ -11,12 +11,14 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
 from portal.fields import NUMBER, cleaned
+from portal.submissions import submission_take, token_field
 
 from . import selectors, services
 from .models import CoursePage, LessonPage, WorkshopPage
@@ -287,15 +289,22 @@ def workshop_detail(request, workshop: WorkshopPage):
 @training_post
 def workshop_answer(request, workshop: WorkshopPage):
     prompt_id = _text(request, "prompt")
+    token = token_field(request.POST.get("submission"))
     try:
-        services.workshop_answer_add(
-            user=request.user,
-            workshop=workshop,
-            prompt_id=prompt_id,
-            text=_text(request, "text"),
-            options=[cleaned(option, label="option") for option in request.POST.getlist("options")],
-            anonymous=request.POST.get("anonymous") == "on",
-        )
+        with transaction.atomic():
+            # A double click or a resent form adds the answer once.
+            if submission_take(token, user=request.user):
+                services.workshop_answer_add(
+                    user=request.user,
+                    workshop=workshop,
+                    prompt_id=prompt_id,
+                    text=_text(request, "text"),
+                    options=[
+                        cleaned(option, label="option")
+                        for option in request.POST.getlist("options")
+                    ],
+                    anonymous=request.POST.get("anonymous") == "on",
+                )
     except InvalidInput as error:
         if _is_fetch(request):
             raise

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .errors import ServiceError
+from .fields import cleaned
 from .models import Submission
 
 KEEP_DAYS = 1
@@ -39,6 +40,31 @@ class OnceForm(forms.Form):
             self.initial.setdefault("submission", uuid.uuid4())
 
 
+def submission_take(token, *, user) -> bool:
+    """Record ``token`` in the current transaction: False when it was used before.
+
+    Call it inside the ``transaction.atomic()`` that does the work, so the token and the
+    work commit (or roll back) together.
+    """
+    try:
+        with transaction.atomic():
+            Submission.objects.create(token=token, user=user, created_at=timezone.now())
+    except IntegrityError:
+        return False
+    return True
+
+
+def token_field(value, *, required: bool = True):
+    """The posted token of a form that is not a Django form (Wagtail page forms):
+    ``portal.fields.cleaned`` with a UUID field, so a missing or forged token is a 400."""
+    return cleaned(
+        value,
+        forms.UUIDField(required=required),
+        label="submission",
+        message="This form is out of date; reload the page and send it again.",
+    )
+
+
 def form_run_once(form: OnceForm, action, *, user):
     """``portal.errors.form_run`` with the form's token: ``(result, None)`` when done now,
     ``(ALREADY_DONE, None)`` when the token was used before, ``(None, status)`` when
@@ -49,10 +75,7 @@ def form_run_once(form: OnceForm, action, *, user):
     token = data.pop("submission")
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    Submission.objects.create(token=token, user=user, created_at=timezone.now())
-            except IntegrityError:
+            if not submission_take(token, user=user):
                 return ALREADY_DONE, None
             return action(data), None
     except ServiceError as error:

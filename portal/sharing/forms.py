@@ -3,6 +3,8 @@
 from django import forms
 from django.core.validators import URLValidator
 
+from portal.submissions import OnceForm
+
 from .models import ContentItem, Kind, Network
 
 
@@ -16,7 +18,7 @@ class ShareForm(forms.Form):
     )
 
 
-class SuggestForm(forms.Form):
+class SuggestForm(OnceForm):
     title = forms.CharField(max_length=ContentItem._meta.get_field("title").max_length)
     url = forms.URLField(
         label="Link",

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from courses.selectors import sharing_blockers
 from portal.errors import ServiceError, form_run
 from portal.fields import cleaned
+from portal.submissions import ALREADY_DONE, ALREADY_SENT, form_run_once
 
 from . import links, quality, selectors, services
 from .forms import ShareForm, SuggestForm
@@ -136,7 +137,12 @@ def suggest(request):
     status = 200
     if request.method == "POST":
         form = SuggestForm(request.POST)
-        made, status = form_run(form, lambda data: services.item_suggest(user=request.user, **data))
+        made, status = form_run_once(
+            form, lambda data: services.item_suggest(user=request.user, **data), user=request.user
+        )
+        if made is ALREADY_DONE:
+            messages.info(request, ALREADY_SENT)
+            return redirect("sharing:hub")
         if made is not None:
             messages.success(
                 request,

@@ -13,6 +13,7 @@ from tests.courses.factories import (
     scenario_value,
     workshop,
 )
+from tests.forms import once
 from tests.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,14 +228,14 @@ def test_workshop_answer_form_keeps_input_on_error(client, learner):
     page = workshop()
     prompt_id = next(iter(page.prompts()))
     response = client.post(
-        f"{page.url}answer/", {"prompt": prompt_id, "text": "x" * 1001, "anonymous": "on"}
+        f"{page.url}answer/", once({"prompt": prompt_id, "text": "x" * 1001, "anonymous": "on"})
     )
     assert response.status_code == 400
     content = response.content.decode()
     assert "under 1,000" in content
     assert "x" * 1001 in content
     response = client.post(
-        f"{page.url}answer/", {"prompt": prompt_id, "text": "Grow", "options": ["Career"]}
+        f"{page.url}answer/", once({"prompt": prompt_id, "text": "Grow", "options": ["Career"]})
     )
     assert response.status_code == 302
     assert "Career: Grow" in client.get(page.url).content.decode()

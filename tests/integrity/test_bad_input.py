@@ -8,6 +8,7 @@ from badges.services import badge_award
 from portal.asgi import application
 from tests.badges.factories import BadgeFactory
 from tests.courses.factories import workshop
+from tests.forms import once
 from tests.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,10 @@ def test_nul_bytes_in_training_posts_are_refused_and_store_nothing(client, learn
         {"prompt": prompt_id + "\x00", "text": "fine"},
         {"prompt": prompt_id, "text": "fine", "options": [NUL]},
     ):
-        assert client.post(f"{page.url}answer/", posted).status_code == 400
+        assert client.post(f"{page.url}answer/", once(posted)).status_code == 400
+    assert client.post(f"{page.url}answer/", {"prompt": prompt_id, "text": "ok"}).status_code == 400
+    forged = {"prompt": prompt_id, "text": "ok", "submission": "not-a-token\x00"}
+    assert client.post(f"{page.url}answer/", forged).status_code == 400
     assert not WorkshopAnswer.objects.exists()
 
 

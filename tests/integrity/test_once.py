@@ -106,3 +106,41 @@ def test_tokens_are_forgotten_after_a_day(onboarded_user):
     )
     assert submissions_prune(now=now + timedelta(hours=23)) == 0
     assert submissions_prune(now=now + timedelta(days=1, minutes=1)) == 1
+
+
+@pytest.mark.django_db
+def test_a_suggestion_sent_twice_makes_one_draft(client, onboarded_user):
+    client.force_login(onboarded_user)
+    from portal.sharing.models import ContentItem
+
+    form = client.get(reverse("sharing:suggest")).content.decode()
+    assert '<input type="hidden" name="submission"' in form
+    data = once({"title": "Heat pumps", "url": "https://example.org/heat", "kind": "curated"})
+    answers = [client.post(reverse("sharing:suggest"), data) for _ in range(3)]
+    assert {answer.status_code for answer in answers} == {302}
+    assert ContentItem.objects.count() == 1
+    assert (
+        "That was already sent; it counts once."
+        in client.get(reverse("sharing:hub")).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_workshop_answer_sent_twice_is_added_once(client, onboarded_user):
+    client.force_login(onboarded_user)
+    from courses.models import WorkshopAnswer
+    from tests.courses.factories import workshop
+
+    page = workshop()
+    prompt_id = next(iter(page.prompts()))
+    rendered = client.get(page.url).content.decode()
+    assert rendered.count('name="submission"') == len(page.prompts())
+    data = once({"prompt": prompt_id, "text": "Grow", "anonymous": "on"})
+    for _ in range(3):
+        assert client.post(f"{page.url}answer/", data).status_code == 302
+    assert WorkshopAnswer.objects.count() == 1
+    # A refused answer (too long) leaves the token unused: corrected, it is added.
+    data = once({"prompt": prompt_id, "text": "x" * 1001})
+    assert client.post(f"{page.url}answer/", data).status_code == 400
+    assert client.post(f"{page.url}answer/", data | {"text": "Learn"}).status_code == 302
+    assert WorkshopAnswer.objects.count() == 2

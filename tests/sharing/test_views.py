@@ -10,6 +10,7 @@ from portal.sharing.models import ContentItem, Conversion, Kind, Share
 from portal.sharing.tracking import SHARER_COOKIE
 from portal.sharing.views import conversion_signature
 from tests.courses.factories import course_with_lessons
+from tests.forms import once
 from tests.people.factories import DepartmentFactory, UserFactory
 from tests.sharing.factories import content_item, share
 
@@ -136,7 +137,7 @@ def test_people_see_only_their_own_shares(client, advocate):
 def test_suggestions_wait_for_moderation(client, advocate):
     response = client.post(
         reverse("sharing:suggest"),
-        {"title": "Heat pumps", "url": "https://example.org/heat", "kind": "curated"},
+        once({"title": "Heat pumps", "url": "https://example.org/heat", "kind": "curated"}),
     )
     assert response.status_code == 302
     item = ContentItem.objects.get()
@@ -144,7 +145,7 @@ def test_suggestions_wait_for_moderation(client, advocate):
     assert client.get(reverse("sharing:hub")).context["feed"].cards == []
     refused = client.post(
         reverse("sharing:suggest"),
-        {"title": "Bad", "url": "javascript:alert(1)", "kind": "curated"},
+        once({"title": "Bad", "url": "javascript:alert(1)", "kind": "curated"}),
     )
     assert refused.status_code == 400
     assert ContentItem.objects.count() == 1
