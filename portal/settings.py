@@ -6,6 +6,7 @@ portal (SQLite, in-process channel layer, local-memory cache).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "channels",
     "guardian",
+    "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     "portal.middleware.AdminFramingMiddleware",
     "portal.people.middleware.OnboardingRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a lockout into the "too many attempts" page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -155,6 +159,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -171,6 +177,27 @@ LOGIN_REDIRECT_URL = "people:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 # Password reset and invitation links stay valid for a week.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts at one
+# account from one network, that account is locked for that network for
+# AXES_COOLOFF_MINUTES (another network, a colleague's office, is not affected, so nobody
+# can lock a person out from elsewhere). Axes stores a keyed pseudonym of the network
+# (portal.clients.network_pseudonym), never an address. Failed attempts are kept for
+# SECURITY_LOG_DAYS (Django admin: Axes; audit log: failed sign-ins).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "portal.clients.network_pseudonym"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins go to the audit log instead
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "90"))
+# Password reset requests: at most this many per hour for one address, and per network.
+PASSWORD_RESET_RATE_PER_EMAIL = os.environ.get("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
+PASSWORD_RESET_RATE_PER_NETWORK = os.environ.get("PASSWORD_RESET_RATE_PER_NETWORK", "20/h")
 
 # Leaderboard rank store: Redis sorted sets under this key prefix when REDIS_URL is set.
 LEADERBOARD_REDIS_PREFIX = os.environ.get("LEADERBOARD_REDIS_PREFIX", "lb:")

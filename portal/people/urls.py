@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             success_url=reverse_lazy("people:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
             extra_email_context={"site_url": settings.SITE_URL},

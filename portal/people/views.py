@@ -1,14 +1,19 @@
 """Pages about the signed-in person: onboarding, profile, dashboard, invitations."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_ratelimit.decorators import ratelimit
 
 from courses.selectors import onboarding_next_step, sharing_blockers
 from portal.activity.selectors import activity_recent, level_progress, streak_weeks
+from portal.clients import network_pseudonym
 
 from .forms import SUGGESTED_INTERESTS, ProfileForm
 from .services import (
@@ -110,3 +115,43 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 
 def invitation_done(request):
     return redirect("people:onboarding")
+
+
+def _network(group, request) -> str:
+    return network_pseudonym(request)
+
+
+def _email(group, request) -> str:
+    return (request.POST.get("email") or "").strip().lower()
+
+
+@method_decorator(
+    ratelimit(
+        group="password-reset-email",
+        key=_email,
+        rate=lambda group, request: settings.PASSWORD_RESET_RATE_PER_EMAIL,
+        method="POST",
+        block=False,
+    ),
+    name="post",
+)
+@method_decorator(
+    ratelimit(
+        group="password-reset-network",
+        key=_network,
+        rate=lambda group, request: settings.PASSWORD_RESET_RATE_PER_NETWORK,
+        method="POST",
+        block=False,
+    ),
+    name="post",
+)
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled: a flood of requests for one address (mail
+    bombing a colleague) or from one network (probing for accounts) is refused with 429
+    before any mail is sent. ``block=True`` would answer 403; a person deserves to be told
+    to wait."""
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            return TemplateResponse(request, "registration/password_reset_limited.html", status=429)
+        return super().post(request, *args, **kwargs)

@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -215,6 +216,11 @@ def person_erase(*, user: User) -> ErasureReport:
     ).delete()
     LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).delete()
     report.removed["sessions"] = sessions_end(user_ids={user.pk})
+    # Failed sign-ins at their account (django-axes records the address typed).
+    report.removed["sign-in attempt records"] = sum(
+        model.objects.filter(username__iexact=user.email).delete()[0]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )
 
     user.delete()
     report.removed["person"] = 1

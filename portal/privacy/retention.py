@@ -7,6 +7,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -55,6 +56,13 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
         ),
         "reflections": Reflection.objects.filter(
             updated_at__lt=cut(config.retain_reflections_days)
+        ),
+        # django-axes: failed sign-ins and lockouts (a network pseudonym, no address).
+        "failed sign-in records": AccessFailureLog.objects.filter(
+            attempt_time__lt=cut(settings.SECURITY_LOG_DAYS)
+        ),
+        "sign-in attempt counters": AccessAttempt.objects.filter(
+            attempt_time__lt=cut(settings.SECURITY_LOG_DAYS)
         ),
     }
     with transaction.atomic():

@@ -14,7 +14,6 @@ as theirs; each visitor counts once per share per day.
 
 import asyncio
 import hashlib
-import ipaddress
 import logging
 import re
 from collections import Counter, OrderedDict
@@ -28,6 +27,8 @@ from django.core import signing
 from django.http.cookie import parse_cookie
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from portal.clients import network_of
 
 from . import links
 from .models import ClickKind, Share
@@ -150,14 +151,11 @@ class Tracker:
 
     def network(self, scope) -> str:
         """The visitor's network (IPv4 /24, IPv6 /64), hashed under the day's salt."""
-        client = (scope.get("client") or ("", 0))[0] or ""
-        try:
-            address = ipaddress.ip_address(client)
-        except ValueError:
+        prefix = network_of((scope.get("client") or ("", 0))[0] or "")
+        if not prefix:
             return ""
-        prefix = ipaddress.ip_network(f"{address}/{24 if address.version == 4 else 64}", False)
         digest = hashlib.blake2b(digest_size=16, key=self.salt[1].encode()[:64])
-        digest.update(b"net\0" + str(prefix).encode())
+        digest.update(b"net\0" + prefix.encode())
         return digest.hexdigest()
 
     def note(self, hit: Hit) -> None:

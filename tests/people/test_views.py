@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 
 from portal.activity.services import points_adjust
 from portal.people.models import Profile
@@ -162,7 +163,10 @@ class TestSignIn:
             {"new_password1": "a-very-new-pass-42", "new_password2": "a-very-new-pass-42"},
         )
         assert response.status_code == 302
-        assert client.login(username=onboarded_user.email, password="a-very-new-pass-42")
+        # django-axes needs the request to count attempts (a browser's sign-in has one).
+        assert client.login(
+            request=HttpRequest(), username=onboarded_user.email, password="a-very-new-pass-42"
+        )
 
     def test_password_reset_for_unknown_email_reveals_nothing(self, client, db):
         response = client.post("/accounts/password-reset/", {"email": "nobody@example.com"})
