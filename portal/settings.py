@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "channels",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
@@ -103,9 +106,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.AdminFramingMiddleware",
+    "portal.people.middleware.TwoFactorMiddleware",
     "portal.people.middleware.OnboardingRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: turns a lockout into the "too many attempts" page (429).
@@ -194,6 +199,10 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins go to the audit log instea
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Two-step sign-in (django-otp): an authenticator app, with backup codes. Required for
+# programme admins and superusers unless TWO_FACTOR_REQUIRED=0; optional for everyone.
+TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "1") != "0"
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Advocate Portal")
 SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "90"))
 # Password reset requests: at most this many per hour for one address, and per network.
 PASSWORD_RESET_RATE_PER_EMAIL = os.environ.get("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")

@@ -206,6 +206,47 @@ def _clear_redis_leaderboards() -> None:
     rank_store().replace([])  # empty, and ready (as the worker's repair would leave it)
 
 
+def two_factor_device(user):
+    """``user``'s confirmed authenticator (made if missing), for tests that sign in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app")
+
+
+def two_factor_code(user) -> str:
+    """The code ``user``'s authenticator app would show now."""
+    from django_otp.oath import TOTP
+
+    device = two_factor_device(user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_full_sign_in(monkeypatch):
+    """``force_login`` stands for a complete sign-in: password and, for people who have
+    or must have two-step sign-in, the code (tests/integrity/test_two_factor.py walks the
+    real steps)."""
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from portal.people.twofactor import STATE_KEY, two_factor_required
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        required = two_factor_required(user)
+        if required or user.totpdevice_set.filter(confirmed=True).exists():
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = two_factor_device(user).persistent_id
+            session[STATE_KEY] = {"device": True, "required": required}
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.fixture(autouse=True)
 def _points_rules_per_test():
     """Each test starts from its own database's points rules, not a cached copy."""

@@ -127,3 +127,42 @@ class ProfileForm(forms.Form):
         if cleaned.get("leaderboard_visibility") == Visibility.ALIAS and not cleaned.get("alias"):
             self.add_error("alias", "Choose an alias to appear under.")
         return cleaned
+
+
+class ConfirmCodeForm(forms.Form):
+    """The first code from a newly scanned authenticator app: proves the scan worked."""
+
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if self.device is not None and not self.device.verify_is_allowed()[0]:
+            raise forms.ValidationError("Too many wrong codes in a row: wait a minute and retry.")
+        if self.device is None or not code.isdigit() or not self.device.verify_token(code):
+            raise forms.ValidationError(
+                "That code did not match. Check the time on your phone and enter the current code."
+            )
+        return code
+
+
+class PasswordCheckForm(forms.Form):
+    """Your password again, before a change to how you sign in."""
+
+    password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("That is not your password.")
+        return self.cleaned_data["password"]

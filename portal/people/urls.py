@@ -40,6 +40,8 @@ urlpatterns = [
         views.InvitationView.as_view(),
         name="invitation",
     ),
+    path("accounts/two-factor/", views.two_factor, name="two_factor"),
+    path("me/security/", views.security, name="security"),
     path("accounts/invitation/done/", views.invitation_done, name="invitation_done"),
     path("onboarding/", views.onboarding, name="onboarding"),
     path("me/", views.dashboard, name="dashboard"),

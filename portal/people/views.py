@@ -1,5 +1,8 @@
 """Pages about the signed-in person: onboarding, profile, dashboard, invitations."""
 
+from base64 import b32encode
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -9,13 +12,19 @@ from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
 from courses.selectors import onboarding_next_step, sharing_blockers
 from portal.activity.selectors import activity_recent, level_progress, streak_weeks
 from portal.clients import network_pseudonym
+from portal.errors import Conflict
 
-from .forms import SUGGESTED_INTERESTS, ProfileForm
+from . import twofactor
+from .forms import SUGGESTED_INTERESTS, ConfirmCodeForm, PasswordCheckForm, ProfileForm
 from .services import (
     AliasTakenError,
     invitation_tokens,
@@ -155,3 +164,89 @@ class PasswordResetView(auth_views.PasswordResetView):
         if getattr(request, "limited", False):
             return TemplateResponse(request, "registration/password_reset_limited.html", status=429)
         return super().post(request, *args, **kwargs)
+
+
+# --- two-step sign-in ------------------------------------------------------------------
+
+
+@login_required
+def two_factor(request):
+    """The second step of signing in: a code from the app, or a backup code."""
+    target = _safe_next(request, reverse("people:dashboard"))
+    if not twofactor.state_of(request)["device"]:
+        return redirect("people:security")
+    if request.user.is_verified():
+        return redirect(target)
+    form = twofactor.CodeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, form.device)
+        if form.device.name == twofactor.BACKUP_NAME:
+            left = form.device.token_set.count()
+            messages.warning(
+                request,
+                f"You used a backup code; {left} left. Make new ones under Sign-in security.",
+            )
+        return redirect(target)
+    status = 400 if form.errors else 200
+    return render(request, "people/two_factor.html", {"form": form, "next": target}, status=status)
+
+
+def _qr(device) -> str:
+    return mark_safe(  # noqa: S308 - segno's SVG of our own URL, no user text
+        segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title="QR code for your authenticator app"
+        )
+    )
+
+
+@login_required
+def security(request):
+    """Sign-in security: turn two-step sign-in on (scan, confirm with a code, keep the
+    backup codes), make new backup codes, or turn it off (not for programme admins)."""
+    user = request.user
+    state = twofactor.state_of(request)
+    pending = None
+    if not state["device"]:
+        pending = TOTPDevice.objects.filter(
+            user=user, confirmed=False, pk=request.session.get("two_factor_setup") or 0
+        ).first()
+    form = None
+    context = {"state": state, "next": _safe_next(request, "")}
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "start" and not state["device"]:
+        pending = twofactor.totp_start(user=user)
+        request.session["two_factor_setup"] = pending.pk
+        return redirect(request.get_full_path())
+    if action == "confirm" and pending is not None:
+        form = ConfirmCodeForm(request.POST, device=pending)
+        if form.is_valid():
+            codes = twofactor.totp_confirm(request=request, device=pending)
+            request.session.pop("two_factor_setup", None)
+            return render(request, "people/backup_codes.html", {**context, "codes": codes})
+    if action == "backup" and state["device"]:
+        codes = twofactor.backup_codes_new(user=user)
+        return render(request, "people/backup_codes.html", {**context, "codes": codes})
+    if action == "off" and state["device"]:
+        form = PasswordCheckForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                twofactor.two_factor_off(request=request, user=user)
+            except Conflict as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Two-step sign-in is off.")
+                return redirect("people:security")
+    if action is not None and form is None:
+        return redirect("people:security")
+    context.update(
+        {
+            "pending": pending,
+            "qr": _qr(pending) if pending else "",
+            "secret": b32encode(pending.bin_key).decode() if pending else "",
+            "confirm_form": form if action == "confirm" else ConfirmCodeForm(device=pending),
+            "off_form": form if action == "off" else PasswordCheckForm(user=user),
+            "backup_left": StaticToken.objects.filter(device__user=user).count(),
+        }
+    )
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "people/security.html", context, status=status)

@@ -11,7 +11,15 @@ from courses.blocks import QuizBlock, ScenarioBlock
 from courses.demo import demo_training_create
 from courses.scenarios import _best_from
 from courses.services import workshop_facilitator_add
-from tests.conftest import PASSWORD, screenshot, serious_accessibility_violations
+from portal.people.models import User
+from portal.people.twofactor import two_factor_required
+from tests.conftest import (
+    PASSWORD,
+    screenshot,
+    serious_accessibility_violations,
+    two_factor_code,
+    two_factor_device,
+)
 from tests.people.factories import UserFactory
 
 pytestmark = [
@@ -21,10 +29,19 @@ pytestmark = [
 
 
 def sign_in(page, email):
+    """Sign in as a person would, with the code from their app when they have two-step
+    sign-in (programme admins must: they get an authenticator here)."""
+    person = User.objects.get(email=email)
+    if two_factor_required(person):
+        two_factor_device(person)
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/accounts/two-factor/" in page.url:
+        page.get_by_label("Code").fill(two_factor_code(person))
+        page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name=re.compile("Hello"))).to_be_visible()
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.db import IntegrityError
+from django.http import HttpRequest
 
 from portal.people.models import Profile, User, Visibility
 from portal.people.services import Role
@@ -13,7 +14,10 @@ class TestUser:
     def test_email_is_the_login_and_is_normalised(self):
         user = User.objects.create_user(email="  Ada.Lovelace@Example.COM ", password="pw-12345-x")
         assert user.email == "ada.lovelace@example.com"
-        assert authenticate(username="ADA.lovelace@example.com", password="pw-12345-x") == user
+        assert (
+            authenticate(HttpRequest(), username="ADA.lovelace@example.com", password="pw-12345-x")
+            == user
+        )
 
     def test_emails_are_unique_whatever_their_case(self):
         UserFactory(email="same@example.com")

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 
 from cms.models import BrandingSettings, GuidelinesPage, HomePage
 from portal.activity.models import Activity
@@ -22,7 +23,7 @@ def test_seed_demo_builds_a_believable_organisation(capsys):
     for email in ("admin@example.com", "manager@example.com", "mentor@example.com",
                   "advocate@example.com"):  # fmt: skip
         assert email in out
-        assert authenticate(username=email, password="demo-pass-99") is not None
+        assert authenticate(HttpRequest(), username=email, password="demo-pass-99") is not None
     assert (
         User.objects.get(email="admin@example.com")
         .groups.filter(name=Role.PROGRAMME_ADMIN)
