@@ -49,7 +49,7 @@ run: $(VENV)/.installed-run
 	@# visitor's address (see the privacy notice).
 	@$(PY) manage.py worker --interval 1 -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m daphne -v 0 -b $(HOST) -p $(PORT) portal.asgi:application
+	$(PY) -m daphne -v 0 --no-server-name -b $(HOST) -p $(PORT) portal.asgi:application
 
 test: $(VENV)/.installed-dev browser
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run

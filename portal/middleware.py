@@ -1,5 +1,8 @@
 """Project-wide middleware."""
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+
 
 class AdminFramingMiddleware:
     """Let the Wagtail admin frame its own pages (the live preview panel).
@@ -16,3 +19,15 @@ class AdminFramingMiddleware:
         if request.path.startswith("/admin/"):
             response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the admins' exception: under ``CSP_ADMIN_PREFIXES``
+    the directives in ``CSP_ADMIN_REPLACE`` replace the portal's (Wagtail's editors use
+    inline scripts and styles, and its live preview frames the admin itself)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path.startswith(settings.CSP_ADMIN_PREFIXES):
+            parts.replace = {**settings.CSP_ADMIN_REPLACE, **(parts.replace or {})}
+        return parts

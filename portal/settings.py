@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -101,6 +102,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -339,6 +342,50 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Pages may not be framed; the Wagtail admin may frame itself (live preview), see
 # portal.middleware.AdminFramingMiddleware.
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the portal's pages run only their own scripts and
+# styles, no inline code; the one inline <style> (the programme's colour) carries the
+# request's nonce. The Wagtail and Django admins keep inline scripts and styles (their
+# editors need them), and may frame themselves: see portal.middleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "media-src": [SELF],
+        "connect-src": [SELF],  # same-origin WebSockets included (CSP level 3)
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+CSP_ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+CSP_ADMIN_REPLACE = {
+    "script-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+}
+# Browser features the portal never uses are off for it and anything it might embed
+# (django-permissions-policy); sharing uses the Web Share API, which needs no permission.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "browsing-topics": [],
+}
 # Load balancers probe health over plain http inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
 

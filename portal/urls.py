@@ -1,12 +1,11 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.health import healthz, healthz_live, healthz_ready
+from portal.media import media
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -24,8 +23,8 @@ urlpatterns = [
     path("", include("portal.recognition.urls")),
     path("", include("portal.mentoring.urls")),
     path("", include("portal.privacy.urls")),
-    # Uploaded images and documents. A reverse proxy may serve /media/ itself at scale.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Uploaded files, as far as Wagtail's collection privacy allows (portal/media.py).
+    re_path(r"^media/(?P<path>.*)$", media, name="media"),
     # Everything else is a Wagtail page; this stays last.
     path("", include(wagtail_urls)),
 ]

@@ -164,8 +164,18 @@ def page(live_daphne, chromium, request):
     )
     browser_page = context.new_page()
     browser_page.set_default_timeout(10_000)
+    # Every browser test also checks the Content-Security-Policy: anything the page tried
+    # that the policy refused (an inline script or style, a foreign source) fails it.
+    refused = []
+    browser_page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield browser_page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused: " + "; ".join(refused)
 
 
 def screenshot(page, name: str) -> Path:

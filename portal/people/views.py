@@ -1,5 +1,6 @@
 """Pages about the signed-in person: onboarding, profile, dashboard, invitations."""
 
+import re
 from base64 import b32encode
 
 import segno
@@ -242,7 +243,10 @@ def security(request):
         {
             "pending": pending,
             "qr": _qr(pending) if pending else "",
-            "secret": b32encode(pending.bin_key).decode() if pending else "",
+            # In groups of four, as people type it (apps ignore the spaces).
+            "secret": " ".join(re.findall(".{1,4}", b32encode(pending.bin_key).decode()))
+            if pending
+            else "",
             "confirm_form": form if action == "confirm" else ConfirmCodeForm(device=pending),
             "off_form": form if action == "off" else PasswordCheckForm(user=user),
             "backup_left": StaticToken.objects.filter(device__user=user).count(),

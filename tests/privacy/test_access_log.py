@@ -1,5 +1,6 @@
 """No access log keeps visitors' addresses: daphne started exactly as `make run` and the
-README start it, behind a proxy that passes the real address, writes none of them."""
+README start it, behind a proxy that passes the real address, writes none of them (and
+names no server software in its answers)."""
 
 import os
 import re
@@ -49,7 +50,8 @@ def _readme_daphne_flags() -> list[str]:
     return _flags(shlex.split(command)[1:])
 
 
-def _serve_and_read_output(flags: list[str], tmp_path) -> str:
+def _serve_and_read_output(flags: list[str], tmp_path) -> tuple[str, str | None]:
+    """daphne's output, and the ``Server`` header it sent."""
     port = _free_port()
     env = {
         **os.environ,
@@ -74,9 +76,11 @@ def _serve_and_read_output(flags: list[str], tmp_path) -> str:
                 request = urllib.request.Request(
                     f"http://127.0.0.1:{port}/healthz/live", headers={"X-Forwarded-For": VISITOR}
                 )
-                urllib.request.urlopen(request, timeout=5).read()  # noqa: S310 - loopback
+                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                    server = response.headers.get("Server")
                 break
-            except urllib.error.HTTPError:
+            except urllib.error.HTTPError as error:
+                server = error.headers.get("Server")
                 break  # answered (503 without services is fine): the request was served
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
@@ -86,18 +90,20 @@ def _serve_and_read_output(flags: list[str], tmp_path) -> str:
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)
-    return output
+    return output, server
 
 
 @pytest.mark.parametrize("source", ["Makefile", "README"])
 def test_the_documented_daphne_commands_log_no_client_address(source, tmp_path):
     flags = _makefile_daphne_flags() if source == "Makefile" else _readme_daphne_flags()
-    output = _serve_and_read_output(flags, tmp_path)
+    output, server = _serve_and_read_output(flags, tmp_path)
     assert VISITOR not in output
     assert "healthz" not in output  # no access log line at all
+    assert server is None  # --no-server-name: no software name or version for scanners
 
 
 def test_without_those_flags_daphne_would_log_the_visitor(tmp_path):
     """The check above can fail: daphne's default access log names the visitor."""
-    output = _serve_and_read_output([], tmp_path)
+    output, server = _serve_and_read_output([], tmp_path)
     assert VISITOR in output
+    assert server == "daphne"
