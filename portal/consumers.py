@@ -1,7 +1,8 @@
 """The base of every WebSocket consumer: authentication, authorisation, safe input.
 
 A consumer in this portal does transport only. This base accepts the handshake and
-closes at once with 4401 (not signed in) or 4403 (not allowed) so browsers see why;
+closes at once with 4401 (not signed in) or 4403 (not allowed) so browsers see why, and
+later with 4401 when the sign-in session that opened it ends;
 answers malformed or unexpected messages with an error and keeps the socket open; and
 drops inbound messages beyond a small rate, so no client can make a consumer busy.
 """
@@ -11,8 +12,10 @@ import json
 import time
 
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from .people.services import session_signed_in, signin_group
 from .realtime import GROUP_RENEW_SECONDS, memberships_renewed
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -38,7 +41,9 @@ class PortalConsumer(AsyncWebsocketConsumer):
         if groups is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        for group in groups:
+        # Every socket also follows its person's sign-in: it closes when the session that
+        # opened it ends (sign-out, password change, deactivation, erasure).
+        for group in [*groups, signin_group(user.pk)]:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         if self.groups_joined:
@@ -71,6 +76,15 @@ class PortalConsumer(AsyncWebsocketConsumer):
 
     async def joined(self) -> None:
         """Called once the socket follows its groups (send a snapshot here)."""
+
+    async def session_check(self, event):
+        session_key = getattr(self.scope.get("session"), "session_key", None)
+        if (event.get("ended") and event["ended"] == session_key) or not await (
+            database_sync_to_async(session_signed_in)(
+                session_key=session_key, user_id=self.scope["user"].pk
+            )
+        ):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def disconnect(self, code):
         if getattr(self, "_renewing", None) is not None:

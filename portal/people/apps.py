@@ -9,14 +9,22 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import m2m_changed, post_save, pre_save
 
         from .models import Team, User
         from .permissions import team_managers_changed
-        from .services import user_active_after, user_active_before
+        from .services import (
+            user_active_after,
+            user_active_before,
+            user_password_after,
+            user_signed_out,
+        )
 
         pre_save.connect(user_active_before, sender=User, dispatch_uid="people.active_before")
         post_save.connect(user_active_after, sender=User, dispatch_uid="people.active_after")
+        post_save.connect(user_password_after, sender=User, dispatch_uid="people.password_after")
+        user_logged_out.connect(user_signed_out, dispatch_uid="people.signed_out")
 
         m2m_changed.connect(
             team_managers_changed,

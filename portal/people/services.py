@@ -1,10 +1,14 @@
 """Writes about people: profiles, onboarding, consent, roles and invitations."""
 
+from importlib import import_module
+
 from django.conf import settings
+from django.contrib.auth import get_user
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from portal.activity.services import activity_record
 from portal.activity.verbs import ONBOARDING_COMPLETED
+from portal.realtime import group_name, group_send
 
 from .consent import PURPOSES, Purpose
 from .models import ConsentRecord, ConsentText, PrivacySettings, Profile, User, Visibility
@@ -220,7 +225,48 @@ def sessions_end(*, user_ids: set[int]) -> int:
         if str(session.get_decoded().get("_auth_user_id", "")) in wanted
     ]
     Session.objects.filter(pk__in=ended).delete()
+    sockets_check(user_ids=user_ids)
     return len(ended)
+
+
+# --- live sockets follow the sign-in session ------------------------------------------
+
+
+def signin_group(user_id: int) -> str:
+    """Every socket of one person follows this group (``portal.consumers``)."""
+    return group_name("signin", user_id)
+
+
+def sockets_check(*, user_ids, ended: str = "") -> None:
+    """Ask these people's open sockets to check their sign-in session now: a socket whose
+    session ``ended`` (a sign-out), was ended, or no longer matches the password or an
+    active account closes (4401)."""
+    for user_id in user_ids:
+        group_send(signin_group(user_id), {"type": "session.check", "ended": ended})
+
+
+def session_signed_in(*, session_key: str | None, user_id: int) -> bool:
+    """Whether the session ``session_key`` still signs ``user_id`` in, as Django would
+    decide on their next page (the session exists, the password hash in it matches, the
+    account is active)."""
+    if not session_key:  # a socket without a session (tests build such scopes)
+        return User.objects.filter(pk=user_id, is_active=True).exists()
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return get_user(request).pk == user_id
+
+
+def user_password_after(sender, instance: User, created: bool, **kwargs) -> None:
+    """``post_save`` of a user whose password changed (a reset, the admin, a change):
+    their other sessions no longer sign them in; their sockets there close now."""
+    if not created and getattr(instance, "_password", None) is not None:
+        transaction.on_commit(lambda: sockets_check(user_ids={instance.pk}))
+
+
+def user_signed_out(sender, request, user, **kwargs) -> None:
+    """``user_logged_out``: this session's sockets close (other devices stay)."""
+    if user is not None and request is not None and hasattr(request, "session"):
+        sockets_check(user_ids={user.pk}, ended=request.session.session_key or "")
 
 
 @transaction.atomic
