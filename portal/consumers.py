@@ -79,10 +79,10 @@ class PortalConsumer(AsyncWebsocketConsumer):
 
     async def session_check(self, event):
         session_key = getattr(self.scope.get("session"), "session_key", None)
-        if (event.get("ended") and event["ended"] == session_key) or not await (
-            database_sync_to_async(session_signed_in)(
-                session_key=session_key, user_id=self.scope["user"].pk
-            )
+        if (
+            event.get("ended") and event["ended"] == session_key
+        ) or not await database_sync_to_async(session_signed_in)(
+            session_key=session_key, user_id=self.scope["user"].pk
         ):
             await self.close(code=CLOSE_UNAUTHENTICATED)
 

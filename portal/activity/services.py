@@ -17,6 +17,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from portal.people.audit import audit
+
 from .deliveries import deliveries_create
 from .models import Activity, Level, PointsRule, PointsTotal
 from .verbs import LEVEL_REACHED, POINTS_ADJUSTED, VERBS
@@ -172,7 +174,7 @@ def points_adjust(*, user, points: int, reason: str, key: str | None = None, by=
         raise ValueError("A reason is required for a points adjustment.")
     if points == 0:
         raise ValueError("An adjustment of 0 points changes nothing.")
-    return activity_record(
+    recorded = activity_record(
         actor=user,
         verb=POINTS_ADJUSTED.id,
         key=f"points.adjusted:{key}" if key else f"points.adjusted:once:{uuid.uuid4()}",
@@ -180,6 +182,9 @@ def points_adjust(*, user, points: int, reason: str, key: str | None = None, by=
         result={"reason": reason},
         context={"by": by.email if by is not None else "system"},
     )
+    if recorded.created:
+        audit(user, "activity.points_adjust", by=by, data={"points": points, "reason": reason})
+    return recorded
 
 
 @transaction.atomic

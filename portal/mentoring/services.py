@@ -18,6 +18,7 @@ from portal.activity.services import activity_record
 from portal.activity.verbs import COURSE_COMPLETED, MENTEE_ONBOARDED, MENTORING_CHECKIN
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portal.notifications.services import notification_send, notification_send_many
+from portal.people.audit import audit
 from portal.people.models import Profile, User
 from portal.realtime import broadcast_many_on_commit, broadcast_on_commit, group_name
 
@@ -190,8 +191,13 @@ class Applied:
 
 
 @transaction.atomic
-def pairings_apply(*, pairs: list[tuple[int, int]], by=None) -> Applied:
+def pairings_apply(
+    *, pairs: list[tuple[int, int]], by=None, proposed: set[tuple[int, int]] | None = None
+) -> Applied:
     """Pair each ``(mentee_id, mentor_id)``; all or nothing.
+
+    Each pairing goes in the audit log; given the ``proposed`` pairs the admin saw, one
+    that differs from them is marked an override.
 
     Refused if a mentor would exceed their capacity, is not a mentor, or is the mentee;
     a mentee who asked for a change leaves their current mentor for the new one.
@@ -264,6 +270,16 @@ def pairings_apply(*, pairs: list[tuple[int, int]], by=None) -> Applied:
             mentee=mentee,
             score=pairing_math.score(mentor_plain, mentee_plain, preference=preference),
             reasons=list(pairing_math.reasons(mentor_plain, mentee_plain, preference=preference)),
+        )
+        audit(
+            made,
+            "mentoring.pair",
+            by=by,
+            data={
+                "override": None if proposed is None else (mentee_id, mentor_id) not in proposed,
+                "mentor": mentor_id,
+                "mentee": mentee_id,
+            },
         )
         grants.setdefault(mentor_id, []).append(mentee.profile.pk)
         notes += [

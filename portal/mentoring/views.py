@@ -222,7 +222,11 @@ def pairing_admin(request):
                 except ValueError:
                     return _refused(request, "The pairing form was garbled.", 400, request.path)
         try:
-            applied = services.pairings_apply(pairs=pairs, by=request.user)
+            applied = services.pairings_apply(
+                pairs=pairs,
+                by=request.user,
+                proposed={(row.mentee.user_id, row.mentor.user_id) for row in proposals},
+            )
         except ServiceError as error:
             messages.error(request, f"Nothing was applied: {error.message}")
             status = error.status

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
+from .audit import audit
 from .importing import PeopleImportError, import_people
 
 
@@ -40,11 +41,24 @@ def import_people_view(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            context["report"] = import_people(
+            report = context["report"] = import_people(
                 data=upload.read(),
                 dry_run=form.cleaned_data["dry_run"],
                 invite=form.cleaned_data["invite"],
             )
+            if not form.cleaned_data["dry_run"]:
+                audit(
+                    request.user,
+                    "people.import",
+                    by=request.user,
+                    title=f"Import of {upload.name[:80]}",
+                    data={
+                        "file": upload.name[:200],
+                        "created": report.created,
+                        "updated": report.updated,
+                        "invited": report.invited,
+                    },
+                )
         except PeopleImportError as error:
             context["problems"] = error.problems
     return TemplateResponse(request, "people/admin/import_people.html", context)

@@ -9,9 +9,10 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from django.db.models.signals import m2m_changed, post_save, pre_save
 
+        from .audit import sign_in_failed, signed_in
         from .models import Team, User
         from .permissions import team_managers_changed
         from .services import (
@@ -25,6 +26,8 @@ class PeopleConfig(AppConfig):
         post_save.connect(user_active_after, sender=User, dispatch_uid="people.active_after")
         post_save.connect(user_password_after, sender=User, dispatch_uid="people.password_after")
         user_logged_out.connect(user_signed_out, dispatch_uid="people.signed_out")
+        user_logged_in.connect(signed_in, dispatch_uid="people.audit_sign_in")
+        user_login_failed.connect(sign_in_failed, dispatch_uid="people.audit_sign_in_failed")
 
         m2m_changed.connect(
             team_managers_changed,

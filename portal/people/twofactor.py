@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.errors import Conflict
 
+from .audit import audit
 from .services import Role
 
 STATE_KEY = "two_factor"
@@ -84,6 +85,7 @@ def totp_confirm(*, request, device: TOTPDevice) -> list[str]:
     codes = backup_codes_new(user=device.user)
     otp_login(request, device)
     state_note(request, device.user)
+    audit(device.user, "people.two_factor_on", by=device.user)
     return codes
 
 
@@ -94,6 +96,7 @@ def two_factor_off(*, request, user) -> None:
     for device in devices_for_user(user, confirmed=None):
         device.delete()
     state_note(request, user)
+    audit(user, "people.two_factor_off", by=user)
 
 
 # --- the code page --------------------------------------------------------------------

@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .admin_forms import ProfileAdminForm, TeamAdminForm
 from .admin_views import import_people_view
+from .audit import ACTIONS
 from .models import Department, Profile, Team
 
 
@@ -114,3 +115,9 @@ def register_import_menu_item():
     return ImportPeopleMenuItem(
         "Import people", reverse("people_import"), icon_name="group", order=900
     )
+
+
+@hooks.register("register_log_actions")
+def register_audit_actions(actions):
+    for action, (label, message) in ACTIONS.items():
+        actions.register_action(action, label, message)

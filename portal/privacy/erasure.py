@@ -29,6 +29,7 @@ from leaderboards.services import leaderboards_forget
 from portal.activity.models import Activity
 from portal.activity.verbs import MENTEE_ONBOARDED
 from portal.notifications.models import Notification
+from portal.people.audit import audit_erasure
 from portal.people.models import Profile, User
 from portal.people.services import sessions_end
 from portal.realtime import broadcast_on_commit
@@ -154,8 +155,9 @@ def _scrub_text(identity: Identity, report: ErasureReport) -> None:
 
 
 @transaction.atomic
-def person_erase(*, user: User) -> ErasureReport:
-    """Erase ``user``: see the module's docstring. Returns what was removed or rewritten."""
+def person_erase(*, user: User, by=None) -> ErasureReport:
+    """Erase ``user``: see the module's docstring. Returns what was removed or rewritten.
+    The audit log keeps that someone (by number) was erased, by ``by`` (None: retention)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     identity = Identity.of(user)
     report = ErasureReport(email=user.email)
@@ -222,8 +224,10 @@ def person_erase(*, user: User) -> ErasureReport:
         for model in (AccessAttempt, AccessFailureLog, AccessLog)
     )
 
+    erased_id = user.pk
     user.delete()
     report.removed["person"] = 1
+    audit_erasure(user_id=erased_id, by=by, report=report)
 
     if gone_recognitions or kept_recognitions:
         kept = [

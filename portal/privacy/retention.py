@@ -16,6 +16,7 @@ from django.utils import timezone
 from courses.models import Reflection
 from courses.services import workshop_contributions_credit
 from portal.notifications.models import Notification
+from portal.people.audit import security_entries_before
 from portal.people.models import PrivacySettings, User
 from portal.sharing.services import clicks_past_retention
 
@@ -63,6 +64,9 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
         ),
         "sign-in attempt counters": AccessAttempt.objects.filter(
             attempt_time__lt=cut(settings.SECURITY_LOG_DAYS)
+        ),
+        "sign-in entries of the audit log": security_entries_before(
+            cut(settings.SECURITY_LOG_DAYS)
         ),
     }
     with transaction.atomic():

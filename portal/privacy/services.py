@@ -37,10 +37,10 @@ def erasure_decline(*, erasure: ErasureRequest, reason: str) -> None:
     )
 
 
-def erase_and_tell(*, user: User) -> ErasureReport:
+def erase_and_tell(*, user: User, by=None) -> ErasureReport:
     """Erase the person, then tell them at the address they had (nothing else is kept)."""
     email = user.email
-    report = person_erase(user=user)
+    report = person_erase(user=user, by=by)
     send_mail(
         subject=f"Your data at {settings.WAGTAIL_SITE_NAME} is erased",
         message="As you asked, the portal no longer holds your data. Badges you shared now "

@@ -124,7 +124,7 @@ def admin_erase(request):
     if user.pk == request.user.pk:
         messages.error(request, "You cannot erase yourself here; ask another admin.")
         return redirect("privacy_erasure_requests")
-    report = services.erase_and_tell(user=user)
+    report = services.erase_and_tell(user=user, by=request.user)
     messages.success(
         request,
         f"Erased {report.email}: {sum(report.removed.values())} items removed, "

@@ -33,9 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(proposals)} pairs proposed; nothing changed (--dry-run).")
             return
         try:
-            applied = pairings_apply(
-                pairs=[(proposal.mentee.user_id, proposal.mentor.user_id) for proposal in proposals]
-            )
+            pairs = [(proposal.mentee.user_id, proposal.mentor.user_id) for proposal in proposals]
+            applied = pairings_apply(pairs=pairs, proposed=set(pairs))
         except ServiceError as error:
             raise CommandError(f"Nothing was applied: {error.message}") from error
         self.stdout.write(f"{len(applied.created)} pairs made.")
