@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.page_add import page_add
 from portal.health import healthz, healthz_live, healthz_ready
 from portal.media import media
 
@@ -12,6 +13,12 @@ urlpatterns = [
     path("healthz/live", healthz_live, name="healthz_live"),
     path("healthz/ready", healthz_ready, name="healthz_ready"),
     path("django-admin/", admin.site.urls),
+    # Before Wagtail's own: its "add page" view, safe when autosave and Publish race.
+    path(
+        "admin/pages/add/<slug:content_type_app_name>/<slug:content_type_model_name>/"
+        "<int:parent_page_id>/",
+        page_add,
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("portal.people.urls")),
