@@ -285,3 +285,59 @@ def test_import_queries_do_not_grow_with_the_number_of_people(django_assert_max_
         assert import_people(data=people(1200)).created == 1200
     with django_assert_max_num_queries(30):
         assert import_people(data=people(1200)).unchanged == 1200
+
+
+@pytest.mark.django_db
+def test_many_team_names_that_slugify_alike_cost_a_few_queries(django_assert_max_num_queries):
+    """300 teams whose names make the same slug ("Alpha", "Alpha!", ...) once cost a
+    query per number tried per team (quadratic); now each slug base is read once."""
+    Team.objects.create(
+        department=Department.objects.create(name="Other", slug="other"),
+        name="Alpha",
+        slug="sales-alpha",
+    )
+    lines = [HEADER.strip()]
+    names = [f"Alpha {'!' * (n % 10)}{'?' * (n // 10)}".strip() for n in range(300)]
+    lines += [f"t{n}@example.com,T,{n},Sales,{name},,," for n, name in enumerate(names)]
+    data = ("\n".join(lines) + "\n").encode()
+    with django_assert_max_num_queries(40):
+        assert import_people(data=data).created == 300
+    slugs = set(Team.objects.filter(department__name="Sales").values_list("slug", flat=True))
+    assert len(slugs) == 300
+    assert "sales-alpha" not in slugs  # taken by the other department's team
+    assert {"sales-alpha-2", "sales-alpha-301"} <= slugs
+
+
+def test_finding_cycles_visits_each_person_once():
+    """A 10,000-person reporting chain: each person's manager is asked for about once,
+    not once per person below them (that walk was quadratic: 20 s for 20,000)."""
+    from portal.people.reporting import manager_cycles
+
+    chain = {f"p{n}": f"p{n + 1}" for n in range(10_000)}
+    asked = []
+
+    def manager_of(person):
+        asked.append(person)
+        return chain.get(person)
+
+    assert manager_cycles(list(chain), manager_of) == []
+    assert len(asked) <= 10_001
+    chain["p9999"] = "p5000"  # the top of the chain now reports into its middle
+    cycles = manager_cycles(list(chain), chain.get)
+    assert len(cycles) == 1
+    assert cycles[0][0] == "p5000"
+    assert len(cycles[0]) == 5000
+
+
+@pytest.mark.django_db
+def test_a_long_chain_imports_and_a_cycle_in_it_is_reported_once():
+    lines = [HEADER.strip()]
+    lines += [
+        f"c{n}@example.com,C,{n},,,{f'c{n + 1}@example.com' if n < 1999 else ''},,"
+        for n in range(2000)
+    ]
+    assert import_people(data=("\n".join(lines) + "\n").encode()).created == 2000
+    lines[-1] = "c1999@example.com,C,1999,,,c1000@example.com,,"
+    problems = problems_of("\n".join(lines) + "\n")
+    assert len(problems) == 1
+    assert "Managers form a cycle: c1000@example.com -> c1001@example.com" in problems[0]
