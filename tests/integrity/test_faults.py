@@ -174,3 +174,38 @@ def test_redis_restarting_empty_is_repaired_by_the_worker(redis_server, monkeypa
         print(f"Redis restarted empty: boards exact again after {took:.1f} s")
     finally:
         stop(runner)
+
+
+def test_several_workers_racing_over_the_outbox_apply_each_statement_once(
+    redis_server, monkeypatch
+):
+    """Three workers sweep the same stranded outbox at once (row locks on PostgreSQL,
+    the write lock on SQLite), on the Redis rank store, and one of them is killed in the
+    middle; both stores still match the ledger exactly."""
+    burst_people()
+    prefix = f"lbmany{os.getpid()}:"
+    env = portal_env(REDIS_URL=redis_server.url, LEADERBOARD_REDIS_PREFIX=prefix)
+    store = RedisRankStore(redis_server.url, prefix=prefix)
+    monkeypatch.setattr(board_services, "rank_store", lambda: store)
+    warm = worker(env)  # makes the store ready, then leaves
+    try:
+        converged_within(60)
+    finally:
+        stop(warm)
+    producer = burst(env)
+    for _ in range(8):
+        assert producer.stdout.readline(), "the burst process stopped by itself"
+    producer.send_signal(signal.SIGKILL)
+    producer.wait()
+    Delivery.objects.update(due="2000-01-01T00:00:00Z")  # everything due at once
+    runners = [worker(env) for _ in range(3)]
+    try:
+        time.sleep(0.6)
+        runners[0].send_signal(signal.SIGKILL)
+        runners[0].wait()
+        took = converged_within(60)
+    finally:
+        for runner in runners[1:]:
+            stop(runner)
+    assert store.ready()
+    print(f"three workers, one killed: exact after {took:.1f} s")
