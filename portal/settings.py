@@ -409,6 +409,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # People import
 PEOPLE_IMPORT_MAX_BYTES = int(os.environ.get("PEOPLE_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# On SQLite an import commits this many people at a time (each part holds the one write
+# lock briefly); on PostgreSQL it is one transaction.
+PEOPLE_IMPORT_WRITE_CHUNK = int(os.environ.get("PEOPLE_IMPORT_WRITE_CHUNK", "2000"))
 
 LOGGING = {
     "version": 1,

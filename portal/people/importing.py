@@ -8,10 +8,11 @@ import io
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from .models import Department, PrivacySettings, Profile, Team, User, Visibility, normalise_email
@@ -220,25 +221,52 @@ def _manager_problems(rows: list[PersonRow]) -> list[Problem]:
 
 
 def import_people(*, data: bytes, dry_run: bool = False, invite: bool = False) -> ImportReport:
-    """Validate the whole file, then create or update everyone in one transaction.
+    """Validate the whole file, then create or update everyone.
 
     Raises ``PeopleImportError`` (nothing written) if any row is invalid. With
     ``dry_run`` the changes are computed and rolled back. With ``invite`` each newly
     created person is emailed an invitation by a background task after the import commits.
+
+    On PostgreSQL the writes are one transaction. On SQLite, whose one write lock every
+    other writer waits for, they commit in parts of ``PEOPLE_IMPORT_WRITE_CHUNK`` people,
+    managers before the people they manage, so no part holds the lock for long; the whole
+    file was checked first, and importing the same file again mends a half-done import.
     """
     rows, ignored = parse_people_csv(data)
     report = ImportReport(dry_run=dry_run, ignored_columns=ignored)
-    with transaction.atomic():
-        created_users = _write_people(rows, report)
-        if dry_run:
-            transaction.set_rollback(True)
-        elif invite:
-            report.invited = len(created_users)
-            # Queued, not sent here: mail being down must not fail the import after its
-            # commit; the worker sends them, and retries while mail is down.
-            ids = [user.pk for user in created_users]
-            transaction.on_commit(lambda: invitations_queue(user_ids=ids))
+    if dry_run or connection.vendor != "sqlite":
+        parts = [rows]
+    else:
+        parts = list(_chunks(_managers_first(rows), settings.PEOPLE_IMPORT_WRITE_CHUNK))
+    for part in parts:
+        with transaction.atomic():
+            created_users = _write_people(part, report)
+            if dry_run:
+                transaction.set_rollback(True)
+            elif invite:
+                report.invited += len(created_users)
+                # Queued, not sent here: mail being down must not fail the import after
+                # its commit; the worker sends them, and retries while mail is down.
+                ids = [user.pk for user in created_users]
+                transaction.on_commit(lambda ids=ids: invitations_queue(user_ids=ids))
     return report
+
+
+def _managers_first(rows: list[PersonRow]) -> list[PersonRow]:
+    """The rows ordered so that everyone's manager (when in the file) comes before them:
+    by depth in the file's reporting lines, which has no cycles once the file is valid."""
+    manager_in_file = {row.email: row.manager_email for row in rows}
+    depth: dict[str, int] = {}
+    for row in rows:
+        path, current = [], row.email
+        while current in manager_in_file and current not in depth:
+            path.append(current)
+            current = manager_in_file[current]
+        base = depth.get(current, -1) if current in manager_in_file else -1
+        for email in reversed(path):
+            base += 1
+            depth[email] = base
+    return sorted(rows, key=lambda row: depth[row.email])
 
 
 CHUNK = 500  # rows per query: well under SQLite's limit on query parameters
@@ -335,9 +363,10 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
         team.managers.add(*team_managers[team.pk])
     role_add_many(user_ids=[users[email].pk for email in emails], role=Role.ADVOCATE)
     role_add_many(user_ids=sorted(set().union(*team_managers.values())), role=Role.MANAGER)
-    report.created = len(new_users)
-    report.updated = len(changed - created_emails)
-    report.unchanged = len(rows) - report.created - report.updated
+    created, updated = len(new_users), len(changed - created_emails)
+    report.created += created
+    report.updated += updated
+    report.unchanged += len(rows) - created - updated
     return new_users
 
 

@@ -341,3 +341,39 @@ def test_a_long_chain_imports_and_a_cycle_in_it_is_reported_once():
     problems = problems_of("\n".join(lines) + "\n")
     assert len(problems) == 1
     assert "Managers form a cycle: c1000@example.com -> c1001@example.com" in problems[0]
+
+
+@pytest.mark.django_db
+def test_on_sqlite_an_import_commits_in_parts_managers_first(settings, monkeypatch):
+    """Each part holds SQLite's write lock briefly; people listed before their managers
+    still get them (managers are written first). PostgreSQL writes in one transaction."""
+    from django.db import connection
+
+    from portal.people import importing
+
+    settings.PEOPLE_IMPORT_WRITE_CHUNK = 7
+    parts = []
+    original = importing._write_people
+    monkeypatch.setattr(
+        importing,
+        "_write_people",
+        lambda rows, report: parts.append(len(rows)) or original(rows, report),
+    )
+    # 40 people, each managed by the next one, listed bottom-up (reports first).
+    lines = [HEADER.strip()]
+    lines += [
+        f"r{n}@example.com,R,{n},Ops,Crew {n % 3},{f'r{n + 1}@example.com' if n < 39 else ''},,"
+        for n in range(40)
+    ]
+    report = import_people(data=("\n".join(lines) + "\n").encode(), invite=True)
+    assert (report.created, report.invited) == (40, 40)
+    assert parts == ([7] * 5 + [5] if connection.vendor == "sqlite" else [40])
+    managers = dict(
+        Profile.objects.filter(user__email__startswith="r").values_list(
+            "user__email", "manager__email"
+        )
+    )
+    assert all(managers[f"r{n}@example.com"] == f"r{n + 1}@example.com" for n in range(39))
+    assert managers["r39@example.com"] is None
+    again = import_people(data=("\n".join(lines) + "\n").encode())
+    assert again.unchanged == 40
