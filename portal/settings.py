@@ -239,6 +239,8 @@ WORKER_JOBS = [
     ("portal.notifications.digests.digests_weekly", 600),
     # One-time form tokens older than a day.
     ("portal.submissions.submissions_prune", 3600),
+    # Prepared exports past EXPORT_KEEP_HOURS, files included.
+    ("portal.exports.exports_prune", 3600),
 ]
 
 # Content hub. Tracked links stop working this many days after the share; raw clicks
@@ -294,6 +296,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Exports the worker prepares (portal.exports): private files, never served as media,
+# downloadable by the person who asked, deleted after EXPORT_KEEP_HOURS.
+EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "exports"))
+EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", "24"))
+EXPORT_BUILDERS = {"recognition_audit": "portal.recognition.exports.audit_csv"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -26,6 +26,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="advocate-test-media-")
+EXPORT_ROOT = tempfile.mkdtemp(prefix="advocate-test-exports-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests flush the database under a running server; a cached board could outlive its

@@ -1,19 +1,24 @@
 """Recognition pages; thin: check the request, call a service, render."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.db import transaction
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 
 from portal.errors import InvalidInput
+from portal.exports import export_request, exports_recent
 from portal.fields import cleaned
-from portal.submissions import ALREADY_DONE, ALREADY_SENT, form_run_once
+from portal.submissions import (
+    ALREADY_DONE,
+    ALREADY_SENT,
+    form_run_once,
+    submission_take,
+    token_field,
+)
 
 from . import selectors, services
 from .forms import KudosForm, RecognitionForm
@@ -91,11 +96,6 @@ def thanks(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @permission_required("recognition.view_audit", raise_exception=True)
 def audit(request):
     try:
@@ -103,44 +103,36 @@ def audit(request):
         search = cleaned(request.GET.get("q", "")[:100], label="search")
     except InvalidInput as error:
         return HttpResponseBadRequest(error.message)
-    rows = selectors.audit_rows(kind=kind, search=search)
-    if request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield writer.writerow(
-                ["when", "kind", "giver", "recipient", "team", "category", "points", "badge",
-                 "budget", "message"]
-            )  # fmt: skip
-            for row in rows.iterator(chunk_size=2000):
-                yield writer.writerow(
-                    _safe_cell(value) if isinstance(value, str) else value
-                    for value in [
-                        timezone.localtime(row.created_at).isoformat(),
-                        row.kind,
-                        row.giver.email if row.giver else selectors.FORMER_COLLEAGUE,
-                        row.recipient.email,
-                        row.team.name if row.team else "",
-                        row.category.name if row.category else "",
-                        row.points,
-                        row.badge.name if row.badge else "",
-                        row.budget,
-                        row.message,
-                    ]
+    if request.method == "POST":
+        # A double click queues one export (the form's one-time token).
+        try:
+            token = token_field(request.POST.get("submission"))
+        except InvalidInput as error:
+            return HttpResponseBadRequest(error.message)
+        with transaction.atomic():
+            if submission_take(token, user=request.user):
+                export_request(
+                    user=request.user,
+                    kind="recognition_audit",
+                    params={"kind": kind, "search": search},
+                    title="recognition audit trail",
                 )
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="recognition-audit.csv"'
-        return response
+        messages.info(
+            request,
+            "Your CSV is being prepared; a notification brings the link (usually within a "
+            "minute). It is listed below too.",
+        )
+        return redirect(request.get_full_path())
+    rows = selectors.audit_rows(kind=kind, search=search)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "recognition/audit.html",
-        {"page": page, "kind": kind, "q": search, "kinds": Kind.choices},
+        {
+            "page": page,
+            "kind": kind,
+            "q": search,
+            "kinds": Kind.choices,
+            "exports": exports_recent(user=request.user, kind="recognition_audit"),
+        },
     )
-
-
-def _safe_cell(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ (or a tab or return) as formulas:
-    quote them. Every text cell goes through it: emails and team names can start so."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
