@@ -47,5 +47,9 @@ TASKS = {
 }
 if REDIS_URL:
     # Keep test keys apart from anything else using the same Redis.
-    CACHES["default"]["KEY_PREFIX"] = "advocate-test"  # noqa: F405
+    # Each run's cache keys apart from earlier runs' too: rate-limit counters (password
+    # resets per hour) must not carry over from the run before.
+    CACHES["default"]["KEY_PREFIX"] = os.environ.setdefault(  # noqa: F405
+        "CACHE_KEY_PREFIX", f"advocate-test-{uuid.uuid4().hex[:12]}"
+    )
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "advocate-test"  # noqa: F405
