@@ -16,6 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .people.services import session_signed_in, signin_group
+from .people.twofactor import sign_in_complete
 from .realtime import GROUP_RENEW_SECONDS, memberships_renewed
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -33,8 +34,14 @@ class PortalConsumer(AsyncWebsocketConsumer):
         self._window_started = time.monotonic()
         self._window_count = 0
         user = self.scope.get("user")
+        signed_in = (
+            user is not None
+            and user.is_authenticated
+            # A session that still owes its two-step code opens no socket either.
+            and await database_sync_to_async(sign_in_complete)(self.scope.get("session"))
+        )
         await self.accept()
-        if user is None or not user.is_authenticated:
+        if not signed_in:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         groups = await self.authorise(user)

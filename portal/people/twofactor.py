@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
-from django_otp import devices_for_user, user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.forms import OTPTokenForm
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -49,6 +49,18 @@ def state_of(request) -> dict:
     if state is None:  # a session from before two-step sign-in existed
         state = state_note(request, request.user)
     return state
+
+
+def sign_in_complete(session) -> bool:
+    """Whether this session finished signing in: the code too, where the person has a
+    second factor or must have one (read from what was noted at sign-in). Sockets ask
+    this, since ``TwoFactorMiddleware`` only guards pages."""
+    if session is None:  # a scope built without a session (tests)
+        return True
+    state = session.get(STATE_KEY) or {}
+    if state.get("device"):
+        return bool(session.get(DEVICE_ID_SESSION_KEY))
+    return not state.get("required")
 
 
 @receiver(user_logged_in, dispatch_uid="two_factor_state")

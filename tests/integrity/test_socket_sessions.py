@@ -83,3 +83,33 @@ async def test_deactivating_a_leaver_closes_their_sockets():
     [socket] = await open_sockets(await sync_to_async(signed_in)(person))
     await sync_to_async(person_deactivate)(user=person)
     assert await closed(socket) == 4401
+
+
+async def test_a_session_that_still_owes_its_code_opens_no_socket():
+    """Password right, code not entered yet: pages redirect to the code, and sockets are
+    refused the same way (4401)."""
+    from channels.testing import WebsocketCommunicator
+
+    from portal.asgi import application
+    from tests.conftest import two_factor_device
+
+    def signed_in_with_password_only():
+        person = UserFactory(password=PASSWORD, profile__onboarded=True)
+        two_factor_device(person)
+        client = Client()
+        client.post("/accounts/login/", {"username": person.email, "password": PASSWORD})
+        return client.cookies["sessionid"].value
+
+    session = await sync_to_async(signed_in_with_password_only)()
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/notifications/",
+        headers=[
+            (b"origin", b"http://testserver"),
+            (b"host", b"testserver"),
+            (b"cookie", f"sessionid={session}".encode()),
+        ],
+    )
+    connected, _ = await communicator.connect()
+    assert connected  # accepted, then closed with the reason
+    assert await closed(communicator) == 4401
