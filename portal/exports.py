@@ -5,7 +5,8 @@ then the worker deletes it. A builder that fails fails the task, which the worke
 again later (admins see it under Reports → Background work).
 
 Builders are named in ``EXPORT_BUILDERS`` (kind -> dotted path of
-``builder(out, **params) -> rows``), so this module knows no feature.
+``builder(out, **params) -> rows``, with ``file_name`` and ``title`` attributes), so
+this module knows no feature.
 """
 
 import uuid
@@ -25,14 +26,14 @@ from .models import Export
 from .notifications.services import notification_send
 
 
-def export_request(*, user, kind: str, params: dict, title: str) -> Export:
+def export_request(*, user, kind: str, params: dict) -> Export:
     """Queue the export ``kind`` for ``user``; the task runs after this commit."""
     if kind not in settings.EXPORT_BUILDERS:
         raise ValueError(f"No export called {kind!r}")
     export = Export.objects.create(
         id=uuid.uuid4(),
         kind=kind,
-        params={**params, "title": title},
+        params=params,
         requested_by=user,
         created_at=timezone.now(),
     )
@@ -50,14 +51,13 @@ def export_build(export_id: str) -> int:
     if export is None or export.status == Export.Status.READY:
         return 0  # gone (the person was erased) or built by an earlier run
     builder = import_string(settings.EXPORT_BUILDERS[export.kind])
-    params = {key: value for key, value in export.params.items() if key != "title"}
     export.file_name = builder.file_name
     Path(settings.EXPORT_ROOT).mkdir(parents=True, exist_ok=True)
     target = export_path(export)
     partial = target.with_suffix(".part")
     try:
         with partial.open("w", encoding="utf-8", newline="") as out:
-            rows = builder(out, **params)
+            rows = builder(out, **export.params)
         partial.replace(target)
     except Exception as error:
         partial.unlink(missing_ok=True)
@@ -69,7 +69,7 @@ def export_build(export_id: str) -> int:
     notification_send(
         user=export.requested_by,
         kind="export",
-        title=f"Your export is ready: {export.params.get('title', export.kind)}",
+        title=f"Your export is ready: {builder.title}",
         body=f"{rows:,} rows. The link works for {settings.EXPORT_KEEP_HOURS} hours.",
         url=reverse("export_download", args=[export.pk]),
     )

@@ -135,26 +135,23 @@ def _email(group, request) -> str:
     return (request.POST.get("email") or "").strip().lower()
 
 
-@method_decorator(
-    ratelimit(
-        group="password-reset-email",
-        key=_email,
-        rate=lambda group, request: settings.PASSWORD_RESET_RATE_PER_EMAIL,
-        method="POST",
-        block=False,
-    ),
-    name="post",
-)
-@method_decorator(
-    ratelimit(
-        group="password-reset-network",
-        key=_network,
-        rate=lambda group, request: settings.PASSWORD_RESET_RATE_PER_NETWORK,
-        method="POST",
-        block=False,
-    ),
-    name="post",
-)
+def _post_limit(group: str, key, rate_setting: str):
+    """Count a view's posts per ``key`` against ``settings.<rate_setting>`` (read at each
+    request); ``request.limited`` says whether this one is over."""
+    return method_decorator(
+        ratelimit(
+            group=group,
+            key=key,
+            rate=lambda group, request: getattr(settings, rate_setting),
+            method="POST",
+            block=False,
+        ),
+        name="post",
+    )
+
+
+@_post_limit("password-reset-email", _email, "PASSWORD_RESET_RATE_PER_EMAIL")
+@_post_limit("password-reset-network", _network, "PASSWORD_RESET_RATE_PER_NETWORK")
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, throttled: a flood of requests for one address (mail
     bombing a colleague) or from one network (probing for accounts) is refused with 429

@@ -42,3 +42,4 @@ def audit_csv(out, *, kind: str = "", search: str = "") -> int:
 
 
 audit_csv.file_name = "recognition-audit.csv"
+audit_csv.title = "recognition audit trail"

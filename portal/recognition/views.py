@@ -115,7 +115,6 @@ def audit(request):
                     user=request.user,
                     kind="recognition_audit",
                     params={"kind": kind, "search": search},
-                    title="recognition audit trail",
                 )
         messages.info(
             request,

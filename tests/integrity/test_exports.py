@@ -70,6 +70,7 @@ def broken(out, **params):
 
 
 broken.file_name = "broken.csv"
+broken.title = "a broken export"
 
 
 def test_exports_are_deleted_after_the_keep_time(
