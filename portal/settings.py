@@ -241,6 +241,8 @@ WORKER_JOBS = [
     ("portal.submissions.submissions_prune", 3600),
     # Prepared exports past EXPORT_KEEP_HOURS, files included.
     ("portal.exports.exports_prune", 3600),
+    # Finished tasks: succeeded ones after a day, failed ones after 30 days.
+    ("portal.worker.housekeeping.tasks_prune", 3600),
 ]
 
 # Content hub. Tracked links stop working this many days after the share; raw clicks

@@ -309,3 +309,18 @@ class VisitorSalt(models.Model):
 
     def __str__(self):
         return f"Visitor salt of {self.day}"
+
+
+class ClickBatch(models.Model):
+    """A batch of clicks that the tracked-link path handed to the worker, once stored.
+
+    The batch's task may run twice (its worker died after the commit but before it could
+    say so); the second run finds this row and adds nothing, so request counts stay exact.
+    Rows go with the daily purge.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    stored_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"Click batch {self.id}"

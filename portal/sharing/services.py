@@ -5,6 +5,7 @@ activity ledger, so points, badges and measurement follow from the ledger alone.
 """
 
 import secrets
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +26,7 @@ from . import links, quality, selectors
 from .models import (
     X_LINK_LENGTH,
     X_MAX_LENGTH,
+    ClickBatch,
     ClickKind,
     ContentItem,
     Conversion,
@@ -215,6 +217,23 @@ class Hit:
     at: datetime
     network: str = ""  # hashed /24 or /64; "" when the address is unknown
 
+    def as_row(self) -> list:
+        """The hit as JSON values, for the task that stores it."""
+        return [self.share_id, self.day.isoformat(), self.visitor, self.kind,
+                self.at.isoformat(), self.network]  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: list) -> "Hit":
+        share_id, day, visitor, kind, at, network = row
+        return cls(
+            share_id=int(share_id),
+            day=date.fromisoformat(day),
+            visitor=visitor,
+            kind=kind,
+            at=datetime.fromisoformat(at),
+            network=network,
+        )
+
 
 def visitor_salt(*, day: date) -> str:
     """The random salt for ``day``'s visitor hashes, made on first use."""
@@ -228,6 +247,19 @@ def visitor_salt(*, day: date) -> str:
             return VisitorSalt.objects.create(day=day, salt=secrets.token_hex(32)).salt
     except IntegrityError:  # another worker made it first
         return VisitorSalt.objects.values_list("salt", flat=True).get(day=day)
+
+
+@transaction.atomic
+def clicks_batch_store(
+    *, batch: uuid.UUID, hits: list[Hit], requests: dict[tuple[int, date], int]
+) -> bool:
+    """Store one batch from the tracked-link path, unless it was stored before (its task
+    ran again after a worker died between the commit and marking the task done).
+    Returns whether it was stored now."""
+    _, created = ClickBatch.objects.get_or_create(id=batch)
+    if created:
+        clicks_record(hits=hits, requests=requests)
+    return created
 
 
 @transaction.atomic
@@ -368,9 +400,12 @@ def clicks_purge(*, now: datetime | None = None) -> int:
 
     The daily figures stay. Returns the number of raw clicks deleted.
     """
-    clicks, salts = clicks_past_retention(now=now or timezone.now())
+    now = now or timezone.now()
+    clicks, salts = clicks_past_retention(now=now)
     deleted, _ = clicks.delete()
     salts.delete()
+    # A batch's task is not run again after two days (its retries end within minutes).
+    ClickBatch.objects.filter(stored_at__lt=now - timedelta(days=2)).delete()
     return deleted
 
 

@@ -3,8 +3,10 @@
 This path sits on every shared post, so it is a bare ASGI app in front of Django
 (whose request handling costs about ten times a bare response; docs/PERFORMANCE.md).
 A request reads at most one row (the link, then cached for a minute) and today's salt
-(once a day per worker); clicks are noted in memory and written in batches by a
-background task through ``services.clicks_record``, so no request waits on a write.
+(once a day per worker); clicks are noted in memory, and every
+``SHARING_CLICK_FLUSH_SECONDS`` a batch is handed to the background worker as one task
+row (``tasks.clicks_store``), which does the database work. No request waits on a write,
+and the web process's share of that work is one insert per batch.
 
 Privacy: the address and browser are hashed under a random salt that lives for one
 day, and only the hash is kept. Link-preview fetchers and HEAD requests count as
@@ -16,6 +18,7 @@ import asyncio
 import hashlib
 import logging
 import re
+import uuid
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -32,7 +35,8 @@ from portal.clients import network_of
 
 from . import links
 from .models import ClickKind, Share
-from .services import Hit, clicks_purge, clicks_record, visitor_salt
+from .services import Hit, visitor_salt
+from .tasks import clicks_store
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ LINK_CACHE_SECONDS = 60
 LINK_CACHE_SIZE = 20_000
 SEEN_LIMIT = 500_000  # first hits remembered per day; the database still dedupes beyond
 PENDING_LIMIT = 100_000  # first hits held while the database is slow or unreachable
-FLUSH_BATCH = 1_000  # first hits per transaction
+FLUSH_BATCH = 1_000  # first hits per task
 PREVIEW_AGENTS = re.compile(
     r"bot\b|bot/|crawl|spider|facebookexternalhit|facebookcatalog|embedly|iframely|preview"
     r"|slack|discord|telegram|whatsapp|skypeuripreview|headless|pinterest|vkshare|outbrain"
@@ -105,6 +109,7 @@ class Tracker:
     def __init__(self):
         self.links: OrderedDict[str, tuple[Link | None, float]] = OrderedDict()
         self.pending: list[Hit] = []
+        self.unsent: list[tuple[str, list[Hit], Counter]] = []  # batches to hand over again
         self.requests: Counter = Counter()
         self.seen: set[tuple] = set()
         self.seen_day = None
@@ -182,36 +187,60 @@ class Tracker:
             await self.flush()
 
     async def flush(self) -> None:
-        """Write what was noted until now, in batches; on failure it stays for the next try.
+        """Hand what was noted until now to the worker, in batches of ``FLUSH_BATCH``.
 
-        Hits noted while this runs wait for the next flush, so a busy link does not keep
-        the writer going back to back.
+        Each batch becomes one task row (one insert); the worker stores the clicks. A
+        batch that could not be handed over (the database is away) is kept, with its id,
+        and handed over first next time, so a batch whose insert did commit before the
+        error is still stored only once. Hits noted while this runs wait for the next
+        flush, so a busy link does not keep the writer going back to back.
         """
         async with self.lock:
+            batches, self.unsent = self.unsent, []
             hits, self.pending = self.pending, []
             requests, self.requests = self.requests, Counter()
             for start in range(0, max(1, len(hits)), FLUSH_BATCH):
                 batch = hits[start : start + FLUSH_BATCH]
                 counts = requests if start == 0 else Counter()
-                if not batch and not counts:
-                    return
-                today = timezone.localdate()
+                if batch or counts:
+                    batches.append((str(uuid.uuid4()), batch, counts))
+            today = timezone.localdate()
+            for index, (batch_id, batch, counts) in enumerate(batches):
                 try:
                     await database_sync_to_async(_store)(
-                        hits=batch, requests=counts, purge=self.purged_day != today
+                        batch=batch_id, hits=batch, requests=counts, purge=self.purged_day != today
                     )
                     self.purged_day = today
                 except Exception:
-                    logger.exception("Could not store %d tracked-link hits; will retry", len(batch))
-                    self.pending = (hits[start:] + self.pending)[:PENDING_LIMIT]
-                    self.requests.update(counts)
+                    logger.exception("Could not queue %d tracked-link hits; will retry", len(batch))
+                    self.unsent = batches[index:]
+                    self._bound_unsent()
                     return
 
+    def _bound_unsent(self) -> None:
+        """Forget the oldest hits beyond ``PENDING_LIMIT`` while the database is away
+        (their request counts stay)."""
+        room = PENDING_LIMIT
+        for index in range(len(self.unsent) - 1, -1, -1):
+            batch_id, batch, counts = self.unsent[index]
+            if len(batch) > room:
+                self.unsent[index] = (batch_id, batch[len(batch) - room :], counts)
+            room = max(0, room - len(batch))
 
-def _store(*, hits, requests, purge: bool) -> None:
-    clicks_record(hits=hits, requests=dict(requests))
-    if purge:
-        clicks_purge()
+    def unsent_hits(self) -> int:
+        return sum(len(batch) for _, batch, _ in self.unsent)
+
+
+def _store(*, batch: str, hits: list[Hit], requests: Counter, purge: bool) -> None:
+    """Queue one batch for the worker: a single insert of the task row."""
+    clicks_store.enqueue(
+        batch=batch,
+        hits=[hit.as_row() for hit in hits],
+        requests=[
+            [share_id, day.isoformat(), count] for (share_id, day), count in requests.items()
+        ],
+        purge=purge,
+    )
 
 
 tracker = Tracker()

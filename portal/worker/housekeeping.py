@@ -5,7 +5,8 @@
   failed ones with attempts left (after 10 s, 20 s, 40 s...; the last failure stays
   visible to admins with its traceback).
 - It runs the jobs of ``settings.WORKER_JOBS`` (import path and interval in seconds):
-  the ledger's delivery sweep, the rank store's repair, the daily privacy job... Each job
+  the ledger's delivery sweep, the rank store's repair, the daily privacy job, the
+  pruning of finished tasks (``tasks_prune``)... Each job
   is safe to run in several workers at once.
 """
 
@@ -32,6 +33,11 @@ DEAD_AFTER_SECONDS = 30
 # A failing task runs at most this many times in all.
 TASK_MAX_ATTEMPTS = 5
 TASK_RETRY_SECONDS = 10
+# Finished tasks are kept this long: long enough for admins to see failures (the
+# "Background work" report shows a week), not forever (a busy tracked-link path hands
+# over a batch of clicks every half second).
+SUCCEEDED_KEPT = timedelta(days=1)
+FAILED_KEPT = timedelta(days=30)
 
 
 def beat(worker_id: str, *, started_at) -> None:
@@ -79,6 +85,18 @@ def tasks_recover(*, now=None) -> int:
                 pk=result.pk, status=TaskResultStatus.FAILED
             ).update(status=TaskResultStatus.READY, run_after=timezone.now(), finished_at=None)
     return requeued
+
+
+def tasks_prune(*, now=None) -> int:
+    """Delete finished tasks past their keeping time; returns how many."""
+    now = now or timezone.now()
+    deleted, _ = DBTaskResult.objects.filter(
+        status=TaskResultStatus.SUCCESSFUL, finished_at__lt=now - SUCCEEDED_KEPT
+    ).delete()
+    failed, _ = DBTaskResult.objects.filter(
+        status=TaskResultStatus.FAILED, finished_at__lt=now - FAILED_KEPT
+    ).delete()
+    return deleted + failed
 
 
 @dataclass

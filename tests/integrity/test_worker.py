@@ -13,27 +13,17 @@ from django_tasks_db.models import DBTaskResult
 
 from portal.people.importing import import_people
 from portal.people.models import User
-from portal.worker.housekeeping import TASK_MAX_ATTEMPTS, tasks_recover, workers_alive
+from portal.worker.housekeeping import (
+    TASK_MAX_ATTEMPTS,
+    tasks_prune,
+    tasks_recover,
+    workers_alive,
+)
 from portal.worker.models import WorkerBeat
 from tests.servers import RedisServer
+from tests.tasks import DB_TASKS, run_queued
 
 pytestmark = pytest.mark.django_db
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-def run_queued() -> None:
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    # The worker's own claim-and-run steps (its loop closes connections between tasks,
-    # which a test's transaction cannot allow).
-    worker = Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
-    )  # fmt: skip
-    while (result := DBTaskResult.objects.ready().first()) is not None:
-        result.claim("test-worker")
-        worker.run_task(result)
 
 
 class MailDown(Exception):
@@ -109,6 +99,23 @@ def test_a_task_left_running_by_a_dead_worker_runs_again(settings):
     assert tasks_recover(now=now + timedelta(minutes=5)) == 1  # silent: run it again
     run_queued()
     assert mail.outbox[0].to == ["wait@example.com"]
+
+
+def test_finished_tasks_are_pruned_failures_kept_longer(settings, mail_down):
+    settings.TASKS = DB_TASKS
+    from portal.people.tasks import invitation_send
+
+    for email in ("done@example.com", "failing@example.com"):
+        invitation_send.enqueue(User.objects.create_user(email=email, password=None).pk)
+    run_queued()  # mail is down: both fail
+    failed = DBTaskResult.objects.order_by("pk").first()
+    DBTaskResult.objects.filter(pk=failed.pk).update(status=TaskResultStatus.SUCCESSFUL)
+    now = timezone.now()
+    assert tasks_prune(now=now + timedelta(hours=23)) == 0
+    assert tasks_prune(now=now + timedelta(hours=25)) == 1  # the one that succeeded
+    assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED
+    assert tasks_prune(now=now + timedelta(days=29)) == 0  # admins still see the failure
+    assert tasks_prune(now=now + timedelta(days=31)) == 1
 
 
 @pytest.mark.slow

@@ -1,5 +1,6 @@
 """The tracked-link path, driven as ASGI: redirects, what counts, and its queries."""
 
+import uuid
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -7,10 +8,12 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import HttpCommunicator
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from portal.sharing import services, tracking
+from portal.sharing import services, tasks, tracking
 from portal.sharing.models import Share, ShareClick, VisitorSalt
 from tests.sharing.factories import share
+from tests.tasks import DB_TASKS, run_queued
 
 pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1"
@@ -175,13 +178,67 @@ def test_failed_writes_are_kept_for_the_next_flush(made, monkeypatch):
 
     monkeypatch.setattr(tracking, "_store", failing)
     visit(f"/s/{made.code}")
-    assert len(tracking.tracker.pending) == 1
+    assert tracking.tracker.unsent_hits() == 1
     assert calls
     monkeypatch.setattr(tracking, "_store", original)
     async_to_sync(tracking.tracker.flush)()
     made.refresh_from_db()
     assert made.clicks == 1
-    assert tracking.tracker.pending == []
+    assert tracking.tracker.unsent == []
+
+
+def test_a_batch_handed_over_twice_is_stored_once(made, monkeypatch):
+    """The task row's insert committed but the answer was lost: the batch is handed over
+    again with the same id, and its task finds it stored."""
+    calls, original = [], tracking._store
+
+    def committed_then_lost(**kwargs):
+        calls.append(kwargs["batch"])
+        original(**kwargs)
+        if len(calls) == 1:
+            raise ConnectionError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(tracking, "_store", committed_then_lost)
+    for _ in range(3):
+        visit(f"/s/{made.code}")  # one first hit, two repeats; then the retry
+    assert len(set(calls)) == len(calls) - 1  # the lost batch went again, under its id
+    made.refresh_from_db()
+    assert (made.clicks, made.requests) == (1, 3)
+
+
+def test_clicks_are_stored_by_the_worker_from_one_task_row(made, settings, monkeypatch):
+    settings.TASKS = DB_TASKS
+    settings.SHARING_CLICK_FLUSH_SECONDS = 60
+    monkeypatch.setattr(tracking.tracker, "start", lambda: None)  # flushed by hand below
+    visit(f"/s/{made.code}")
+    visit(f"/s/{made.code}", address="198.51.100.7", method="HEAD")
+    async_to_sync(tracking.tracker.flush)()
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "portal.sharing.tasks.clicks_store"
+    assert "203.0.113.5" not in str(queued.args_kwargs)  # hashes only
+    made.refresh_from_db()
+    assert (made.clicks, made.requests) == (0, 0)  # nothing written by the web process
+    run_queued()
+    made.refresh_from_db()
+    assert (made.clicks, made.previews, made.requests) == (1, 1, 2)
+    assert DBTaskResult.objects.get().return_value == 2
+
+
+def test_a_batch_task_run_again_adds_nothing(made):
+    hit = services.Hit(
+        share_id=made.pk, day=timezone.localdate(), visitor="a" * 32, kind="human",
+        at=timezone.now(), network="n" * 32,
+    )  # fmt: skip
+    arguments = {
+        "batch": str(uuid.uuid4()),
+        "hits": [hit.as_row()],
+        "requests": [[made.pk, hit.day.isoformat(), 4]],
+        "purge": False,
+    }
+    assert tasks.clicks_store.call(**arguments) == 1
+    assert tasks.clicks_store.call(**arguments) == 0
+    made.refresh_from_db()
+    assert (made.clicks, made.requests) == (1, 4)
 
 
 def test_other_paths_go_to_django():
