@@ -55,11 +55,13 @@ test: $(VENV)/.installed-dev browser
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff check --fix .
@@ -83,4 +85,4 @@ validate-badges: $(OB_VENV)/.installed
 	$(OB_VENV)/bin/python scripts/validate_open_badges.py $(URLS)
 
 clean:
-	rm -rf $(VENV) $(OB_VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OB_VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache

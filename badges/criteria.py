@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from wagtail import blocks
 
+from courses.selectors import scenario_best_scores
 from portal.activity import verbs
 from portal.activity.models import Activity
 from portal.activity.selectors import points_total, streak_weeks
@@ -137,8 +138,6 @@ class ScenarioAverage(CriteriaKind):
         )
 
     def progress(self, user, params):
-        from courses.selectors import scenario_best_scores
-
         scores = scenario_best_scores(user=user)
         if len(scores) < params["scenarios"]:
             return Progress(len(scores), params["scenarios"], "scenarios played")

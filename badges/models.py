@@ -16,6 +16,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from portal.people.models import Visibility
+
 from .artwork import artwork_normalise
 from .criteria import KINDS, criteria_stream_blocks
 
@@ -149,8 +151,6 @@ class BadgeAward(models.Model):
         """The earner's name as the public page and title show it: their name when they
         made the award public, else as on leaderboards (name, alias, or none: ""); none
         once they left."""
-        from portal.people.models import Visibility
-
         profile = self.user.profile
         if not self.user.is_active:
             return ""  # a leaver is hidden everywhere; the assertion stays verifiable

@@ -9,6 +9,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from courses.selectors import purpose_published
+
 from .blocks import BaseStreamBlock, CallToActionBlock
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -106,8 +108,6 @@ class HomePage(Page):
         verbose_name = "home page"
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import purpose_published
-
         context = super().get_context(request, *args, **kwargs)
         # The purpose a workshop's facilitators published, shown above the editor's text.
         context["published_purpose"] = purpose_published()

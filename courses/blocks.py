@@ -15,7 +15,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-from cms.blocks import BaseStreamBlock
+from portal.blocks import BaseStreamBlock
 
 from .scenarios import Choice, Scenario, Step, graph_problems
 

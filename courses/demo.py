@@ -8,8 +8,11 @@ import uuid
 
 from wagtail.models import Site
 
+from . import services
+from .blocks import QuizBlock, ScenarioBlock
 from .content import stream
 from .models import CourseIndexPage, CoursePage, LessonPage, TrainingSettings, WorkshopPage
+from .scenarios import _best_from
 
 
 def _scenario(title, introduction, steps, pass_percentage=70):
@@ -683,10 +686,6 @@ def _course(index, title, summary, lessons, *, unlocks_sharing=False, minutes, p
 
 def demo_training_history(*, courses: dict, learners, facilitator, rng) -> None:
     """Let the lead-in group take the courses, answer the workshop and rate the course."""
-    from . import services
-    from .blocks import QuizBlock, ScenarioBlock
-    from .scenarios import _best_from
-
     workshop = courses["workshop"]
     services.workshop_facilitator_add(workshop=workshop, user=facilitator)
 

@@ -46,7 +46,7 @@ class CourseIndexPage(Page):
         return _views().login_required_page(super().serve)(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_overview
+        from .selectors import course_overview  # selectors read these models: import late
 
         context = super().get_context(request, *args, **kwargs)
         context["overview"] = course_overview(user=request.user, index=self)

@@ -40,6 +40,7 @@ from .models import (
     WorkshopPage,
     WorkshopParticipation,
 )
+from .selectors import workshop_answer_payload
 
 FACILITATE = "courses.facilitate_workshop"
 
@@ -439,8 +440,6 @@ def workshop_answer_add(
     An anonymous answer stores no author; the ledger only notes that the person took
     part in the workshop, not which answer was theirs.
     """
-    from .selectors import workshop_answer_payload
-
     if not workshop.live:
         raise NotFound("This workshop is not published.")
     if not workshop.accepting_answers:
@@ -526,8 +525,6 @@ def _workshop_credit(*, workshop: WorkshopPage, force: bool) -> int:
 def workshop_answer_highlight(
     *, by, workshop: WorkshopPage, answer_id: int, highlighted: bool
 ) -> WorkshopAnswer:
-    from .selectors import workshop_answer_payload
-
     if not workshop_can_facilitate(user=by, workshop=workshop):
         raise NotAllowed("Only this workshop's facilitators can highlight answers.")
     answer = (

@@ -9,20 +9,16 @@ class LeaderboardsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save, pre_save
 
-        from portal.activity.subscribers import subscribe
         from portal.people.models import Profile
         from portal.people.signals import people_left, people_moved, people_returned
 
         from .services import (
-            SUBSCRIBER,
             leaderboards_forget,
-            leaderboards_record,
             profile_shown_after,
             profile_shown_before,
             reseat_moved_people,
         )
 
-        subscribe(SUBSCRIBER, leaderboards_record)
         pre_save.connect(profile_shown_before, sender=Profile, dispatch_uid="leaderboards-shown")
         post_save.connect(profile_shown_after, sender=Profile, dispatch_uid="leaderboards-shown")
         people_moved.connect(reseat_moved_people, dispatch_uid="leaderboards-reseat")

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from portal.people.models import Department, Team
+
 WINDOWS = ("all", "month", "week")
 WINDOW_LABELS = {"all": "All time", "month": "This month", "week": "This week"}
 COMPANY = "company"
@@ -49,8 +51,6 @@ def board_keys_for_profile(profile) -> list[str]:
 
 def board_for_key(key: str) -> Board | None:
     """The board a key names, or None if it names none."""
-    from portal.people.models import Department, Team
-
     if key == COMPANY:
         return Board(COMPANY, "Company")
     kind, _, slug = key.partition("-")

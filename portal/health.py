@@ -19,6 +19,9 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from leaderboards.store import rank_store
+from portal.worker.housekeeping import workers_alive
+
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 3
 
@@ -72,15 +75,11 @@ async def _run(name: str, check) -> tuple[str, str]:
 
 
 def _check_rank_store() -> None:
-    from leaderboards.store import rank_store
-
     if not rank_store().ready():
         raise RuntimeError("the rank store is being rebuilt (the worker repairs it)")
 
 
 def _check_worker() -> None:
-    from portal.worker.housekeeping import workers_alive
-
     if not workers_alive():
         raise RuntimeError("no background worker has been seen lately")
 

@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "portal",
     "portal.people",
     "portal.activity",
-    # Before the other ledger subscribers: live boards are the first to hear of points.
     "leaderboards",
     "portal.notifications",
     "portal.sharing",
@@ -181,7 +180,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "people:login"
-LOGIN_REDIRECT_URL = "people:dashboard"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"
 # Password reset and invitation links stay valid for a week.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
@@ -225,6 +224,17 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Who hears of each statement recorded in the activity ledger, in this order: its name
+# (kept on the statement's Delivery rows; see portal/activity/subscribers.py) and the
+# function that applies it.
+ACTIVITY_SUBSCRIBERS = {
+    # First: live boards are the first to hear of points.
+    "leaderboards": "leaderboards.services.leaderboards_record",
+    "notifications": "portal.notifications.subscribers.notify_from_activity",
+    "mentoring": "portal.mentoring.services.mentoring_hear",
+    "badges": "badges.services.badges_evaluate",
+}
+
 # What every worker does besides tasks: (function, every so many seconds). Each is safe
 # to run in several workers at once.
 WORKER_JOBS = [
@@ -236,7 +246,7 @@ WORKER_JOBS = [
     # Retention, leavers' erasure, batched workshop credit: reserved once per day.
     ("portal.privacy.daily.daily_run_once", 3600),
     # The weekly digests, from Monday 08:00 (local time): queued once a week.
-    ("portal.notifications.digests.digests_weekly", 600),
+    ("portal.digests.digests_weekly", 600),
     # One-time form tokens older than a day.
     ("portal.submissions.submissions_prune", 3600),
     # Prepared exports past EXPORT_KEEP_HOURS, files included.

@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.page_add import page_add
+from portal.dashboard import dashboard
 from portal.exports import export_download
 from portal.health import healthz, healthz_live, healthz_ready
 from portal.media import media
@@ -23,6 +24,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("exports/<uuid:pk>/", export_download, name="export_download"),
+    path("me/", dashboard, name="dashboard"),
     path("", include("portal.people.urls")),
     path("", include("courses.urls")),
     path("", include("portal.notifications.urls")),

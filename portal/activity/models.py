@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from .verbs import VERBS
+
 
 class AppendOnlyError(RuntimeError):
     pass
@@ -61,15 +63,11 @@ class Activity(models.Model):
 
     @property
     def verb_label(self) -> str:
-        from .verbs import VERBS
-
         verb = VERBS.get(self.verb)
         return verb.label.capitalize() if verb else self.verb
 
     def as_statement(self) -> dict:
         """The row as an xAPI-like statement, for exports and the learning record."""
-        from .verbs import VERBS
-
         verb = VERBS.get(self.verb)
         return {
             "id": self.pk,
@@ -102,8 +100,6 @@ class PointsTotal(models.Model):
 
 
 def verb_choices() -> list[tuple[str, str]]:
-    from .verbs import VERBS
-
     return [(verb.id, verb.label.capitalize()) for verb in VERBS.values()]
 
 

@@ -17,7 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from portal.people.audit import audit
+from portal.audit import audit
 
 from .deliveries import deliveries_create
 from .models import Activity, Level, PointsRule, PointsTotal

@@ -1,32 +1,48 @@
-"""Who hears about a newly recorded activity, after its transaction commits.
+"""Who hears about a newly recorded statement: ``settings.ACTIVITY_SUBSCRIBERS``.
 
-Apps that react to the ledger (leaderboards, badges, notifications) register one
-function each in their ``AppConfig.ready``; the list is short and explicit, so the
-flow from a completion to its consequences can be read here rather than hunted for.
+That setting is the one list (like ``MIDDLEWARE``): each subscriber's name, kept on its
+``Delivery`` rows, and the import path of a function that takes the statement, in the
+order they hear it. A completion's consequences are read there, top to bottom:
+
+- ``leaderboards``: the rank stores and live boards (first, so boards move at once);
+- ``notifications``: the person's in-app notifications;
+- ``mentoring``: mentors' credits and their live view of mentees;
+- ``badges``: badge and level evaluation (its awards are statements of their own, which
+  go through the same list).
+
+A subscriber function may carry two attributes: ``wants(activity) -> bool`` (it needs
+only some statements; the others get no delivery) and ``coalesce(activity) -> tuple``
+(the statements of one transaction with the same key are applied once, with the latest).
+How each is applied exactly once is ``deliveries``' job.
 """
 
-import logging
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
     from .models import Activity
 
-logger = logging.getLogger(__name__)
-
-Subscriber = Callable[["Activity"], None]
-
-_subscribers: dict[str, Subscriber] = {}
-
-
-def subscribe(name: str, subscriber: Subscriber) -> None:
-    """Register ``subscriber`` under ``name`` (registering a name again replaces it)."""
-    _subscribers[name] = subscriber
-
-
-def unsubscribe(name: str) -> None:
-    _subscribers.pop(name, None)
+Subscriber = Callable[["Activity"], object]
 
 
 def subscribers() -> dict[str, Subscriber]:
-    return dict(_subscribers)
+    """The subscribers by name, in the order of ``settings.ACTIVITY_SUBSCRIBERS``."""
+    return dict(_loaded())
+
+
+@cache
+def _loaded() -> dict[str, Subscriber]:
+    return {name: import_string(path) for name, path in settings.ACTIVITY_SUBSCRIBERS.items()}
+
+
+def _setting_changed(*, setting: str, **kwargs) -> None:
+    if setting == "ACTIVITY_SUBSCRIBERS":
+        _loaded.cache_clear()
+
+
+setting_changed.connect(_setting_changed, dispatch_uid="activity-subscribers")

@@ -10,10 +10,8 @@ class MentoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal.activity.subscribers import subscribe
         from portal.people.signals import people_left
 
-        from .services import mentoring_hear, pairings_end_for_leavers
+        from .services import pairings_end_for_leavers
 
-        subscribe("mentoring", mentoring_hear)
         people_left.connect(pairings_end_for_leavers, dispatch_uid="mentoring-leavers")

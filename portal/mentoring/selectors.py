@@ -17,6 +17,7 @@ from courses.models import Enrolment, Reflection, ScenarioAttempt, TrainingSetti
 from portal.activity.models import Activity, Level, PointsTotal
 from portal.people.models import PrivacySettings, Profile
 from portal.people.privacy import MIN_GROUP
+from portal.recognition.selectors import managed_teams
 from portal.sharing.models import Share
 
 from .models import CheckIn, Goal, MentoringSettings, Pairing
@@ -53,8 +54,6 @@ def team_rows(*, manager) -> list[tuple]:
     In works-council mode only the members who chose to share their progress with their
     manager have a row; the summary's figures need at least ``MIN_GROUP`` members.
     """
-    from portal.recognition.selectors import managed_teams
-
     teams = list(managed_teams(user=manager).select_related("department").order_by("name"))
     members = list(
         Profile.objects.filter(team__in=teams, user__is_active=True)

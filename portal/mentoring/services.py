@@ -14,13 +14,21 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from courses.models import CoursePage
+from courses.selectors import onboarding_path, sharing_blockers
 from portal.activity.services import activity_record
-from portal.activity.verbs import COURSE_COMPLETED, MENTEE_ONBOARDED, MENTORING_CHECKIN
+from portal.activity.verbs import (
+    COURSE_COMPLETED,
+    MENTEE_ONBOARDED,
+    MENTORING_CHECKIN,
+    SHARE_QUALITY,
+)
+from portal.audit import audit
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portal.notifications.services import notification_send, notification_send_many
-from portal.people.audit import audit
 from portal.people.models import Profile, User
 from portal.realtime import broadcast_many_on_commit, broadcast_on_commit, group_name
+from portal.sharing.quality import QUALITY_SHARE_STEP
 
 from . import pairing as pairing_math
 from .models import NETWORKS, CheckIn, Goal, MentoringProfile, MentoringSettings, Pairing
@@ -154,9 +162,6 @@ def _candidates() -> tuple[list[pairing_math.Mentor], list[pairing_math.Mentee]]
 def _people_needing_a_mentor():
     """Onboarded people who asked for a mentor, or have not yet unlocked sharing and made
     a first quality share."""
-    from portal.activity.verbs import SHARE_QUALITY
-    from portal.sharing.quality import QUALITY_SHARE_STEP
-
     experienced = set(
         User.objects.filter(
             activities__verb=SHARE_QUALITY.id,
@@ -514,9 +519,6 @@ def mentoring_hear(activity) -> None:
 def _finished_onboarding(user) -> bool:
     """Every course of the onboarding path is done (or, without a path, every course that
     unlocks sharing); with neither configured there is nothing to finish."""
-    from courses.models import CoursePage
-    from courses.selectors import onboarding_path, sharing_blockers
-
     path = onboarding_path(user=user)
     if path:
         return all(summary.completed for summary in path)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from portal.realtime import broadcast_many_on_commit, broadcast_on_commit, group_name
 
-from .models import Notification
+from .models import DigestSubscription, Notification
 
 
 @transaction.atomic
@@ -61,3 +61,10 @@ def notifications_mark_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def digest_switch(*, user, enabled: bool) -> DigestSubscription:
+    subscription, _ = DigestSubscription.objects.update_or_create(
+        user=user, defaults={"enabled": enabled}
+    )
+    return subscription

@@ -3,10 +3,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from . import digests
+from . import services
 from .models import DigestSubscription
 from .selectors import notifications_recent
-from .services import notifications_mark_read
 
 
 @login_required
@@ -26,12 +25,12 @@ def notification_list(request):
 @require_POST
 @login_required
 def digest_switch(request):
-    digests.digest_switch(user=request.user, enabled=request.POST.get("enabled") == "1")
+    services.digest_switch(user=request.user, enabled=request.POST.get("enabled") == "1")
     return redirect("notifications:list")
 
 
 @require_POST
 @login_required
 def notifications_read(request):
-    notifications_mark_read(user=request.user)
+    services.notifications_mark_read(user=request.user)
     return redirect("notifications:list")

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
-from .audit import audit
+from portal.audit import audit
+
 from .importing import PeopleImportError, import_people
 
 

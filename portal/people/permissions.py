@@ -8,12 +8,12 @@ else, which is what signals are for here.
 
 from guardian.shortcuts import assign_perm, remove_perm
 
+from .models import Team, User
+
 RECOGNISE = "people.recognise_team"
 
 
 def team_managers_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    from .models import Team, User
-
     if action not in ("post_add", "post_remove", "pre_clear"):
         return
     if action == "pre_clear":

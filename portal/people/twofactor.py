@@ -20,9 +20,9 @@ from django_otp.forms import OTPTokenForm
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.audit import audit
 from portal.errors import Conflict
 
-from .audit import audit
 from .services import Role
 
 STATE_KEY = "two_factor"

@@ -44,6 +44,5 @@ urlpatterns = [
     path("me/security/", views.security, name="security"),
     path("accounts/invitation/done/", views.invitation_done, name="invitation_done"),
     path("onboarding/", views.onboarding, name="onboarding"),
-    path("me/", views.dashboard, name="dashboard"),
     path("me/profile/", views.profile_edit, name="profile"),
 ]

@@ -1,4 +1,4 @@
-"""Pages about the signed-in person: onboarding, profile, dashboard, invitations."""
+"""Pages about the signed-in person: onboarding, profile, two-step sign-in, invitations."""
 
 import re
 from base64 import b32encode
@@ -19,8 +19,6 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
-from courses.selectors import onboarding_next_step, sharing_blockers
-from portal.activity.selectors import activity_recent, level_progress, streak_weeks
 from portal.clients import network_pseudonym
 from portal.errors import Conflict
 
@@ -66,11 +64,11 @@ def _saved(request, form: ProfileForm, service) -> bool:
 def onboarding(request):
     profile = profile_get_or_create(user=request.user)
     if profile.onboarded_at is not None:
-        return redirect(_safe_next(request, reverse("people:dashboard")))
+        return redirect(_safe_next(request, reverse("dashboard")))
     form = _profile_form(request, profile)
     if _saved(request, form, onboarding_complete):
         messages.success(request, "Welcome aboard! Your profile is set up.")
-        return redirect(_safe_next(request, reverse("people:dashboard")))
+        return redirect(_safe_next(request, reverse("dashboard")))
     return render(
         request,
         "people/onboarding.html",
@@ -93,23 +91,6 @@ def profile_edit(request):
         request,
         "people/profile_edit.html",
         {"form": form, "profile": profile, "suggested_interests": SUGGESTED_INTERESTS},
-    )
-
-
-@login_required
-def dashboard(request):
-    profile = profile_get_or_create(user=request.user)
-    return render(
-        request,
-        "people/dashboard.html",
-        {
-            "profile": profile,
-            "level": level_progress(user=request.user),
-            "streak": streak_weeks(user=request.user),
-            "activities": activity_recent(user=request.user, limit=20),
-            "next_step": onboarding_next_step(user=request.user),
-            "sharing_blockers": sharing_blockers(user=request.user),
-        },
     )
 
 
@@ -170,7 +151,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 @login_required
 def two_factor(request):
     """The second step of signing in: a code from the app, or a backup code."""
-    target = _safe_next(request, reverse("people:dashboard"))
+    target = _safe_next(request, reverse("dashboard"))
     if not twofactor.state_of(request)["device"]:
         return redirect("people:security")
     if request.user.is_verified():

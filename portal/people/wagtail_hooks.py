@@ -8,9 +8,10 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from portal.audit import ACTIONS
+
 from .admin_forms import ProfileAdminForm, TeamAdminForm
 from .admin_views import import_people_view
-from .audit import ACTIONS
 from .models import Department, Profile, Team
 
 

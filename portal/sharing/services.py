@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from wagtail.models import Workflow
 
+from courses.selectors import sharing_blockers
 from portal.activity.services import activity_record
 from portal.activity.verbs import CONTENT_SHARED, SHARE_CLICKED, SHARE_CONVERTED, SHARE_QUALITY
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -103,8 +104,6 @@ def share_create(
     hub, and for empty or over-long text. The first share is recorded in the ledger.
     ``at`` backdates a share (imports, demo data); it defaults to now.
     """
-    from courses.selectors import sharing_blockers
-
     if network not in Network.values:
         raise InvalidInput("Choose LinkedIn, X, Facebook or email.")
     caption = (caption or "").strip()

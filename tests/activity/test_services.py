@@ -6,7 +6,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from portal.activity import subscribers
 from portal.activity.models import Activity, AppendOnlyError, PointsTotal
 from portal.activity.selectors import points_total
 from portal.activity.services import (
@@ -16,15 +15,14 @@ from portal.activity.services import (
     points_rebuild,
 )
 from portal.activity.verbs import ONBOARDING_COMPLETED, POINTS_ADJUSTED
+from tests import ledger
 from tests.people.factories import DepartmentFactory, UserFactory
 
 
 @pytest.fixture
-def heard(monkeypatch):
+def heard(settings):
     """Collect what a test subscriber hears from the ledger, the only subscriber."""
-    received = []
-    monkeypatch.setattr(subscribers, "_subscribers", {"test": received.append})
-    return received
+    return ledger.add(settings, only=True, test="statements")
 
 
 @pytest.mark.django_db
@@ -90,17 +88,11 @@ class TestActivityRecord:
         assert points_total(user=user) == 0
 
     def test_a_failing_subscriber_does_not_stop_the_others(
-        self, user, heard, django_capture_on_commit_callbacks
+        self, user, heard, settings, django_capture_on_commit_callbacks
     ):
-        def broken(activity):
-            raise ValueError("boom")
-
-        subscribers.subscribe("broken", broken)
-        try:
-            with django_capture_on_commit_callbacks(execute=True):
-                activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=1)
-        finally:
-            subscribers.unsubscribe("broken")
+        ledger.add(settings, broken="broken")
+        with django_capture_on_commit_callbacks(execute=True):
+            activity_record(actor=user, verb=POINTS_ADJUSTED.id, key="k", points=1)
         assert len(heard) == 1
 
     def test_ledger_rows_are_append_only(self, user):
@@ -254,36 +246,26 @@ def test_rule_changes_apply_to_the_next_statement(user):
 
 
 def test_a_coalescing_subscriber_hears_a_transaction_once_per_key(
-    user, django_capture_on_commit_callbacks
+    user, settings, django_capture_on_commit_callbacks
 ):
     from django.db import transaction
 
     from portal.activity.services import activity_record
-    from portal.activity.subscribers import subscribe, unsubscribe
 
-    heard = []
-
-    def listener(activity):
-        heard.append(activity.key)
-
-    listener.coalesce = lambda activity: (activity.actor_id, activity.verb)
-    subscribe("test-listener", listener)
-    try:
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            for number in range(5):
-                activity_record(actor=user, verb="share.clicked", key=f"c{number}", points=0)
-            activity_record(actor=user, verb="quiz.passed", key="q", points=0)
-        assert heard == ["c4", "q"]  # the latest of each group: they see the same state
-        # A rolled-back savepoint takes its queued call with it; the next one queues anew.
-        heard.clear()
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            try:
-                with transaction.atomic():
-                    activity_record(actor=user, verb="share.clicked", key="r1", points=0)
-                    raise RuntimeError
-            except RuntimeError:
-                pass
-            activity_record(actor=user, verb="share.clicked", key="r2", points=0)
-        assert heard == ["r2"]
-    finally:
-        unsubscribe("test-listener")
+    heard = ledger.add(settings, **{"test-listener": "keys_per_actor_and_verb"})
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for number in range(5):
+            activity_record(actor=user, verb="share.clicked", key=f"c{number}", points=0)
+        activity_record(actor=user, verb="quiz.passed", key="q", points=0)
+    assert heard == ["c4", "q"]  # the latest of each group: they see the same state
+    # A rolled-back savepoint takes its queued call with it; the next one queues anew.
+    heard.clear()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                activity_record(actor=user, verb="share.clicked", key="r1", points=0)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        activity_record(actor=user, verb="share.clicked", key="r2", points=0)
+    assert heard == ["r2"]

@@ -4,7 +4,6 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
-from cms.blocks import CallToActionBlock, DoDontBlock
 from cms.models import (
     BrandingSettings,
     GuidelinesPage,
@@ -13,6 +12,7 @@ from cms.models import (
     validate_readable_on_white,
 )
 from courses.models import CourseIndexPage, WorkshopPage
+from portal.blocks import CallToActionBlock, DoDontBlock
 
 
 class TestPageRules(WagtailPageTestCase):

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from leaderboards import services as board_services
 from leaderboards.store import RedisRankStore, SqlRankStore
-from portal.activity import subscribers
-from portal.activity.deliveries import Retry, deliveries_sweep
+from portal.activity.deliveries import deliveries_sweep
 from portal.activity.models import Activity, Delivery
 from portal.activity.services import activity_record, points_rebuild
+from tests import ledger
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
 from tests.servers import RedisServer
 
@@ -63,65 +63,40 @@ def test_statements_whose_process_died_after_commit_are_applied_once_by_the_swee
 
 
 def test_a_failing_subscriber_is_retried_later_and_shows_its_error(
-    person, sql_store, django_capture_on_commit_callbacks
+    person, sql_store, settings, django_capture_on_commit_callbacks
 ):
-    calls = []
-
-    def flaky(activity):
-        calls.append(activity.pk)
-        if len(calls) == 1:
-            raise ValueError("mail server down")
-
-    subscribers.subscribe("flaky", flaky)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            recorded = record(person, "f1")  # the after-commit attempt fails
-        waiting = Delivery.objects.get(subscriber="flaky")
-        assert waiting.attempts == 1
-        assert waiting.error == "ValueError: mail server down"
-        assert waiting.due > timezone.now()
-        assert not Delivery.objects.exclude(subscriber="flaky").exists()  # others applied
-        make_due()
-        assert deliveries_sweep() == 1
-        assert calls == [recorded.activity.pk, recorded.activity.pk]
-        assert not Delivery.objects.exists()
-    finally:
-        subscribers.unsubscribe("flaky")
+    calls = ledger.add(settings, flaky="flaky")
+    with django_capture_on_commit_callbacks(execute=True):
+        recorded = record(person, "f1")  # the after-commit attempt fails
+    waiting = Delivery.objects.get(subscriber="flaky")
+    assert waiting.attempts == 1
+    assert waiting.error == "ValueError: mail server down"
+    assert waiting.due > timezone.now()
+    assert not Delivery.objects.exclude(subscriber="flaky").exists()  # others applied
+    make_due()
+    assert deliveries_sweep() == 1
+    assert calls == [recorded.activity.pk, recorded.activity.pk]
+    assert not Delivery.objects.exists()
 
 
 def test_a_subscriber_that_asks_to_wait_is_not_counted_as_failing(
-    person, sql_store, django_capture_on_commit_callbacks
+    person, sql_store, settings, django_capture_on_commit_callbacks
 ):
-    def waiting(activity):
-        raise Retry("store rebuilding")
-
-    subscribers.subscribe("waiting", waiting)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            record(person, "w1")
-        row = Delivery.objects.get(subscriber="waiting")
-        assert row.attempts == 0
-        assert row.error == "waiting: store rebuilding"
-    finally:
-        subscribers.unsubscribe("waiting")
+    ledger.add(settings, waiting="waiting")
+    with django_capture_on_commit_callbacks(execute=True):
+        record(person, "w1")
+    row = Delivery.objects.get(subscriber="waiting")
+    assert row.attempts == 0
+    assert row.error == "waiting: store rebuilding"
 
 
-def test_a_coalescing_subscriber_applies_a_group_once_with_its_latest_statement(person):
-    heard = []
-
-    def evaluate(activity):
-        heard.append(activity.key)
-
-    evaluate.coalesce = lambda activity: (activity.actor_id,)
-    subscribers.subscribe("coalescing", evaluate)
-    try:
-        for number in range(4):  # committed, not yet applied
-            record(person, f"c{number}", points=0)
-        make_due()
-        deliveries_sweep()
-        assert heard == ["c3"]
-    finally:
-        subscribers.unsubscribe("coalescing")
+def test_a_coalescing_subscriber_applies_a_group_once_with_its_latest_statement(person, settings):
+    heard = ledger.add(settings, coalescing="keys_per_actor")
+    for number in range(4):  # committed, not yet applied
+        record(person, f"c{number}", points=0)
+    make_due()
+    deliveries_sweep()
+    assert heard == ["c3"]
 
 
 def test_erasing_a_person_removes_their_waiting_deliveries(

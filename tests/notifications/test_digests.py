@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from portal import digests
 from portal.mentoring.models import Pairing
-from portal.notifications import digests
 from portal.notifications.models import DigestSent
 from portal.recognition.models import Category
 from tests.mentoring.factories import paired

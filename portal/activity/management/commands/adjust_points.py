@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.activity.selectors import points_total
 from portal.activity.services import points_adjust
-from portal.people.models import normalise_email
 
 
 class Command(BaseCommand):
@@ -23,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, email, points, reason, key, **options):
         User = get_user_model()
         try:
-            user = User.objects.get(email=normalise_email(email))
+            user = User.objects.get(email__iexact=email.strip())  # stored lower-case
         except User.DoesNotExist:
             raise CommandError(f"No person with the email address {email!r}.") from None
         try:

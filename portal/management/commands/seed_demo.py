@@ -17,12 +17,20 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
+from badges.demo import demo_badges_create
+from badges.models import Badge
+from badges.services import badge_award, badges_award_earned
 from cms.models import BrandingSettings, GuidelinesPage, HomePage
+from courses.demo import demo_training_create, demo_training_history
+from courses.selectors import sharing_allowed
 from portal.activity.services import activity_record
 from portal.activity.verbs import ONBOARDING_COMPLETED, POINTS_ADJUSTED
+from portal.mentoring.demo import demo_mentoring_create
 from portal.people.importing import import_people
 from portal.people.models import AdvocacyStyle, Profile, User, Visibility
 from portal.people.services import Role, consent_set, role_add
+from portal.recognition.demo import demo_recognition_create
+from portal.sharing.demo import demo_items_create, demo_shares_create
 
 ORGANISATION = "Northwind Energy"
 PROGRAMME = "Northwind Voices"
@@ -228,8 +236,6 @@ class Command(BaseCommand):
                 )
 
     def _set_up_training(self):
-        from courses.demo import demo_training_create, demo_training_history
-
         home = HomePage.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
         courses = demo_training_create(home=home)
         # The lead-in group (the people with pilot history) has taken the training.
@@ -244,9 +250,6 @@ class Command(BaseCommand):
         )
 
     def _set_up_hub(self):
-        from courses.selectors import sharing_allowed
-        from portal.sharing.demo import demo_items_create, demo_shares_create
-
         items = demo_items_create(admin=User.objects.get(email="admin@example.com"))
         sharers = [
             user
@@ -262,17 +265,10 @@ class Command(BaseCommand):
         )
 
     def _set_up_mentoring_and_recognition(self):
-        from portal.mentoring.demo import demo_mentoring_create
-        from portal.recognition.demo import demo_recognition_create
-
         demo_mentoring_create(rng=random.Random(3))  # noqa: S311 - demo data, not security
         demo_recognition_create(rng=random.Random(4))  # noqa: S311 - demo data, not security
 
     def _set_up_badges(self):
-        from badges.demo import demo_badges_create
-        from badges.models import Badge
-        from badges.services import badge_award, badges_award_earned
-
         # The history above came before the badges: award what people already earned,
         # as `award_earned_badges` does after an admin adds a badge.
         demo_badges_create()

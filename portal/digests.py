@@ -1,5 +1,8 @@
 """The weekly digest: what each person should know this week, by email.
 
+It gathers from every feature (training, the hub, recognition, mentoring), so it lives
+in the composition layer; the subscriptions and sent weeks are notification models.
+
 ``digest_content`` gathers it (a selector); ``digests_send`` reserves the person's
 week in the database before sending, so a second run in the same week, or two runs at
 once, never send the same digest twice. A failed send gives the week back.
@@ -17,9 +20,12 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from courses.selectors import onboarding_next_step
+from portal.mentoring.selectors import mentee_rows
+from portal.notifications.models import DigestSent, DigestSubscription
 from portal.people.models import User
-
-from .models import DigestSent, DigestSubscription
+from portal.recognition.models import Recognition
+from portal.sharing.selectors import hub_feed
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +48,6 @@ def iso_week(moment) -> str:
 
 
 def digest_content(*, user, now=None) -> DigestContent:
-    from courses.selectors import onboarding_next_step
-    from portal.mentoring.selectors import mentee_rows
-    from portal.recognition.models import Recognition
-    from portal.sharing.selectors import hub_feed
-
     now = now or timezone.now()
     since = now - timedelta(days=7)
     interests = {name.lower() for name in user.profile.interests.names()}
@@ -164,10 +165,3 @@ def _send(*, user, content: DigestContent, week: str) -> None:
         render_to_string("notifications/email/digest.html", context), "text/html"
     )
     message.send()
-
-
-def digest_switch(*, user, enabled: bool) -> DigestSubscription:
-    subscription, _ = DigestSubscription.objects.update_or_create(
-        user=user, defaults={"enabled": enabled}
-    )
-    return subscription

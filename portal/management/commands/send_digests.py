@@ -8,7 +8,7 @@ it again in the same week sends nothing twice.
 
 from django.core.management.base import BaseCommand
 
-from portal.notifications.digests import digests_send
+from portal.digests import digests_send
 
 
 class Command(BaseCommand):
