@@ -21,6 +21,6 @@ class WorkshopWallConsumer(PortalConsumer):
             return None
         return [group_name("workshop", workshop_id)]
 
-    async def workshop_answer(self, event):
-        """A new or changed answer (``workshop.answer``), relayed as it is."""
+    async def courses_answer_changed(self, event):
+        """A new or changed answer, relayed as it is."""
         await self.send_json({"type": "answer", "answer": event["answer"]})

@@ -21,8 +21,9 @@ from portal.activity.verbs import (
     WORKSHOP_CONTRIBUTED,
 )
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
+from portal.events import CoursesAnswerChanged
 from portal.people.privacy import MIN_GROUP
-from portal.realtime import broadcast_on_commit, group_name
+from portal.realtime import broadcast, group_name
 
 from .blocks import ASSESSED_BLOCKS, QuizBlock, ScenarioBlock
 from .models import (
@@ -474,9 +475,9 @@ def workshop_answer_add(
     # The credit comes later, in a batch (``workshop_contributions_credit``): a statement
     # (and points on a live board) right after an anonymous answer would name its author.
     WorkshopParticipation.objects.get_or_create(workshop=workshop, user=user)
-    broadcast_on_commit(
+    broadcast(
         group_name("workshop", workshop.pk),
-        {"type": "workshop.answer", "answer": workshop_answer_payload(answer)},
+        CoursesAnswerChanged(type="courses.answer_changed", answer=workshop_answer_payload(answer)),
     )
     return answer
 
@@ -538,9 +539,11 @@ def workshop_answer_highlight(
     if answer.highlighted != highlighted:
         answer.highlighted = highlighted
         answer.save(update_fields=["highlighted"])
-        broadcast_on_commit(
+        broadcast(
             group_name("workshop", workshop.pk),
-            {"type": "workshop.answer", "answer": workshop_answer_payload(answer)},
+            CoursesAnswerChanged(
+                type="courses.answer_changed", answer=workshop_answer_payload(answer)
+            ),
         )
     return answer
 

@@ -24,7 +24,7 @@ from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
-from portal.realtime import group_name, group_send
+from portal.realtime import broadcast, broadcast_async, group_name
 
 from .relay import relay
 from .selectors import board_shared, board_version_bump
@@ -69,7 +69,7 @@ def board_payload(board: str, window: str, moves: Moves, at: float) -> dict:
         return _json({**head, "entries": listed})[:-1] + ',"me":'
 
     return {
-        "type": "leaderboard.update",
+        "type": "leaderboards.board_changed",
         "version": shared.version,
         "text": text(None),
         "texts": {str(entry.user_id): text(entry.user_id) for entry in shared.entries},
@@ -115,7 +115,6 @@ class Coalescer:
         self.last_flush = asyncio.get_running_loop().time()
         pending, self.pending, self.scheduled = self.pending, {}, False
         watched_here = relay().members
-        layer = get_channel_layer()
         # Boards with sockets on this worker first: each waits for the ones before it.
         for key in sorted(pending, key=lambda key: board_group(*key) not in watched_here):
             at, moves = pending[key]
@@ -123,7 +122,7 @@ class Coalescer:
             if update is None:
                 continue
             try:
-                await layer.group_send(*update)
+                await broadcast_async(*update)
             except Exception:
                 logger.exception("Could not send the leaderboard update of %s", update[0])
 
@@ -167,4 +166,4 @@ def _send(changes: dict[Key, Moves]) -> None:
     for (board, window), moves in changes.items():  # no server loop here (a command)
         update = _board_update(board, window, moves, at)
         if update is not None:
-            group_send(*update)
+            broadcast(*update)

@@ -85,7 +85,7 @@ class LeaderboardConsumer(PortalConsumer):
             if not self.behind:
                 return  # else an update came while it was read: read again
 
-    async def leaderboard_update(self, event):
+    async def leaderboards_board_changed(self, event):
         """The board's serialised update (from the relay), made personal here.
 
         Runs once per socket for every update, so it stays small: no query, no

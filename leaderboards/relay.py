@@ -69,7 +69,7 @@ class Relay:
                 continue
             for consumer in list(self.members.get(message.get("group"), ())):
                 try:
-                    await consumer.leaderboard_update(message)
+                    await consumer.leaderboards_board_changed(message)
                 except Exception:
                     logger.exception("Could not relay a leaderboard update to a socket")
 

@@ -84,7 +84,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
     async def joined(self) -> None:
         """Called once the socket follows its groups (send a snapshot here)."""
 
-    async def session_check(self, event):
+    async def people_sessions_ended(self, event):
         session_key = getattr(self.scope.get("session"), "session_key", None)
         if (
             event.get("ended") and event["ended"] == session_key

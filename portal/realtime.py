@@ -1,19 +1,23 @@
-"""Sending events to WebSocket groups, only once the change that caused them is committed.
+"""Sending live events to WebSocket groups, only once the change that caused them is
+committed.
 
-One function names groups and one sends after commit, so every broadcast in the portal
-reads the same way: ``broadcast_on_commit(group_name("workshop", page.pk), event)``.
-A rolled-back transaction sends nothing.
+One function names groups and one sends, so every broadcast in the portal reads the
+same way: ``broadcast(group_name("workshop", page.pk), CoursesAnswerChanged(...))``.
+The events themselves are named and typed in ``portal.events``; a rolled-back
+transaction sends nothing.
 """
 
 import asyncio
 import logging
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.dispatch import Signal
+
+from .events import Event, event_check
 
 logger = logging.getLogger(__name__)
 
@@ -36,17 +40,57 @@ def group_name(kind: str, *parts: object) -> str:
     return name
 
 
-def group_send(group: str, event: dict[str, Any]) -> None:
-    """Send ``event`` to ``group`` from synchronous code.
+def broadcast(group: str, event: Event) -> None:
+    """Send a live ``event`` (``portal.events``) to ``group`` once the current transaction
+    commits (at once outside one). A rolled-back transaction sends nothing."""
+    event_check(event)
 
-    From a thread that runs an event loop itself (code driven by an async framework)
-    the send is scheduled on that loop, since it cannot be waited for there.
-    """
-    _run(get_channel_layer().group_send, group, event)
+    def send() -> None:
+        _run(_send, group, event)
+
+    send.__qualname__ = f"broadcast to {group!r}"
+    transaction.on_commit(send, robust=True)
+
+
+def broadcast_many(events: list[tuple[str, Event]]) -> None:
+    """Send many ``(group, event)`` pairs after commit in one go (bulk operations): one
+    trip to the channel layer instead of one per event."""
+    if not events:
+        return
+    for _group, event in events:
+        event_check(event)
+
+    async def send_all() -> None:
+        await asyncio.gather(*(_send(group, event) for group, event in events))
+
+    def send() -> None:
+        _run(send_all)
+
+    send.__qualname__ = f"broadcast of {len(events)} events"
+    transaction.on_commit(send, robust=True)
+
+
+async def broadcast_async(group: str, event: Event) -> None:
+    """Send ``event`` to ``group`` now, from async code that runs after the commit (the
+    leaderboards' coalescer)."""
+    event_check(event)
+    await _send(group, event)
+
+
+# Sent with ``group`` and ``event`` as each event goes to the channel layer: what tests
+# capture (``tests.realtime.capture_broadcasts``) and what tracing may follow.
+broadcast_sent = Signal()
+
+
+async def _send(group: str, event: Event) -> None:
+    broadcast_sent.send(sender=None, group=group, event=event)
+    await get_channel_layer().group_send(group, event)
 
 
 def _run(send, *args) -> None:
-    """Run the async ``send(*args)`` from sync code: at once, or on this thread's loop."""
+    """Run the async ``send(*args)`` from sync code: at once, or, from a thread that runs
+    an event loop itself (code driven by an async framework), scheduled on that loop,
+    since it cannot be waited for there."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -55,33 +99,6 @@ def _run(send, *args) -> None:
     task = loop.create_task(send(*args))
     _sending.add(task)  # the loop holds tasks weakly: keep each until it is done
     task.add_done_callback(_sending.discard)
-
-
-def broadcast_on_commit(group: str, event: dict[str, Any]) -> None:
-    """Send ``event`` (its ``type`` names the consumer handler) to ``group`` after commit."""
-
-    def send() -> None:
-        group_send(group, event)
-
-    send.__qualname__ = f"broadcast to {group!r}"
-    transaction.on_commit(send, robust=True)
-
-
-def broadcast_many_on_commit(events: list[tuple[str, dict[str, Any]]]) -> None:
-    """Send many ``(group, event)`` pairs after commit in one go (bulk operations): one
-    trip to the channel layer instead of one per event."""
-    if not events:
-        return
-    layer = get_channel_layer()
-
-    async def send_all() -> None:
-        await asyncio.gather(*(layer.group_send(group, event) for group, event in events))
-
-    def send() -> None:
-        _run(send_all)
-
-    send.__qualname__ = f"broadcast of {len(events)} events"
-    transaction.on_commit(send, robust=True)
 
 
 async def memberships_renewed(

@@ -1,4 +1,7 @@
-"""Helpers for WebSocket tests: a signed-in session and a socket through the whole stack."""
+"""Helpers for WebSocket tests: a signed-in session, a socket through the whole stack, and
+the live events a service sends."""
+
+from contextlib import contextmanager
 
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -6,6 +9,7 @@ from django.db import connections
 from django.test import Client
 
 from portal.asgi import application
+from portal.realtime import broadcast_sent
 
 
 def session_for(user) -> str:
@@ -31,3 +35,19 @@ async def ws_close(*communicators: WebsocketCommunicator) -> None:
     for communicator in communicators:
         await communicator.disconnect()
     await sync_to_async(connections.close_all)()
+
+
+@contextmanager
+def capture_broadcasts():
+    """Collect every ``(group, event)`` the portal hands to the channel layer meanwhile
+    (``portal.realtime``'s ``broadcast_sent``); they are still sent."""
+    sent: list[tuple[str, dict]] = []
+
+    def receiver(sender, *, group, event, **kwargs):
+        sent.append((group, event))
+
+    broadcast_sent.connect(receiver, weak=False, dispatch_uid="tests-capture-broadcasts")
+    try:
+        yield sent
+    finally:
+        broadcast_sent.disconnect(dispatch_uid="tests-capture-broadcasts")

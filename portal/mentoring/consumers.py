@@ -16,7 +16,7 @@ class MentorDashboardConsumer(PortalConsumer):
     async def authorise(self, user):
         return [mentor_group(user.pk)]
 
-    async def mentor_mentee_changed(self, event):
+    async def mentoring_mentee_changed(self, event):
         row = await database_sync_to_async(selectors.mentee_row)(
             mentor=self.scope["user"], mentee_id=event["mentee"]
         )
@@ -25,5 +25,5 @@ class MentorDashboardConsumer(PortalConsumer):
         else:
             await self.send_json({"type": "mentee", "row": row})
 
-    async def mentor_mentee_removed(self, event):
+    async def mentoring_mentee_removed(self, event):
         await self.send_json({"type": "removed", "mentee": event["mentee"]})

@@ -25,9 +25,10 @@ from portal.activity.verbs import (
 )
 from portal.audit import audit
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from portal.events import MentoringMenteeChanged, MentoringMenteeRemoved
 from portal.notifications.services import notification_send, notification_send_many
 from portal.people.models import Profile, User
-from portal.realtime import broadcast_many_on_commit, broadcast_on_commit, group_name
+from portal.realtime import broadcast, broadcast_many, group_name
 from portal.sharing.quality import QUALITY_SHARE_STEP
 
 from . import pairing as pairing_math
@@ -304,7 +305,10 @@ def pairings_apply(
             },
         ]
         events.append(
-            (mentor_group(mentor_id), {"type": "mentor.mentee_changed", "mentee": mentee.pk})
+            (
+                mentor_group(mentor_id),
+                MentoringMenteeChanged(type="mentoring.mentee_changed", mentee=mentee.pk),
+            )
         )
         created.append(made)
     # The rights, notifications and live updates go out together, not pair by pair.
@@ -313,7 +317,7 @@ def pairings_apply(
             VIEW_PROGRESS, mentors[mentor_id].user, Profile.objects.filter(pk__in=profile_ids)
         )
     notification_send_many(notes)
-    broadcast_many_on_commit(events)
+    broadcast_many(events)
     return Applied(created)
 
 
@@ -337,9 +341,9 @@ def _pairing_close(pairing: Pairing, *, reason: str) -> None:
     mentee = User.objects.select_related("profile").get(pk=pairing.mentee_id)
     mentor = User.objects.get(pk=pairing.mentor_id)
     remove_perm(VIEW_PROGRESS, mentor, mentee.profile)
-    broadcast_on_commit(
+    broadcast(
         mentor_group(pairing.mentor_id),
-        {"type": "mentor.mentee_removed", "mentee": pairing.mentee_id},
+        MentoringMenteeRemoved(type="mentoring.mentee_removed", mentee=pairing.mentee_id),
     )
 
 
@@ -429,9 +433,9 @@ def checkin_add(*, pairing: Pairing, author, note: str) -> CheckIn:
             key=f"mentoring.checkin:{checkin.pk}",
             obj=pairing,
         )
-    broadcast_on_commit(
+    broadcast(
         mentor_group(pairing.mentor_id),
-        {"type": "mentor.mentee_changed", "mentee": pairing.mentee_id},
+        MentoringMenteeChanged(type="mentoring.mentee_changed", mentee=pairing.mentee_id),
     )
     return checkin
 
@@ -500,9 +504,9 @@ def mentoring_hear(activity) -> None:
     )
     if mentor_id is None:
         return
-    broadcast_on_commit(
+    broadcast(
         mentor_group(mentor_id),
-        {"type": "mentor.mentee_changed", "mentee": activity.actor_id},
+        MentoringMenteeChanged(type="mentoring.mentee_changed", mentee=activity.actor_id),
     )
     if activity.verb == COURSE_COMPLETED.id:
         mentee = User.objects.get(pk=activity.actor_id)

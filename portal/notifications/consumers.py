@@ -8,8 +8,9 @@ class NotificationConsumer(PortalConsumer):
     async def authorise(self, user):
         return [group_name("user", user.pk)]
 
-    async def notification(self, event):
-        """``notification`` events, relayed as they are (they carry no one else's data)."""
+    async def notifications_notification_sent(self, event):
+        """Relayed as they are (they carry no one else's data)."""
         await self.send_json(
-            {key: event.get(key, "") for key in ("type", "kind", "title", "body", "url", "created")}
+            {"type": "notification"}
+            | {key: event.get(key, "") for key in ("kind", "title", "body", "url", "created")}
         )

@@ -3,7 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from portal.realtime import broadcast_many_on_commit, broadcast_on_commit, group_name
+from portal.events import NotificationsNotificationSent
+from portal.realtime import broadcast, broadcast_many, group_name
 
 from .models import DigestSubscription, Notification
 
@@ -35,7 +36,7 @@ def notification_send_many(items: list[dict]) -> list[Notification]:
         )
         for item in items
     )
-    broadcast_many_on_commit(
+    broadcast_many(
         [(group_name("user", note.user_id), _event(note.kind, note.title, note.body, note.url, now))
          for note in made]
     )  # fmt: skip
@@ -48,13 +49,15 @@ def notification_push(*, user_id: int, kind: str, title: str, body: str = "", ur
     _push(user_id, kind, title[:200], body, url, timezone.now())
 
 
-def _event(kind, title, body, url, created) -> dict:
-    return {"type": "notification", "kind": kind, "title": title, "body": body, "url": url,
-            "created": created.isoformat()}  # fmt: skip
+def _event(kind, title, body, url, created) -> NotificationsNotificationSent:
+    return NotificationsNotificationSent(
+        type="notifications.notification_sent", kind=kind, title=title, body=body, url=url,
+        created=created.isoformat(),
+    )  # fmt: skip
 
 
 def _push(user_id, kind, title, body, url, created) -> None:
-    broadcast_on_commit(group_name("user", user_id), _event(kind, title, body, url, created))
+    broadcast(group_name("user", user_id), _event(kind, title, body, url, created))
 
 
 def notifications_mark_read(*, user) -> int:

@@ -17,7 +17,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from portal.activity.services import activity_record
 from portal.activity.verbs import ONBOARDING_COMPLETED
-from portal.realtime import group_name, group_send
+from portal.events import PeopleSessionsEnded
+from portal.realtime import broadcast, group_name
 
 from .consent import PURPOSES, Purpose
 from .models import ConsentRecord, ConsentText, PrivacySettings, Profile, User, Visibility
@@ -242,7 +243,9 @@ def sockets_check(*, user_ids, ended: str = "") -> None:
     session ``ended`` (a sign-out), was ended, or no longer matches the password or an
     active account closes (4401)."""
     for user_id in user_ids:
-        group_send(signin_group(user_id), {"type": "session.check", "ended": ended})
+        broadcast(
+            signin_group(user_id), PeopleSessionsEnded(type="people.sessions_ended", ended=ended)
+        )
 
 
 def session_signed_in(*, session_key: str | None, user_id: int) -> bool:

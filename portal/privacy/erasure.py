@@ -28,11 +28,12 @@ from courses.models import WorkshopAnswer
 from leaderboards.services import leaderboards_forget
 from portal.activity.models import Activity
 from portal.activity.verbs import MENTEE_ONBOARDED
+from portal.events import RecognitionEntriesRetracted
 from portal.notifications.models import Notification
 from portal.people.audit import audit_erasure
 from portal.people.models import Profile, User
 from portal.people.services import sessions_end
-from portal.realtime import broadcast_on_commit
+from portal.realtime import broadcast
 from portal.recognition.models import Recognition
 from portal.recognition.selectors import FORMER_COLLEAGUE, public_entry
 from portal.recognition.services import FEED_GROUP
@@ -236,13 +237,11 @@ def person_erase(*, user: User, by=None) -> ErasureReport:
                 "recipient__profile__team", "recipient__profile__department", "category", "badge"
             )
         ]
-        broadcast_on_commit(
+        broadcast(
             FEED_GROUP,
-            {
-                "type": "recognition.entries_retracted",
-                "entries": kept,
-                "removed": gone_recognitions,
-            },
+            RecognitionEntriesRetracted(
+                type="recognition.entries_retracted", entries=kept, removed=gone_recognitions
+            ),
         )
     return report
 

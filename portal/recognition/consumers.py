@@ -9,13 +9,13 @@ class RecognitionFeedConsumer(PortalConsumer):
     async def authorise(self, user):
         return [FEED_GROUP]
 
-    async def recognition_new(self, event):
-        """A new recognition or kudos (``recognition.new``), as the public sees it."""
+    async def recognition_entry_added(self, event):
+        """A new recognition or kudos, as the public sees it."""
         await self.send_json({"type": "recognition", "entry": event["entry"]})
 
     async def recognition_entries_retracted(self, event):
-        """Entries redrawn after someone withdrew consent or left
-        (``recognition.entries_retracted``): the page replaces them in place."""
+        """Entries redrawn after someone withdrew consent or left: the page replaces them
+        in place."""
         await self.send_json(
             {
                 "type": "retraction",

@@ -15,7 +15,8 @@ from badges.services import AlreadyAwarded, badge_award
 from portal.activity.services import activity_record
 from portal.activity.verbs import RECOGNITION_RECEIVED
 from portal.errors import InvalidInput, NotAllowed
-from portal.realtime import broadcast_on_commit, group_name
+from portal.events import RecognitionEntriesRetracted, RecognitionEntryAdded
+from portal.realtime import broadcast, group_name
 
 from . import selectors
 from .models import Allowance, Category, Kind, Recognition, RecognitionSettings
@@ -160,9 +161,11 @@ def _record(recognition: Recognition) -> None:
         context={"by": giver.email, "budget": recognition.budget},
         timestamp=recognition.created_at,
     )
-    broadcast_on_commit(
+    broadcast(
         FEED_GROUP,
-        {"type": "recognition.new", "entry": selectors.public_entry(recognition)},
+        RecognitionEntryAdded(
+            type="recognition.entry_added", entry=selectors.public_entry(recognition)
+        ),
     )
 
 
@@ -174,6 +177,7 @@ def feed_retract(sender, user=None, user_ids=None, purposes=None, **kwargs) -> N
     ids = list(user_ids or []) + ([user.pk] if user is not None else [])
     entries = selectors.entries_showing(user_ids=ids)
     if entries:
-        broadcast_on_commit(
-            FEED_GROUP, {"type": "recognition.entries_retracted", "entries": entries}
+        broadcast(
+            FEED_GROUP,
+            RecognitionEntriesRetracted(type="recognition.entries_retracted", entries=entries),
         )

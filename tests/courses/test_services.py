@@ -25,6 +25,7 @@ from tests.courses.factories import (
     workshop,
 )
 from tests.people.factories import UserFactory
+from tests.realtime import capture_broadcasts
 
 pytestmark = pytest.mark.django_db
 
@@ -336,16 +337,11 @@ def test_reflections_are_saved_per_prompt(onboarded_user):
 
 
 def test_an_anonymous_answer_keeps_no_author_and_is_broadcast_after_commit(
-    onboarded_user, django_capture_on_commit_callbacks, monkeypatch
+    onboarded_user, django_capture_on_commit_callbacks
 ):
-    sent = []
-    monkeypatch.setattr(
-        "portal.realtime.async_to_sync",
-        lambda send: lambda group, event: sent.append((group, event)),
-    )
     page = workshop()
     prompt_id = next(iter(page.prompts()))
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_broadcasts() as sent, django_capture_on_commit_callbacks(execute=True):
         answer = services.workshop_answer_add(
             user=onboarded_user,
             workshop=page,
@@ -359,7 +355,7 @@ def test_an_anonymous_answer_keeps_no_author_and_is_broadcast_after_commit(
     # a facilitator watching the boards could pair with the anonymous answer.
     [(group, event)] = sent
     assert group == f"workshop.{page.pk}"
-    assert event["type"] == "workshop.answer"
+    assert event["type"] == "courses.answer_changed"
     assert event["answer"]["author"] == "Anonymous"
     assert event["answer"]["options"] == ["Career"]
     assert not Activity.objects.filter(verb="workshop.contributed").exists()

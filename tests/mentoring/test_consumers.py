@@ -44,11 +44,12 @@ async def test_a_mentee_update_arrives_and_ending_the_pairing_stops_them():
         "mentee": pairing.mentee_id,
     }
     # A change sent after the end (even a stray one) carries no data.
-    from portal.realtime import group_send
+    from portal.events import MentoringMenteeChanged
+    from portal.realtime import broadcast
 
-    await sync_to_async(group_send)(
+    await sync_to_async(broadcast)(
         services.mentor_group(pairing.mentor_id),
-        {"type": "mentor.mentee_changed", "mentee": pairing.mentee_id},
+        MentoringMenteeChanged(type="mentoring.mentee_changed", mentee=pairing.mentee_id),
     )
     assert await communicator.receive_json_from(timeout=2) == {
         "type": "removed",

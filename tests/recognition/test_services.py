@@ -12,6 +12,7 @@ from portal.recognition import selectors, services
 from portal.recognition.models import Allowance, Category, Recognition, RecognitionSettings
 from tests.badges.factories import badge
 from tests.people.factories import UserFactory
+from tests.realtime import capture_broadcasts
 from tests.recognition.factories import team_with_manager
 
 pytestmark = pytest.mark.django_db
@@ -33,15 +34,9 @@ def give(giver, recipient, points=30, **extra):
     )
 
 
-def test_a_manager_recognises_a_team_member_from_the_budget(
-    django_capture_on_commit_callbacks, monkeypatch
-):
+def test_a_manager_recognises_a_team_member_from_the_budget(django_capture_on_commit_callbacks):
     team, manager, [member] = team_with_manager()
-    sent = []
-    monkeypatch.setattr(
-        "portal.realtime.group_send", lambda group, event: sent.append((group, event))
-    )
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_broadcasts() as sent, django_capture_on_commit_callbacks(execute=True):
         made = give(manager, member, points=30)
     assert (made.points, made.team, made.giver) == (30, team, manager)
     assert made.budget.startswith(f"Manager budget of {manager.email}, ")
@@ -52,7 +47,7 @@ def test_a_manager_recognises_a_team_member_from_the_budget(
     note = Notification.objects.get(user=member, kind="recognition")
     assert note.title == f"{manager.profile.name} recognised you"
     [(_group, event)] = [item for item in sent if item[0] == "recognition"]
-    assert event["type"] == "recognition.new"
+    assert event["type"] == "recognition.entry_added"
     assert event["entry"]["recipient"] == member.profile.name
     assert event["entry"]["message"] == made.message
 
