@@ -15,12 +15,11 @@ from wagtail.log_actions import log
 from portal.activity.models import Activity
 from portal.activity.services import activity_record
 from portal.activity.verbs import BADGE_EARNED, BADGE_REVOKED
-from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
+from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from portal.people.permissions import is_programme_admin, may_act_for
 
 from .models import AwardVisibility, Badge, BadgeAward
 from .openbadges import new_salt, recipient_hash
-
-BadgeError = ServiceError
 
 
 class AlreadyAwarded(Conflict):
@@ -29,12 +28,7 @@ class AlreadyAwarded(Conflict):
 
 def badge_can_award(*, by, user) -> bool:
     """Programme admins may award anyone; managers the members of teams they manage."""
-    if by is None or not by.is_authenticated or by.pk == user.pk:
-        return False
-    if by.has_perm("badges.award_badge"):
-        return True
-    team = getattr(getattr(user, "profile", None), "team", None)
-    return team is not None and by.has_perm("people.recognise_team", team)
+    return may_act_for(by=by, user=user)
 
 
 @transaction.atomic
@@ -45,7 +39,7 @@ def badge_award(
     if not automatic and not badge_can_award(by=by, user=user):
         raise NotAllowed("You may award badges only to members of teams you manage.")
     if not badge.active:
-        raise BadgeError(f"The badge “{badge.name}” is inactive.")
+        raise InvalidInput(f"The badge “{badge.name}” is inactive.")
     salt = new_salt()
     award = BadgeAward(
         badge=badge,
@@ -79,8 +73,8 @@ def badge_award(
 def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
     reason = (reason or "").strip()
     if not reason:
-        raise BadgeError("Give a reason for the revocation; it is published with it.")
-    if by is not None and not by.has_perm("badges.award_badge"):
+        raise InvalidInput("Give a reason for the revocation; it is published with it.")
+    if by is not None and not is_programme_admin(by):
         raise NotAllowed("Only programme admins can revoke badges.")
     award = (
         BadgeAward.objects.select_for_update()

@@ -19,6 +19,8 @@ from wagtail.models import Site
 
 from cms.models import BrandingSettings
 from portal.activity.selectors import level_progress, streak_weeks
+from portal.errors import InvalidInput, ServiceError
+from portal.people.permissions import is_programme_admin
 from portal.people.privacy import group_figure
 
 from . import openbadges, selectors, services
@@ -153,9 +155,7 @@ def detail(request, slug):
             "kind": kind,
             "holders": group_figure(badge.awards.filter(revoked_at__isnull=True).count()),
             "can_award": request.user.is_authenticated
-            and (
-                request.user.has_perm("badges.award_badge") or request.user.managed_teams.exists()
-            ),
+            and (is_programme_admin(request.user) or request.user.managed_teams.exists()),
         },
     )
 
@@ -193,8 +193,7 @@ def assertion_page(request, award_id):
             "is_earner": is_earner,
             "linkedin_url": linkedin,
             "organisation": _organisation(),
-            "can_revoke": request.user.is_authenticated
-            and request.user.has_perm("badges.award_badge"),
+            "can_revoke": request.user.is_authenticated and is_programme_admin(request.user),
         },
         status=410 if award.revoked else 200,
     )
@@ -224,7 +223,7 @@ def visibility(request, award_id):
             award_id=award_id,
             visibility=form.cleaned_data["visibility"] if form.is_valid() else "",
         )
-    except services.BadgeError as error:
+    except ServiceError as error:
         if error.status == 404:
             raise Http404(str(error)) from error
         messages.error(request, error.message)
@@ -250,7 +249,7 @@ def award(request, slug):
                     evidence_url=form.cleaned_data["evidence_url"],
                     note=form.cleaned_data["note"],
                 )
-            except services.BadgeError as error:
+            except ServiceError as error:
                 form.add_error(None, str(error))
                 status = error.status
             else:
@@ -269,13 +268,13 @@ def revoke(request, award_id):
     form = RevokeForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.InvalidInput(
+            raise InvalidInput(
                 "Give a reason for the revocation of up to 1,000 characters; it is published."
             )
         award = services.badge_revoke(
             award_id=award_id, reason=form.cleaned_data["reason"], by=request.user
         )
-    except services.BadgeError as error:
+    except ServiceError as error:
         if error.status == 404:
             raise Http404(str(error)) from error
         messages.error(request, str(error))

@@ -20,7 +20,7 @@ from portal.activity.verbs import (
     SCENARIO_PASSED,
     WORKSHOP_CONTRIBUTED,
 )
-from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
+from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portal.events import CoursesAnswerChanged
 from portal.people.privacy import MIN_GROUP
 from portal.realtime import broadcast, group_name
@@ -44,10 +44,6 @@ from .models import (
 from .selectors import workshop_answer_payload
 
 FACILITATE = "courses.facilitate_workshop"
-
-
-# A request the training rules refuse; ``status`` is the HTTP status to answer.
-TrainingError = ServiceError
 
 
 # --- access and enrolment --------------------------------------------------------------

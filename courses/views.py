@@ -17,12 +17,12 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
+from portal.errors import InvalidInput, NotAllowed, ServiceError, is_fetch, refused
 from portal.fields import NUMBER, cleaned
 from portal.submissions import submission_take, token_field
 
 from . import selectors, services
 from .models import CoursePage, LessonPage, WorkshopPage
-from .services import InvalidInput, TrainingError
 
 
 def login_required_page(serve):
@@ -37,36 +37,21 @@ def login_required_page(serve):
     return wrapped
 
 
-def _is_fetch(request) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
-
-
-def _refused(request, error: TrainingError, back_url: str = ""):
-    if _is_fetch(request):
-        return JsonResponse({"error": error.message}, status=error.status)
-    return TemplateResponse(
-        request,
-        "courses/refused.html",
-        {"message": error.message, "back_url": back_url},
-        status=error.status,
-    )
-
-
 def training_post(view):
-    """POST only, signed in; a ``TrainingError`` from the service becomes its 4xx."""
+    """POST only, signed in; a ``ServiceError`` from the service becomes its 4xx."""
 
     @functools.wraps(view)
     def wrapped(request, page, *args, **kwargs):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not request.user.is_authenticated:
-            if _is_fetch(request):
+            if is_fetch(request):
                 return JsonResponse({"error": "Sign in again to continue."}, status=401)
             return redirect_to_login(page.url)
         try:
             return view(request, page, *args, **kwargs)
-        except TrainingError as error:
-            return _refused(request, error, back_url=page.url)
+        except ServiceError as error:
+            return refused(request, error, back_url=page.url)
 
     return wrapped
 
@@ -122,8 +107,8 @@ def lesson_detail(request, lesson: LessonPage):
     course = services.course_of(lesson)
     try:
         services.course_access_check(user=request.user, course=course)
-    except TrainingError as error:
-        return _refused(request, error, back_url=course.url)
+    except ServiceError as error:
+        return refused(request, error, back_url=course.url)
     preview = getattr(request, "is_preview", False)
     if not preview:
         services.course_enrol(user=request.user, course=course)
@@ -156,7 +141,7 @@ def _block_response(request, lesson: LessonPage, block_id: str, template: str, c
     lesson_completed, course_completed = completion
     if lesson_completed:
         _completion_messages(request, lesson, course_completed)
-    if _is_fetch(request):
+    if is_fetch(request):
         html = ""
         if not lesson_completed:
             state = selectors.lesson_states(user=request.user, lesson=lesson)[block_id]
@@ -235,7 +220,7 @@ def reflection_save(request, lesson: LessonPage, block_id: str):
     services.reflection_save(
         user=request.user, lesson=lesson, block_id=block_id, text=_text(request, "text")
     )
-    if not _is_fetch(request):
+    if not is_fetch(request):
         messages.success(request, "Your reflection is saved. Only you and your mentor can read it.")
     return _block_response(
         request, lesson, block_id, "courses/includes/reflection.html", (False, False)
@@ -306,13 +291,13 @@ def workshop_answer(request, workshop: WorkshopPage):
                     anonymous=request.POST.get("anonymous") == "on",
                 )
     except InvalidInput as error:
-        if _is_fetch(request):
+        if is_fetch(request):
             raise
         # Show the form again with what they wrote, so nothing is lost.
         return _workshop_page(
             request, workshop, error={"prompt": prompt_id, "message": error.message}, status=400
         )
-    if _is_fetch(request):
+    if is_fetch(request):
         return JsonResponse({"ok": True})
     messages.success(request, "Thank you, your answer is on the workshop wall.")
     return redirect(f"{workshop.url}#prompt-{prompt_id}")
@@ -335,9 +320,9 @@ def _wall_page(request, workshop: WorkshopPage, *, error=None, status=200):
 @login_required
 def workshop_wall(request, workshop: WorkshopPage):
     if not services.workshop_can_facilitate(user=request.user, workshop=workshop):
-        return _refused(
+        return refused(
             request,
-            services.NotAllowed("Only this workshop's facilitators can open its wall."),
+            NotAllowed("Only this workshop's facilitators can open its wall."),
             back_url=workshop.url,
         )
     return _wall_page(request, workshop)
@@ -351,7 +336,7 @@ def workshop_highlight(request, workshop: WorkshopPage, answer_id: int):
         answer_id=answer_id,
         highlighted=request.POST.get("highlighted") == "1",
     )
-    if _is_fetch(request):
+    if is_fetch(request):
         return JsonResponse({"highlighted": answer.highlighted})
     return redirect(f"{workshop.url}wall/#answer-{answer.pk}")
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 
-from portal.activity.models import Level
+from portal.activity.selectors import levels
 from portal.people.models import Department, Profile, Team, Visibility
 from portal.people.privacy import MIN_GROUP
 
@@ -164,7 +164,7 @@ def _entries(rows, ranks, viewer_id=None) -> list[Entry]:
         p.user_id: p
         for p in Profile.objects.select_related("user").filter(user_id__in=[u for u, _ in rows])
     }
-    levels = list(Level.objects.order_by("threshold").values_list("threshold", "name"))
+    ladder = levels()
     found = []
     for (user_id, points), rank in zip(rows, ranks, strict=True):
         profile = profiles.get(user_id)
@@ -174,7 +174,7 @@ def _entries(rows, ranks, viewer_id=None) -> list[Entry]:
                 user_id=user_id,
                 name=profile.public_name if profile else "Someone",
                 initials=profile.initials if profile else "?",
-                level=next((n for t, n in reversed(levels) if t <= points), ""),
+                level=ladder.name_for(points),
                 points=points,
                 you=user_id == viewer_id,
             )

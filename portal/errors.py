@@ -1,7 +1,15 @@
-"""The errors services raise when a rule refuses a request; views turn them into 4xx.
+"""The errors services raise when a rule refuses a request, and the two ways views turn
+them into a 4xx response.
 
-Each carries the HTTP status that fits and a message written for the person.
+Each error carries the HTTP status that fits and a message written for the person. A
+view that posts a form runs the service through ``form_run`` (or
+``portal.submissions.form_run_once``): the message goes on the form, shown again with
+the error's status. Any other view lets ``refused`` answer: the "That did not work"
+page with a way back, or ``{"error": message}`` for the page's own fetch requests.
 """
+
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
 
 
 class ServiceError(Exception):
@@ -39,3 +47,18 @@ def form_run(form, action):
     except ServiceError as error:
         form.add_error(None, error.message)
         return None, error.status
+
+
+def is_fetch(request) -> bool:
+    """A request made by the page's own script (``X-Requested-With: fetch``)."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def refused(request, error: ServiceError, *, back_url: str = ""):
+    """The response to a service's refusal outside a form."""
+    if is_fetch(request):
+        return JsonResponse({"error": error.message}, status=error.status)
+    return TemplateResponse(
+        request, "refused.html", {"message": error.message, "back_url": back_url},
+        status=error.status,
+    )  # fmt: skip

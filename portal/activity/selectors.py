@@ -1,5 +1,6 @@
 """Reads from the activity ledger and its projections."""
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -38,12 +39,35 @@ class LevelProgress:
         return max(0, min(100, round(100 * (self.points - start) / span)))
 
 
+@dataclass(frozen=True)
+class Levels:
+    """The levels in order of threshold, and which one a number of points reaches: the
+    one place that says it (dashboards, boards and mentors' rows all ask here)."""
+
+    levels: tuple[Level, ...]
+
+    def reached(self, points: int) -> Level | None:
+        index = bisect_right([level.threshold for level in self.levels], points)
+        return self.levels[index - 1] if index else None
+
+    def next_after(self, points: int) -> Level | None:
+        index = bisect_right([level.threshold for level in self.levels], points)
+        return self.levels[index] if index < len(self.levels) else None
+
+    def name_for(self, points: int) -> str:
+        level = self.reached(points)
+        return level.name if level else ""
+
+
+def levels() -> Levels:
+    """Every level, read once (one query)."""
+    return Levels(tuple(Level.objects.order_by("threshold")))
+
+
 def level_progress(*, user) -> LevelProgress:
     points = points_total(user=user)
-    levels = list(Level.objects.all())
-    reached = [level for level in levels if level.threshold <= points]
-    ahead = [level for level in levels if level.threshold > points]
-    return LevelProgress(points, reached[-1] if reached else None, ahead[0] if ahead else None)
+    ladder = levels()
+    return LevelProgress(points, ladder.reached(points), ladder.next_after(points))
 
 
 def streak_weeks(*, user, today: date | None = None) -> int:

@@ -14,10 +14,11 @@ from wagtail.models import Site
 
 from badges.models import BadgeAward
 from courses.models import Enrolment, Reflection, ScenarioAttempt, TrainingSettings
-from portal.activity.models import Activity, Level, PointsTotal
+from portal.activity.models import Activity, PointsTotal
+from portal.activity.selectors import levels
 from portal.people.models import PrivacySettings, Profile
+from portal.people.permissions import managed_teams
 from portal.people.privacy import MIN_GROUP
-from portal.recognition.selectors import managed_teams
 from portal.sharing.models import Share
 
 from .models import CheckIn, Goal, MentoringSettings, Pairing
@@ -134,7 +135,7 @@ def progress_rows(*, profiles: list[Profile], mentor=None) -> list[dict]:
     ):
         badges.setdefault(user_id, []).append(name)
     points = dict(PointsTotal.objects.filter(user_id__in=ids).values_list("user_id", "points"))
-    levels = list(Level.objects.order_by("threshold").values_list("threshold", "name"))
+    ladder = levels()
     last_seen = dict(
         Activity.objects.filter(actor_id__in=ids)
         .values("actor_id")
@@ -171,7 +172,7 @@ def progress_rows(*, profiles: list[Profile], mentor=None) -> list[dict]:
         pairing = pairings.get(user_id)
         mine = scores.get(user_id, [])
         total = points.get(user_id, 0)
-        level = next((name for threshold, name in reversed(levels) if total >= threshold), "")
+        level = ladder.name_for(total)
         share = shares.get(user_id, {})
         since = last_checkin.get(user_id) or (pairing.started_at if pairing else None)
         rows.append(

@@ -8,21 +8,15 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from portal.errors import ServiceError, form_run
+from portal.errors import InvalidInput, NotAllowed, ServiceError, form_run, refused
 from portal.fields import cleaned
 from portal.people.models import PrivacySettings, Profile
-from portal.recognition.selectors import managed_teams
+from portal.people.permissions import managed_teams
 from portal.submissions import ALREADY_DONE, ALREADY_SENT, form_run_once
 
 from . import selectors, services
 from .forms import CheckInForm, GoalForm, MentoringProfileForm, ReasonForm
 from .models import Goal, MentoringProfile, Pairing
-
-
-def _refused(request, message: str, status: int, back_url: str):
-    return TemplateResponse(
-        request, "courses/refused.html", {"message": message, "back_url": back_url}, status=status
-    )
 
 
 def _mentee_profile_for(request, user_id: int) -> Profile | None:
@@ -54,7 +48,7 @@ def teams(request):
     """A manager's view of the teams they manage (the object permission on each team)."""
     managed = selectors.team_rows(manager=request.user)
     if not managed:
-        return _refused(request, "You do not manage a team.", 403, "/me/")
+        return refused(request, NotAllowed("You do not manage a team."), back_url="/me/")
     return TemplateResponse(
         request,
         "mentoring/teams.html",
@@ -66,7 +60,9 @@ def teams(request):
 def mentee(request, user_id: int):
     profile = _mentee_profile_for(request, user_id)
     if profile is None:
-        return _refused(request, "You are not this person's mentor.", 403, "/mentoring/")
+        return refused(
+            request, NotAllowed("You are not this person's mentor."), back_url="/mentoring/"
+        )
     pairing = Pairing.objects.filter(
         mentor=request.user, mentee_id=user_id, status=Pairing.Status.ACTIVE
     ).first()
@@ -142,7 +138,7 @@ def _post_only(view):
         try:
             return view(request, *args, back=back, **kwargs)
         except ServiceError as error:
-            return _refused(request, error.message, error.status, back)
+            return refused(request, error, back_url=back)
 
     return login_required(wrapped)
 
@@ -158,7 +154,11 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
             user=request.user,
         )
         if done is None:
-            return _refused(request, "Write a check-in note of up to 2,000 characters.", 400, back)
+            return refused(
+                request,
+                InvalidInput("Write a check-in note of up to 2,000 characters."),
+                back_url=back,
+            )
         messages.success(request, ALREADY_SENT if done is ALREADY_DONE else "Check-in saved.")
     elif action == "goal":
         done, _ = form_run_once(
@@ -167,7 +167,11 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
             user=request.user,
         )
         if done is None:
-            return _refused(request, "A goal needs a title, and a valid date if any.", 400, back)
+            return refused(
+                request,
+                InvalidInput("A goal needs a title, and a valid date if any."),
+                back_url=back,
+            )
         messages.success(request, ALREADY_SENT if done is ALREADY_DONE else "Goal added.")
     elif action == "nudge":
         services.nudge_send(pairing=pairing, by=request.user)
@@ -220,7 +224,11 @@ def pairing_admin(request):
                 try:
                     pairs.append((int(key.removeprefix("mentee-")), int(value)))
                 except ValueError:
-                    return _refused(request, "The pairing form was garbled.", 400, request.path)
+                    return refused(
+                        request,
+                        InvalidInput("The pairing form was garbled."),
+                        back_url=request.path,
+                    )
         try:
             applied = services.pairings_apply(
                 pairs=pairs,

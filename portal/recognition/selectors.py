@@ -9,15 +9,13 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 
 from portal.people.models import Team, User
+from portal.people.permissions import is_programme_admin, managed_teams, team_managed_by
 
 from .models import Allowance, Kind, Recognition, RecognitionSettings
 
 FEED_SIZE = 30
-RECOGNISE_TEAM = "people.recognise_team"
-PROGRAMME = "badges.award_badge"  # programme admins: recognise and award anyone
 
 
 @dataclass(frozen=True)
@@ -33,26 +31,24 @@ def recognition_access(*, giver, recipient) -> Access | None:
     """
     if not giver.is_authenticated or giver.pk == recipient.pk or not recipient.is_active:
         return None
-    team = getattr(getattr(recipient, "profile", None), "team", None)
-    if team is not None and giver.has_perm(RECOGNISE_TEAM, team):
-        return Access(programme=False, team=team)
-    if giver.has_perm(PROGRAMME):
-        return Access(programme=True, team=team)
+    managed = team_managed_by(by=giver, user=recipient)
+    if managed is not None:
+        return Access(programme=False, team=managed)
+    if is_programme_admin(giver):
+        return Access(
+            programme=True, team=getattr(getattr(recipient, "profile", None), "team", None)
+        )
     return None
 
 
 def may_recognise(user) -> bool:
-    return user.has_perm(PROGRAMME) or managed_teams(user=user).exists()
-
-
-def managed_teams(*, user):
-    return get_objects_for_user(user, RECOGNISE_TEAM, klass=Team, accept_global_perms=False)
+    return is_programme_admin(user) or managed_teams(user=user).exists()
 
 
 def recognisable_people(*, giver):
     """The people ``giver`` may recognise: everyone for programme admins, else their teams."""
     people = User.objects.filter(is_active=True).exclude(pk=giver.pk).select_related("profile")
-    if giver.has_perm(PROGRAMME):
+    if is_programme_admin(giver):
         return people.order_by("first_name", "last_name")
     return people.filter(profile__team__in=managed_teams(user=giver)).order_by(
         "first_name", "last_name"
@@ -72,7 +68,7 @@ def kudos_people(*, giver):
 def budget_left(*, user) -> tuple[int, int]:
     """``(left, allowed)`` of ``user``'s recognition budget this month."""
     config = RecognitionSettings.load()
-    allowed = config.programme_monthly_budget if user.has_perm(PROGRAMME) else config.monthly_budget
+    allowed = config.programme_monthly_budget if is_programme_admin(user) else config.monthly_budget
     used = (
         Allowance.objects.filter(
             user=user, limit="budget", period=timezone.localdate().replace(day=1)

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from badges import services
 from badges.models import BadgeAward
-from badges.services import AlreadyAwarded, BadgeError, NotAllowed
+from badges.services import AlreadyAwarded
 from portal.activity.models import Activity, Level, PointsRule
 from portal.activity.selectors import level_progress, points_total, streak_weeks
 from portal.activity.services import activity_record, points_adjust
+from portal.errors import InvalidInput, NotAllowed
 from portal.notifications.models import Notification
 from tests.badges.factories import badge
 from tests.courses.factories import block, course_with_lessons
@@ -143,7 +144,7 @@ def test_manual_awards_follow_object_permissions(programme_admin):
 
 def test_revocation(user, programme_admin):
     award = services.badge_award(badge=badge("manual"), user=user, by=programme_admin)
-    with pytest.raises(BadgeError, match="reason"):
+    with pytest.raises(InvalidInput, match="reason"):
         services.badge_revoke(award_id=award.pk, reason=" ", by=programme_admin)
     with pytest.raises(NotAllowed):
         services.badge_revoke(award_id=award.pk, reason="x", by=user)

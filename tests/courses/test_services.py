@@ -14,9 +14,9 @@ from courses.models import (
     TrainingSettings,
     WorkshopAnswer,
 )
-from courses.services import Conflict, InvalidInput, NotAllowed, NotFound
 from portal.activity.models import Activity
 from portal.activity.selectors import points_total
+from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tests.courses.factories import (
     block,
     course_with_lessons,

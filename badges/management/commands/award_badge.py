@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from badges.models import Badge
 from badges.openbadges import assertion_url
-from badges.services import BadgeError, badge_award
+from badges.services import badge_award
+from portal.errors import ServiceError
 from portal.people.models import User, normalise_email
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             award = badge_award(
                 badge=badge, user=user, evidence_url=evidence, note=note, automatic=True
             )
-        except BadgeError as error:
+        except ServiceError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Awarded {badge.name} to {user.email}.")
         self.stdout.write(assertion_url(award))

@@ -2,7 +2,8 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
-from badges.services import BadgeError, badge_revoke
+from badges.services import badge_revoke
+from portal.errors import ServiceError
 
 
 class Command(BaseCommand):
@@ -19,6 +20,6 @@ class Command(BaseCommand):
             raise CommandError(f"{assertion_id!r} is not an assertion id.") from error
         try:
             award = badge_revoke(award_id=award_id, reason=reason)
-        except BadgeError as error:
+        except ServiceError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Revoked {award.badge.name} of {award.user.email}.")
