@@ -6,7 +6,7 @@ from portal.consumers import PortalConsumer
 from portal.realtime import group_name
 
 from .models import WorkshopPage
-from .services import workshop_can_facilitate
+from .selectors import workshop_can_facilitate
 
 
 def _may_facilitate(user, workshop_id: int) -> bool:

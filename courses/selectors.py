@@ -10,6 +10,8 @@ from django.db.models import Avg, Count, Max
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from portal.errors import NotAllowed, NotFound
+
 from .blocks import ASSESSED_BLOCKS, Quiz, QuizBlock, ScenarioBlock
 from .models import (
     CourseFeedback,
@@ -430,3 +432,62 @@ def scenario_best_scores(*, user) -> list[int]:
         .annotate(best=Max("percentage"))
         .values_list("best", flat=True)
     )
+
+
+# --- access (reads that the services and views share) -------------------------------
+
+FACILITATE = "courses.facilitate_workshop"
+
+
+def course_of(lesson: LessonPage) -> CoursePage:
+    parent = lesson.get_parent().specific
+    if not isinstance(parent, CoursePage):
+        raise NotFound("This lesson does not belong to a course.")
+    return parent
+
+
+def course_missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
+    """Live prerequisite courses ``user`` has not completed yet, in tree order."""
+    required = list(course.prerequisites.live().order_by("path"))
+    if not required:
+        return []
+    done = set(
+        Enrolment.objects.filter(
+            user=user, course__in=required, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    return [prerequisite for prerequisite in required if prerequisite.pk not in done]
+
+
+def course_access_check(*, user, course: CoursePage) -> None:
+    if not course.live:
+        raise NotFound("This course is not published.")
+    missing = course_missing_prerequisites(user=user, course=course)
+    if missing:
+        names = ", ".join(f"“{c.title}”" for c in missing)
+        raise NotAllowed(f"Complete {names} before starting this course.")
+
+
+def lesson_unpassed_blocks(*, user, lesson: LessonPage) -> list[str]:
+    """Titles of the scenarios and quizzes in ``lesson`` that ``user`` has not passed."""
+    passed = set(
+        ScenarioAttempt.objects.filter(user=user, lesson=lesson, passed=True).values_list(
+            "block_id", flat=True
+        )
+    ) | set(
+        QuizAttempt.objects.filter(user=user, lesson=lesson, passed=True).values_list(
+            "block_id", flat=True
+        )
+    )
+    return [
+        child.value["title"]
+        for child in lesson.body
+        if child.block_type in ASSESSED_BLOCKS and child.id not in passed
+    ]
+
+
+def workshop_can_facilitate(*, user, workshop: WorkshopPage) -> bool:
+    """Programme-wide facilitators (a model permission) or this workshop's (guardian)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_perm(FACILITATE) or user.has_perm(FACILITATE, workshop)

@@ -71,10 +71,8 @@ def _text(request, name: str) -> str:
 
 @login_required
 def course_detail(request, course: CoursePage):
+    # Reading the course enrols nobody: the first lesson action does (services).
     summary = selectors.course_summary(user=request.user, course=course)
-    if not summary.locked:
-        services.course_enrol(user=request.user, course=course)
-        summary.started = True
     context = course.get_context(request)
     context.update(
         {
@@ -104,14 +102,12 @@ def course_feedback(request, course: CoursePage):
 
 @login_required
 def lesson_detail(request, lesson: LessonPage):
-    course = services.course_of(lesson)
+    course = selectors.course_of(lesson)
     try:
-        services.course_access_check(user=request.user, course=course)
+        selectors.course_access_check(user=request.user, course=course)
     except ServiceError as error:
         return refused(request, error, back_url=course.url)
     preview = getattr(request, "is_preview", False)
-    if not preview:
-        services.course_enrol(user=request.user, course=course)
     summary = selectors.course_summary(user=request.user, course=course)
     context = lesson.get_context(request)
     context.update(
@@ -156,7 +152,7 @@ def _completion_messages(request, lesson: LessonPage, course_completed: bool) ->
     messages.success(request, f"Lesson complete: {lesson.title}.")
     if not course_completed:
         return
-    course = services.course_of(lesson)
+    course = selectors.course_of(lesson)
     messages.success(
         request, f"Course complete: {course.title}. You earned {course.completion_points} points."
     )
@@ -256,7 +252,7 @@ def _workshop_page(request, workshop: WorkshopPage, *, error=None, status=200):
     context.update(
         {
             "my_answers": selectors.workshop_my_answers(user=request.user, workshop=workshop),
-            "can_facilitate": services.workshop_can_facilitate(
+            "can_facilitate": selectors.workshop_can_facilitate(
                 user=request.user, workshop=workshop
             ),
             "error": error,
@@ -319,7 +315,7 @@ def _wall_page(request, workshop: WorkshopPage, *, error=None, status=200):
 
 @login_required
 def workshop_wall(request, workshop: WorkshopPage):
-    if not services.workshop_can_facilitate(user=request.user, workshop=workshop):
+    if not selectors.workshop_can_facilitate(user=request.user, workshop=workshop):
         return refused(
             request,
             NotAllowed("Only this workshop's facilitators can open its wall."),

@@ -231,7 +231,7 @@ ACTIVITY_SUBSCRIBERS = {
     # First: live boards are the first to hear of points.
     "leaderboards": "leaderboards.services.leaderboards_record",
     "notifications": "portal.notifications.subscribers.notify_from_activity",
-    "mentoring": "portal.mentoring.services.mentoring_hear",
+    "mentoring": "portal.mentoring.services.ledger.mentoring_hear",
     "badges": "badges.services.badges_evaluate",
 }
 

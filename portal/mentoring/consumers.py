@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 from portal.consumers import PortalConsumer
 
 from . import selectors
-from .services import mentor_group
+from .selectors import mentor_group
 
 
 class MentorDashboardConsumer(PortalConsumer):

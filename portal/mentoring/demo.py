@@ -10,6 +10,7 @@ from portal.people.models import User
 
 from . import services
 from .models import CheckIn, MentoringProfile, Pairing
+from .proposals import pairings_propose
 
 CHECKINS = [
     "Talked through her first LinkedIn post: shorter, and one personal line up front.",
@@ -55,7 +56,7 @@ def demo_mentoring_create(*, rng: random.Random) -> None:
     demo_mentor = User.objects.get(email="mentor@example.com")
     first = [user for user in wanting if user.pk != demo_mentor.pk][:2]
     services.pairings_apply(pairs=[(user.pk, demo_mentor.pk) for user in first])
-    proposals = services.pairings_propose()
+    proposals = pairings_propose()
     services.pairings_apply(
         pairs=[(proposal.mentee.user_id, proposal.mentor.user_id) for proposal in proposals]
     )

@@ -6,7 +6,7 @@ one query over all of them.
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, Max
+from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
@@ -16,14 +16,14 @@ from badges.models import BadgeAward
 from courses.models import Enrolment, Reflection, ScenarioAttempt, TrainingSettings
 from portal.activity.models import Activity, PointsTotal
 from portal.activity.selectors import levels
+from portal.errors import NotFound
 from portal.people.models import PrivacySettings, Profile
-from portal.people.permissions import managed_teams
+from portal.people.permissions import VIEW_PROGRESS, managed_teams
 from portal.people.privacy import MIN_GROUP
+from portal.realtime import group_name
 from portal.sharing.models import Share
 
-from .models import CheckIn, Goal, MentoringSettings, Pairing
-
-VIEW_PROGRESS = "people.view_progress"
+from .models import CheckIn, Goal, MentoringProfile, MentoringSettings, Pairing
 
 
 def may_view_progress(*, viewer, mentee_profile: Profile) -> bool:
@@ -236,3 +236,25 @@ def pairing_detail(pairing: Pairing) -> dict:
         "checkins": list(pairing.checkins.select_related("author__profile")[:20]),
         "goals": list(pairing.goals.all()),
     }
+
+
+def mentoring_profile_of(*, user) -> MentoringProfile:
+    """The person's mentoring preferences, or the defaults (not saved) before they set any."""
+    return MentoringProfile.objects.filter(user=user).first() or MentoringProfile(user=user)
+
+
+def pairing_of(*, user, pairing_id: int) -> Pairing:
+    """The active pairing ``pairing_id`` if ``user`` is its mentor or mentee."""
+    found = (
+        Pairing.objects.filter(pk=pairing_id, status=Pairing.Status.ACTIVE)
+        .filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("mentor__profile", "mentee__profile")
+        .first()
+    )
+    if found is None:
+        raise NotFound("That is not one of your mentoring pairings.")
+    return found
+
+
+def mentor_group(user_id: int) -> str:
+    return group_name("mentor", user_id)

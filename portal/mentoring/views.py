@@ -17,6 +17,7 @@ from portal.submissions import ALREADY_DONE, ALREADY_SENT, form_run_once
 from . import selectors, services
 from .forms import CheckInForm, GoalForm, MentoringProfileForm, ReasonForm
 from .models import Goal, MentoringProfile, Pairing
+from .proposals import pairings_propose
 
 
 def _mentee_profile_for(request, user_id: int) -> Profile | None:
@@ -89,7 +90,7 @@ def mentee_json(request, user_id: int):
 
 @login_required
 def mine(request):
-    mentoring = services.mentoring_profile_of(request.user)
+    mentoring = selectors.mentoring_profile_of(user=request.user)
     status = 200
     if request.method == "POST":
         form = MentoringProfileForm(request.POST)
@@ -145,7 +146,7 @@ def _post_only(view):
 
 @_post_only
 def pairing_action(request, pairing_id: int, action: str, back: str):
-    pairing = services.pairing_of(user=request.user, pairing_id=pairing_id)
+    pairing = selectors.pairing_of(user=request.user, pairing_id=pairing_id)
     reason = cleaned(request.POST.get("reason"), label="reason")
     if action == "checkin":
         done, _ = form_run_once(
@@ -210,7 +211,7 @@ def goal_done(request, goal_id: int, back: str):
 
 @permission_required("mentoring.manage_pairings", raise_exception=True)
 def pairing_admin(request):
-    proposals = services.pairings_propose()
+    proposals = pairings_propose()
     mentors = list(
         MentoringProfile.objects.filter(is_mentor=True, user__is_active=True)
         .select_related("user__profile")

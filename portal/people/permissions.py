@@ -13,6 +13,8 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from .models import Team, User
 
 RECOGNISE_TEAM = "people.recognise_team"
+# A mentor holds it on their mentees' profiles while paired (portal.mentoring).
+VIEW_PROGRESS = "people.view_progress"
 PROGRAMME_ADMIN = "badges.award_badge"
 
 

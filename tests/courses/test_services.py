@@ -386,14 +386,14 @@ def test_bad_workshop_answers_are_refused(onboarded_user, prompt, text, options,
 
 def test_facilitation_is_an_object_permission(onboarded_user, programme_admin):
     page, other = workshop(), workshop()
-    assert not services.workshop_can_facilitate(user=onboarded_user, workshop=page)
+    assert not selectors.workshop_can_facilitate(user=onboarded_user, workshop=page)
     services.workshop_facilitator_add(workshop=page, user=onboarded_user)
-    assert services.workshop_can_facilitate(user=onboarded_user, workshop=page)
-    assert not services.workshop_can_facilitate(user=onboarded_user, workshop=other)
-    assert services.workshop_can_facilitate(user=programme_admin, workshop=other)
+    assert selectors.workshop_can_facilitate(user=onboarded_user, workshop=page)
+    assert not selectors.workshop_can_facilitate(user=onboarded_user, workshop=other)
+    assert selectors.workshop_can_facilitate(user=programme_admin, workshop=other)
     services.workshop_facilitator_remove(workshop=page, user=onboarded_user)
     onboarded_user = type(onboarded_user).objects.get(pk=onboarded_user.pk)  # fresh perm cache
-    assert not services.workshop_can_facilitate(user=onboarded_user, workshop=page)
+    assert not selectors.workshop_can_facilitate(user=onboarded_user, workshop=page)
 
 
 def test_highlighting_and_publishing_need_facilitation(onboarded_user, programme_admin):

@@ -4,7 +4,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from portal.activity.services import points_adjust
-from portal.mentoring import services
+from portal.mentoring import selectors, services
 from tests.mentoring.factories import paired
 from tests.realtime import session_for, ws_close, ws_connect
 
@@ -48,7 +48,7 @@ async def test_a_mentee_update_arrives_and_ending_the_pairing_stops_them():
     from portal.realtime import broadcast
 
     await sync_to_async(broadcast)(
-        services.mentor_group(pairing.mentor_id),
+        selectors.mentor_group(pairing.mentor_id),
         MentoringMenteeChanged(type="mentoring.mentee_changed", mentee=pairing.mentee_id),
     )
     assert await communicator.receive_json_from(timeout=2) == {

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from portal.activity.models import Activity
 from portal.errors import Conflict, InvalidInput, NotAllowed
-from portal.mentoring import selectors, services
+from portal.mentoring import proposals, selectors, services
 from portal.mentoring.models import Goal, Pairing
 from portal.notifications.models import Notification
 from tests.mentoring.factories import mentee, mentor, paired
@@ -67,7 +67,7 @@ def test_a_mentee_asks_for_a_change_and_is_paired_elsewhere():
         services.pairing_request_change(pairing=pairing, by=pairing.mentor, reason="x")
     services.pairing_request_change(pairing=pairing, by=pairing.mentee, reason="Other hours")
     other = mentor()
-    [proposal] = [p for p in services.pairings_propose() if p.mentee.user_id == pairing.mentee_id]
+    [proposal] = [p for p in proposals.pairings_propose() if p.mentee.user_id == pairing.mentee_id]
     assert proposal.mentor.user_id == other.pk  # never the same mentor again
     services.pairings_apply(pairs=[(pairing.mentee_id, other.pk)])
     pairing.refresh_from_db()

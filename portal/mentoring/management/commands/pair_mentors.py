@@ -7,7 +7,8 @@ within every mentor's capacity, and prints each pair with its reasons.
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.errors import ServiceError
-from portal.mentoring.services import pairings_apply, pairings_propose
+from portal.mentoring.proposals import pairings_propose
+from portal.mentoring.services import pairings_apply
 
 
 class Command(BaseCommand):

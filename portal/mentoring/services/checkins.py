@@ -1,0 +1,101 @@
+"""Writes inside a pairing: check-ins, goals and nudges."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.activity.services import activity_record
+from portal.activity.verbs import (
+    MENTORING_CHECKIN,
+)
+from portal.errors import Conflict, InvalidInput, NotAllowed
+from portal.events import MentoringMenteeChanged
+from portal.notifications.services import notification_send
+from portal.people.models import User
+from portal.realtime import broadcast
+
+from ..models import CheckIn, Goal, Pairing
+from ..selectors import mentor_group
+from .pairings import pairing_close
+
+
+def _member(pairing: Pairing, user) -> None:
+    if user.pk not in (pairing.mentor_id, pairing.mentee_id):
+        raise NotAllowed("Only the mentor and the mentee can do this.")
+    if pairing.status != Pairing.Status.ACTIVE:
+        raise Conflict("This pairing has ended.")
+
+
+@transaction.atomic
+def checkin_add(*, pairing: Pairing, author, note: str) -> CheckIn:
+    _member(pairing, author)
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput("Write a line or two about the conversation.")
+    if len(note) > 2000:
+        raise InvalidInput("Keep a check-in note under 2,000 characters.")
+    checkin = CheckIn.objects.create(pairing=pairing, author=author, note=note)
+    if author.pk == pairing.mentor_id:
+        activity_record(
+            actor=author,
+            verb=MENTORING_CHECKIN.id,
+            key=f"mentoring.checkin:{checkin.pk}",
+            obj=pairing,
+        )
+    broadcast(
+        mentor_group(pairing.mentor_id),
+        MentoringMenteeChanged(type="mentoring.mentee_changed", mentee=pairing.mentee_id),
+    )
+    return checkin
+
+
+@transaction.atomic
+def goal_add(*, pairing: Pairing, by, title: str, due_date: date | None) -> Goal:
+    _member(pairing, by)
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput("Name the goal.")
+    if due_date is not None and due_date < timezone.localdate():
+        raise InvalidInput("A due date is today or later.")
+    return Goal.objects.create(pairing=pairing, title=title[:200], due_date=due_date)
+
+
+@transaction.atomic
+def goal_done(*, goal: Goal, by) -> Goal:
+    pairing = Pairing.objects.select_for_update().get(pk=goal.pairing_id)
+    _member(pairing, by)
+    if goal.done_at is None:
+        goal.done_at = timezone.now()
+        goal.save(update_fields=["done_at"])
+    if not pairing.goals.filter(done_at__isnull=True).exists():
+        # Its goals met, a pairing has done its job: it ends, and both are told.
+        pairing_close(pairing, reason="Goals met")
+        for user_id in (pairing.mentor_id, pairing.mentee_id):
+            notification_send(
+                user=User.objects.get(pk=user_id),
+                kind="mentoring",
+                title="Every mentoring goal is met: well done!",
+                body="The pairing is complete. Either of you can look for a new one.",
+                url="/mentoring/me/",
+            )
+    return goal
+
+
+@transaction.atomic
+def nudge_send(*, pairing: Pairing, by) -> None:
+    pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+    if by.pk != pairing.mentor_id:
+        raise NotAllowed("Only the mentor can nudge.")
+    _member(pairing, by)
+    if pairing.nudged_at and pairing.nudged_at > timezone.now() - timedelta(days=1):
+        raise Conflict("You nudged them today already: give them a day.")
+    pairing.nudged_at = timezone.now()
+    pairing.save(update_fields=["nudged_at"])
+    notification_send(
+        user=pairing.mentee,
+        kind="nudge",
+        title=f"{by.profile.name} is cheering you on",
+        body="Your next step is waiting on your dashboard.",
+        url="/me/",
+    )
