@@ -23,7 +23,7 @@ from django.utils.module_loading import import_string
 from django_tasks import task
 
 from .models import Export
-from .notifications.services import notification_send
+from .notifications.services import notification_send, notification_text
 
 
 def export_request(*, user, kind: str, params: dict) -> Export:
@@ -69,8 +69,9 @@ def export_build(export_id: str) -> int:
     notification_send(
         user=export.requested_by,
         kind="export",
-        title=f"Your export is ready: {builder.title}",
-        body=f"{rows:,} rows. The link works for {settings.EXPORT_KEEP_HOURS} hours.",
+        **notification_text(
+            "export_ready", title=builder.title, rows=rows, hours=settings.EXPORT_KEEP_HOURS
+        ),
         url=reverse("export_download", args=[export.pk]),
     )
     return rows

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from portal.activity.verbs import BADGE_EARNED, LEVEL_REACHED, RECOGNITION_RECEIVED, VERBS
 
-from .services import notification_push, notification_send
+from .services import notification_push, notification_send, notification_text
 
 
 def notify_from_activity(activity) -> None:
@@ -13,8 +13,7 @@ def notify_from_activity(activity) -> None:
         notification_send(
             user=activity.actor,
             kind="badge",
-            title=f"You earned the badge “{result.get('badge', activity.object_label)}”",
-            body="It is on your badges page, ready to share.",
+            **notification_text("badge_earned", badge=result.get("badge", activity.object_label)),
             url=reverse("badges:assertion_page", args=[result["assertion"]])
             if result.get("assertion")
             else reverse("badges:mine"),
@@ -23,29 +22,35 @@ def notify_from_activity(activity) -> None:
         notification_send(
             user=activity.actor,
             kind="level",
-            title=f"You reached the level {result.get('level', activity.object_label)}",
-            body=f"{result.get('threshold', 0):,} points and counting.",
+            **notification_text(
+                "level_reached",
+                level=result.get("level", activity.object_label),
+                threshold=result.get("threshold", 0),
+            ),
             url=reverse("badges:mine"),
         )
     elif activity.verb == RECOGNITION_RECEIVED.id:
-        giver = result.get("from")
         notification_send(
             user=activity.actor,
             kind="recognition",
-            title=f"{giver} recognised you" if giver else "You were recognised",
-            body=result.get("message", ""),
+            **notification_text(
+                "recognition_received", giver=result.get("from"), message=result.get("message", "")
+            ),
             url=reverse("badges:mine"),
         )
     if activity.points > 0 and activity.verb not in (BADGE_EARNED.id, LEVEL_REACHED.id):
         # Points are frequent: a toast, not an entry in the list (the level and badges
         # they lead to are kept).
         verb = VERBS.get(activity.verb)
-        what = f"You {verb.label}" if verb else "Points"
         notification_push(
             user_id=activity.actor_id,
             kind="points",
-            title=f"+{activity.points} points",
-            body=f"{what}: {activity.object_label}" if activity.object_label else what + ".",
+            **notification_text(
+                "points_earned",
+                points=activity.points,
+                verb=verb.label if verb else "",
+                label=activity.object_label,
+            ),
             url=reverse("badges:mine"),
         )
 

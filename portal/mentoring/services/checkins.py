@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.activity.services import activity_record
@@ -11,7 +12,7 @@ from portal.activity.verbs import (
 )
 from portal.errors import Conflict, InvalidInput, NotAllowed
 from portal.events import MentoringMenteeChanged
-from portal.notifications.services import notification_send
+from portal.notifications.services import notification_send, notification_text
 from portal.people.models import User
 from portal.realtime import broadcast
 
@@ -75,9 +76,8 @@ def goal_done(*, goal: Goal, by) -> Goal:
             notification_send(
                 user=User.objects.get(pk=user_id),
                 kind="mentoring",
-                title="Every mentoring goal is met: well done!",
-                body="The pairing is complete. Either of you can look for a new one.",
-                url="/mentoring/me/",
+                **notification_text("mentoring_goals_met"),
+                url=reverse("mentoring:mine"),
             )
     return goal
 
@@ -95,7 +95,6 @@ def nudge_send(*, pairing: Pairing, by) -> None:
     notification_send(
         user=pairing.mentee,
         kind="nudge",
-        title=f"{by.profile.name} is cheering you on",
-        body="Your next step is waiting on your dashboard.",
-        url="/me/",
+        **notification_text("mentoring_nudge", mentor=by.profile.name),
+        url=reverse("dashboard"),
     )

@@ -7,13 +7,18 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from portal.audit import audit
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portal.events import MentoringMenteeChanged, MentoringMenteeRemoved
-from portal.notifications.services import notification_send, notification_send_many
+from portal.notifications.services import (
+    notification_send,
+    notification_send_many,
+    notification_text,
+)
 from portal.people.models import Profile, User
 from portal.people.permissions import VIEW_PROGRESS
 from portal.realtime import broadcast, broadcast_many
@@ -125,16 +130,14 @@ def pairings_apply(
             {
                 "user": mentee,
                 "kind": "mentoring",
-                "title": f"{mentor.user.profile.name} is your mentor",
-                "body": "Say hello and agree on a first goal together.",
-                "url": "/mentoring/me/",
+                **notification_text("mentoring_mentor_assigned", mentor=mentor.user.profile.name),
+                "url": reverse("mentoring:mine"),
             },
             {
                 "user": mentor.user,
                 "kind": "mentoring",
-                "title": f"You are now mentoring {mentee.profile.name}",
-                "body": "Their progress is on your mentoring dashboard.",
-                "url": "/mentoring/",
+                **notification_text("mentoring_mentee_assigned", mentee=mentee.profile.name),
+                "url": reverse("mentoring:dashboard"),
             },
         ]
         events.append(
@@ -197,9 +200,8 @@ def pairing_end(*, pairing: Pairing, by, reason: str = "") -> Pairing:
     notification_send(
         user=User.objects.get(pk=other),
         kind="mentoring",
-        title="A mentoring pairing has ended",
-        body=pairing.end_reason,
-        url="/mentoring/me/",
+        **notification_text("mentoring_pairing_ended", reason=pairing.end_reason),
+        url=reverse("mentoring:mine"),
     )
     return pairing
 
