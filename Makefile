@@ -56,12 +56,14 @@ test: $(VENV)/.installed-dev browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff check --fix .
@@ -85,4 +87,4 @@ validate-badges: $(OB_VENV)/.installed
 	$(OB_VENV)/bin/python scripts/validate_open_badges.py $(URLS)
 
 clean:
-	rm -rf $(VENV) $(OB_VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) $(OB_VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache .mypy_cache

@@ -52,9 +52,9 @@ def artwork_normalise(data: bytes) -> bytes:
         )
     if min(width, height) < 64:
         raise ValidationError(f"The image is {width} x {height} pixels; use at least 64 x 64.")
-    with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image).convert("RGBA")
-        square = ImageOps.fit(image, (SIZE, SIZE), method=Image.Resampling.LANCZOS)
+    with Image.open(io.BytesIO(data)) as original:
+        upright = ImageOps.exif_transpose(original).convert("RGBA")
+        square = ImageOps.fit(upright, (SIZE, SIZE), method=Image.Resampling.LANCZOS)
     return _png(square)
 
 

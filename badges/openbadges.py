@@ -131,5 +131,5 @@ def unbake(png: bytes) -> dict | None:
     """The assertion baked into ``png``, or None."""
     with Image.open(io.BytesIO(png)) as image:
         image.load()
-        text = image.text.get("openbadges")
+        text = getattr(image, "text", {}).get("openbadges")  # PNG text chunks
     return json.loads(text) if text else None

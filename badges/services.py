@@ -14,6 +14,7 @@ from wagtail.log_actions import log
 
 from portal.activity.models import Activity
 from portal.activity.services import activity_record
+from portal.activity.subscribers import subscriber
 from portal.activity.verbs import BADGE_EARNED, BADGE_REVOKED
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portal.people.permissions import is_programme_admin, may_act_for
@@ -123,6 +124,9 @@ def _award_pk(award_id, *, missing: str) -> uuid.UUID:
         raise NotFound(missing) from None
 
 
+# One evaluation per person, verb and "gave points" per transaction: kinds measure the
+# committed ledger, so later statements of the same shape would find the same.
+@subscriber(coalesce=lambda activity: (activity.actor_id, activity.verb, activity.points > 0))
 def badges_evaluate(activity: Activity) -> list[BadgeAward]:
     """Award every active badge whose criteria this statement may have completed.
 
@@ -130,11 +134,6 @@ def badges_evaluate(activity: Activity) -> list[BadgeAward]:
     kinds that listen to the statement's verb are measured.
     """
     return _award_if_met(user=activity.actor, hears=lambda kind: kind.hears(activity))
-
-
-# One evaluation per person, verb and "gave points" per transaction: kinds measure the
-# committed ledger, so later statements of the same shape would find the same.
-badges_evaluate.coalesce = lambda activity: (activity.actor_id, activity.verb, activity.points > 0)
 
 
 def badges_award_earned(*, user) -> list[BadgeAward]:

@@ -1,13 +1,17 @@
 """Admin screens for training: course feedback, and who facilitates a workshop."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from guardian.shortcuts import get_users_with_perms
 
 from portal.people.admin_forms import UsersByEmailField
+from portal.people.models import User
 
 from . import selectors, services
 from .models import WorkshopPage
@@ -18,6 +22,16 @@ def feedback_report_view(request):
         raise PermissionDenied
     return TemplateResponse(
         request, "courses/admin/feedback_report.html", {"rows": selectors.course_feedback_report()}
+    )
+
+
+def _facilitators(workshop: WorkshopPage) -> QuerySet[User]:
+    """The people holding the workshop's own facilitation right (not the model-wide one)."""
+    return cast(
+        QuerySet[User],
+        get_users_with_perms(
+            workshop, only_with_perms_in=["facilitate_workshop"], with_group_users=False
+        ),
     )
 
 
@@ -46,9 +60,7 @@ def facilitators_view(request, page_id: int):
             if not remove.is_valid():
                 messages.error(request, "That is not one of this workshop's facilitators.")
                 return redirect(request.path)
-            for user in get_users_with_perms(
-                workshop, only_with_perms_in=["facilitate_workshop"], with_group_users=False
-            ).filter(pk=remove.cleaned_data["remove"]):
+            for user in _facilitators(workshop).filter(pk=remove.cleaned_data["remove"]):
                 services.workshop_facilitator_remove(workshop=workshop, user=user)
                 messages.success(request, f"{user.email} no longer facilitates this workshop.")
             return redirect(request.path)
@@ -57,13 +69,7 @@ def facilitators_view(request, page_id: int):
                 services.workshop_facilitator_add(workshop=workshop, user=user)
             messages.success(request, "Facilitators added.")
             return redirect(request.path)
-    facilitators = (
-        get_users_with_perms(
-            workshop, only_with_perms_in=["facilitate_workshop"], with_group_users=False
-        )
-        .select_related("profile")
-        .order_by("email")
-    )
+    facilitators = _facilitators(workshop).select_related("profile").order_by("email")
     return TemplateResponse(
         request,
         "courses/admin/facilitators.html",

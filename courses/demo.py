@@ -540,7 +540,7 @@ SHARING_WELL_LESSONS = [
 ]
 
 
-WORKSHOP_STEPS = [
+WORKSHOP_STEPS: list[tuple[str, str, list[tuple[str, str, list[str]]]]] = [
     (
         "Finding the business purpose",
         "<p>Start from what the company already says: the mission on our website, the "
@@ -589,7 +589,7 @@ WORKSHOP_STEPS = [
     ),
 ]
 
-WORKSHOP_ANSWERS = [
+WORKSHOP_ANSWERS: list[tuple] = [
     ("What does our mission say we are here for?", "Making clean energy simple for homes."),
     ("Why would you take part?", "", ["Share my expertise", "Connect with customers"]),
     ("Why would you take part?", "I want to learn to write better posts.", ["Grow my career"]),
@@ -755,8 +755,8 @@ def demo_training_history(*, courses: dict, learners, facilitator, rng) -> None:
             user=learners[number % len(learners)],
             workshop=workshop,
             prompt_id=prompts[question],
-            text=text,
-            options=options[0] if options else [],
+            text=str(text),
+            options=list(options[0]) if options else [],
             anonymous=number % 3 == 2,
         )
         if number in (0, 3):

@@ -228,17 +228,17 @@ def lesson_states(*, user, lesson: LessonPage) -> dict[str, object]:
                 passed=any(a.passed for a in mine),
             )
         elif child.block_type == "quiz":
-            mine = [a for a in quiz_attempts if a.block_id == child.id]
+            tries = [a for a in quiz_attempts if a.block_id == child.id]
             quiz = QuizBlock.quiz(child.value)
-            attempt = mine[-1] if mine else None
+            last_try = tries[-1] if tries else None
             states[child.id] = QuizState(
                 block_id=child.id,
                 quiz=quiz,
-                attempt=attempt,
-                attempts=len(mine),
-                best_percentage=max(a.percentage for a in mine) if mine else None,
-                passed=any(a.passed for a in mine),
-                questions=_quiz_results(quiz, attempt),
+                attempt=last_try,
+                attempts=len(tries),
+                best_percentage=max(a.percentage for a in tries) if tries else None,
+                passed=any(a.passed for a in tries),
+                questions=_quiz_results(quiz, last_try),
             )
         elif child.block_type == "reflection":
             states[child.id] = ReflectionState(

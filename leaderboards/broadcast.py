@@ -19,11 +19,13 @@ import json
 import logging
 import time
 from datetime import UTC, datetime
+from typing import cast
 
 from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
+from portal.events import LeaderboardsBoardChanged
 from portal.realtime import broadcast, broadcast_async, group_name
 
 from .relay import relay
@@ -127,11 +129,14 @@ class Coalescer:
                 logger.exception("Could not send the leaderboard update of %s", update[0])
 
 
-def _board_update(board: str, window: str, moves: Moves, at: float) -> tuple[str, dict] | None:
+def _board_update(
+    board: str, window: str, moves: Moves, at: float
+) -> tuple[str, LeaderboardsBoardChanged] | None:
     """The board's group and its update, or None (logged) if it could not be computed."""
     group = board_group(board, window)
     try:
-        return group, {**board_payload(board, window, moves, at), "group": group}
+        payload = {**board_payload(board, window, moves, at), "group": group}
+        return group, cast(LeaderboardsBoardChanged, payload)
     except Exception:
         logger.exception("Could not compute the leaderboard update of %s", group)
         return None

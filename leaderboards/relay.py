@@ -62,7 +62,8 @@ class Relay:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                if asyncio.current_task().cancelling():
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
                     return  # the layer turned the cancellation into an error of its own
                 logger.exception("The leaderboard relay could not read its channel")
                 await asyncio.sleep(1)

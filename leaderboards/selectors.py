@@ -223,7 +223,7 @@ def leaderboard_me(
 
 def _competition_ranks(rows: list[tuple[int, int]]) -> list[int]:
     """Ranks for a list that starts at the top: equal points share a rank."""
-    ranks = []
+    ranks: list[int] = []
     for index, (_, points) in enumerate(rows):
         ranks.append(ranks[-1] if index and rows[index - 1][1] == points else index + 1)
     return ranks

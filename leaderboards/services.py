@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.activity.models import Activity, Delivery
+from portal.activity.subscribers import subscriber
 from portal.people.models import Profile, Visibility
 
 from .boards import WINDOWS, board_keys_for_profile, window_keys
@@ -14,6 +15,7 @@ from .ledger import SUBSCRIBER, leaderboards_from_ledger
 from .store import rank_store
 
 
+@subscriber(wants=lambda activity: activity.points != 0)
 def leaderboards_record(activity: Activity) -> None:
     """Add a statement's points to every board and window it counts on.
 
@@ -46,13 +48,12 @@ def leaderboards_record(activity: Activity) -> None:
     boards_changed(moves=moves, user_id=user_id)
 
 
-leaderboards_record.wants = lambda activity: activity.points != 0
-
-
 RESEAT_CHUNK = 500  # people per ledger query: well under SQLite's limit on parameters
 
 
-def leaderboards_reseat(user_ids: list[int], *, boards_left: set[str] = frozenset()) -> None:
+def leaderboards_reseat(
+    user_ids: list[int], *, boards_left: frozenset[str] | set[str] = frozenset()
+) -> None:
     """Put people on the boards of their current team and department, with their totals
     from the ledger, and off every other board (after a move between teams)."""
     store = rank_store()
@@ -100,7 +101,7 @@ def profile_shown_before(sender, instance: Profile, **kwargs) -> None:
         .filter(pk=instance.pk)
         .first()
     )
-    instance._leaderboards_shown = _shown_as(before) if before else None
+    vars(instance)["_leaderboards_shown"] = _shown_as(before) if before else None
 
 
 def profile_shown_after(sender, instance: Profile, created: bool, **kwargs) -> None:

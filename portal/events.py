@@ -17,6 +17,7 @@ is not an event.
 
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict, get_type_hints
 
@@ -110,20 +111,19 @@ Event = (
     | RecognitionEntryAdded
     | RecognitionEntriesRetracted
 )
-EVENTS: dict[str, type] = {
-    get_type_hints(kind)["type"].__args__[0]: kind
-    for kind in Event.__args__  # type: ignore[attr-defined]
+EVENTS: dict[str, Any] = {  # name -> its TypedDict
+    get_type_hints(kind)["type"].__args__[0]: kind for kind in Event.__args__
 }
 NAME = re.compile(r"^[a-z]+\.[a-z]+_[a-z]+$")
 
 
-def event_check(event: dict) -> None:
+def event_check(event: Mapping[str, object]) -> None:
     """Raise ``ValueError`` unless ``event`` is one named here, with its fields."""
-    kind = EVENTS.get(event.get("type"))  # type: ignore[arg-type]
+    kind = EVENTS.get(str(event.get("type")))
     if kind is None:
         raise ValueError(f"{event.get('type')!r} is not a live event named in portal/events.py")
     fields = set(event)
-    required, optional = kind.__required_keys__, kind.__optional_keys__  # type: ignore[attr-defined]
+    required, optional = kind.__required_keys__, kind.__optional_keys__
     if not required <= fields <= required | optional:
         raise ValueError(
             f"{event['type']} takes {sorted(required)} (and optionally {sorted(optional)}), "
@@ -148,7 +148,7 @@ def events_markdown() -> str:
         hints = get_type_hints(kind)
         fields = ", ".join(
             f"`{field}: {_type_text(hint)}`"
-            + ("" if field in kind.__required_keys__ else " (optional)")  # type: ignore[attr-defined]
+            + ("" if field in kind.__required_keys__ else " (optional)")
             for field, hint in hints.items()
             if field != "type"
         )

@@ -5,7 +5,7 @@ then the worker deletes it. A builder that fails fails the task, which the worke
 again later (admins see it under Reports → Background work).
 
 Builders are named in ``EXPORT_BUILDERS`` (kind -> dotted path of
-``builder(out, **params) -> rows``, with ``file_name`` and ``title`` attributes), so
+``builder(out, **params) -> rows``, named by ``@export_builder(file_name=, title=)``), so
 this module knows no feature.
 """
 
@@ -24,6 +24,16 @@ from django_tasks import task
 
 from .models import Export
 from .notifications.services import notification_send, notification_text
+
+
+def export_builder(*, file_name: str, title: str):
+    """Name a builder's file and what it is (``Your export is ready: <title>``)."""
+
+    def mark(function):
+        vars(function).update(file_name=file_name, title=title)
+        return function
+
+    return mark
 
 
 def export_request(*, user, kind: str, params: dict) -> Export:

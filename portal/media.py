@@ -34,12 +34,12 @@ def media(request, path: str):
         refused = check_view_restrictions(image, request)
         if refused is not None:
             return refused
-        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+        response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
         restricted = bool(image.collection.get_view_restrictions())
         response["Cache-Control"] = "private, no-store" if restricted else "public, max-age=3600"
         return response
     if path.startswith(PUBLIC):
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
+        return serve(request, path, document_root=str(settings.MEDIA_ROOT))
     raise Http404("No such file.")
 
 

@@ -10,7 +10,7 @@ transaction sends nothing.
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -52,7 +52,7 @@ def broadcast(group: str, event: Event) -> None:
     transaction.on_commit(send, robust=True)
 
 
-def broadcast_many(events: list[tuple[str, Event]]) -> None:
+def broadcast_many(events: Sequence[tuple[str, Event]]) -> None:
     """Send many ``(group, event)`` pairs after commit in one go (bulk operations): one
     trip to the channel layer instead of one per event."""
     if not events:

@@ -8,6 +8,7 @@ portal (SQLite, in-process channel layer, local-memory cache).
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -272,7 +273,7 @@ SHARING_CONVERSION_MAX_AGE = 300
 # Cache and channel layer: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
@@ -281,7 +282,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
-    CHANNEL_LAYERS = {
+    CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
@@ -391,7 +392,7 @@ CSP_ADMIN_REPLACE = {
 }
 # Browser features the portal never uses are off for it and anything it might embed
 # (django-permissions-policy); sharing uses the Web Share API, which needs no permission.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     "accelerometer": [],
     "autoplay": [],
     "camera": [],

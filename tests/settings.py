@@ -3,6 +3,7 @@
 import os
 import tempfile
 import uuid
+from pathlib import Path
 
 # Each test run keeps its Redis leaderboard keys apart from any other run.
 os.environ.setdefault("LEADERBOARD_REDIS_PREFIX", f"lbtest:{uuid.uuid4().hex}:")
@@ -25,8 +26,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = tempfile.mkdtemp(prefix="advocate-test-media-")
-EXPORT_ROOT = tempfile.mkdtemp(prefix="advocate-test-exports-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="advocate-test-media-"))
+EXPORT_ROOT = Path(tempfile.mkdtemp(prefix="advocate-test-exports-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests flush the database under a running server; a cached board could outlive its

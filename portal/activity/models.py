@@ -74,7 +74,7 @@ class Activity(models.Model):
             "actor": {"mbox": f"mailto:{self.actor.email}", "name": str(self.actor)},
             "verb": {"id": verb.iri if verb else self.verb, "display": {"en": self.verb}},
             "object": {
-                "type": self.object_type.model if self.object_type_id else None,
+                "type": self.object_type.model if self.object_type else None,
                 "id": self.object_id or None,
                 "name": self.object_label,
             },

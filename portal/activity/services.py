@@ -54,7 +54,7 @@ def activity_record(
     """
     if verb not in VERBS:
         raise UnknownVerbError(f"Unknown verb {verb!r}; register it in portal.activity.verbs.")
-    if not key or len(key) > Activity._meta.get_field("key").max_length:
+    if not key or len(key) > (Activity._meta.get_field("key").max_length or 0):
         raise ValueError("An idempotency key of 1 to 200 characters is required.")
     activity = Activity(
         actor=actor,

@@ -30,6 +30,18 @@ if TYPE_CHECKING:
 Subscriber = Callable[["Activity"], object]
 
 
+def subscriber(*, wants=None, coalesce=None):
+    """Give a subscriber function its ``wants`` and ``coalesce`` (both optional)."""
+
+    def mark(function):
+        vars(function).update(
+            {name: value for name, value in (("wants", wants), ("coalesce", coalesce)) if value}
+        )
+        return function
+
+    return mark
+
+
 def subscribers() -> dict[str, Subscriber]:
     """The subscribers by name, in the order of ``settings.ACTIVITY_SUBSCRIBERS``."""
     return dict(_loaded())

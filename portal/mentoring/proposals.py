@@ -57,7 +57,9 @@ def candidates() -> tuple[list[pairing_math.Mentor], list[pairing_math.Mentee]]:
         .order_by("user_id")
     ]
     # A mentee who asked for a change is paired again, never with the same mentor.
-    current = {mentee_id: (mentor_id, asked) for mentee_id, mentor_id, asked in active}
+    current: dict[int, tuple[int | None, object]] = {
+        mentee_id: (mentor_id, asked) for mentee_id, mentor_id, asked in active
+    }
     ended_with: dict[int, set[int]] = {}
     for mentee_id, mentor_id in Pairing.objects.filter(status=Pairing.Status.ENDED).values_list(
         "mentee_id", "mentor_id"
@@ -70,10 +72,10 @@ def candidates() -> tuple[list[pairing_math.Mentor], list[pairing_math.Mentee]]:
         interests.setdefault(profile_id, set()).add(name.lower())
     mentees = []
     for user in _people_needing_a_mentor():
-        mentor_id, asked = current.get(user.pk, (None, None))
-        if mentor_id is not None and asked is None:
+        mentor_now, asked = current.get(user.pk, (None, None))
+        if mentor_now is not None and asked is None:
             continue  # has a mentor and is happy
-        avoid = ended_with.get(user.pk, set()) | ({mentor_id} if mentor_id else set())
+        avoid = ended_with.get(user.pk, set()) | ({mentor_now} if mentor_now else set())
         mentees.append(
             _plain_mentee(
                 user,

@@ -67,9 +67,10 @@ def team_rows(*, manager) -> list[tuple]:
     by_team: dict[int, list] = {}
     everyone: dict[int, list] = {}
     for profile, row in zip(members, rows, strict=True):
-        everyone.setdefault(profile.team_id, []).append(row)
+        team_id = profile.team_id or 0  # members of a managed team always have one
+        everyone.setdefault(team_id, []).append(row)
         if not aggregates_only or profile.share_progress_with_manager:
-            by_team.setdefault(profile.team_id, []).append(row)
+            by_team.setdefault(team_id, []).append(row)
     return [
         (team, by_team.get(team.pk, []), _team_summary(everyone.get(team.pk, []))) for team in teams
     ]

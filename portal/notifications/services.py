@@ -2,7 +2,7 @@
 (``notification_text``), their links come from ``reverse()``."""
 
 from django.db import transaction
-from django.template import Context, engines
+from django.template import Context, Engine
 from django.utils import timezone
 
 from portal.events import NotificationsNotificationSent
@@ -15,8 +15,8 @@ def notification_text(name: str, /, **context) -> dict[str, str]:
     """The ``title`` and ``body`` of a notification, worded in
     ``templates/notifications/messages/<name>.txt``: its first line is the title, the
     rest the body (plain text, escaped where it is shown)."""
-    template = engines["django"].get_template(f"notifications/messages/{name}.txt")
-    text = template.template.render(Context(context, autoescape=False)).strip()
+    template = Engine.get_default().get_template(f"notifications/messages/{name}.txt")
+    text = template.render(Context(context, autoescape=False)).strip()
     title, _, body = text.partition("\n")
     return {"title": title.strip(), "body": body.strip()}
 

@@ -2,11 +2,15 @@
 
 from django.urls import reverse
 
+from portal.activity.subscribers import subscriber
 from portal.activity.verbs import BADGE_EARNED, LEVEL_REACHED, RECOGNITION_RECEIVED, VERBS
 
 from .services import notification_push, notification_send, notification_text
 
+NOTIFIED_VERBS = {BADGE_EARNED.id, LEVEL_REACHED.id, RECOGNITION_RECEIVED.id}
 
+
+@subscriber(wants=lambda activity: activity.points > 0 or activity.verb in NOTIFIED_VERBS)
 def notify_from_activity(activity) -> None:
     result = activity.result or {}
     if activity.verb == BADGE_EARNED.id:
@@ -53,7 +57,3 @@ def notify_from_activity(activity) -> None:
             ),
             url=reverse("badges:mine"),
         )
-
-
-NOTIFIED_VERBS = {BADGE_EARNED.id, LEVEL_REACHED.id, RECOGNITION_RECEIVED.id}
-notify_from_activity.wants = lambda activity: activity.points > 0 or activity.verb in NOTIFIED_VERBS

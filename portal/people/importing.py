@@ -7,6 +7,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -248,7 +249,7 @@ def import_people(*, data: bytes, dry_run: bool = False, invite: bool = False) -
                 # Queued, not sent here: mail being down must not fail the import after
                 # its commit; the worker sends them, and retries while mail is down.
                 ids = [user.pk for user in created_users]
-                transaction.on_commit(lambda ids=ids: invitations_queue(user_ids=ids))
+                transaction.on_commit(partial(invitations_queue, user_ids=ids))
     return report
 
 

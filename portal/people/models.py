@@ -3,6 +3,7 @@
 State changes go through ``portal.people.services``; these classes hold data only.
 """
 
+from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -49,7 +50,8 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# The Django plugin cannot see reverse managers of Wagtail-based models (untyped).
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person who signs in with their work email address."""
 
     email = models.EmailField("email address", max_length=254, unique=True)
@@ -116,10 +118,9 @@ class Team(models.Model):
     def __str__(self):
         return f"{self.name} ({self.department.name})"
 
+    @admin.display(description="Managers")
     def manager_list(self) -> str:
         return ", ".join(str(manager) for manager in self.managers.all()) or "None"
-
-    manager_list.short_description = "Managers"
 
 
 class AdvocacyStyle(models.TextChoices):
@@ -192,10 +193,9 @@ class Profile(models.Model):
     def email(self) -> str:
         return self.user.email
 
+    @admin.display(description="Onboarding")
     def onboarding_state(self) -> str:
         return "Onboarded" if self.onboarded_at else "Not yet"
-
-    onboarding_state.short_description = "Onboarding"
 
     @property
     def name(self) -> str:

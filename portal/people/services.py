@@ -301,9 +301,9 @@ def user_active_before(sender, instance: User, update_fields=None, **kwargs) -> 
     """``pre_save`` of a user: note whether they were active, however they are saved (the
     services above, Wagtail's user editor, an import)."""
     if update_fields is not None and "is_active" not in update_fields:
-        instance._was_active = None  # a sign-in's last_login, say: nothing to compare
+        vars(instance)["_was_active"] = None  # a sign-in's last_login, say: nothing to compare
         return
-    instance._was_active = (
+    vars(instance)["_was_active"] = (
         User.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
         if instance.pk
         else None

@@ -4,6 +4,8 @@ import csv
 
 from django.utils import timezone
 
+from portal.exports import export_builder
+
 from . import selectors
 
 HEADER = ["when", "kind", "giver", "recipient", "team", "category", "points", "badge",
@@ -16,6 +18,7 @@ def safe_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+@export_builder(file_name="recognition-audit.csv", title="recognition audit trail")
 def audit_csv(out, *, kind: str = "", search: str = "") -> int:
     """Write the trail (filtered like the page) to ``out``; returns the number of rows."""
     writer = csv.writer(out)
@@ -39,7 +42,3 @@ def audit_csv(out, *, kind: str = "", search: str = "") -> int:
         )
         count += 1
     return count
-
-
-audit_csv.file_name = "recognition-audit.csv"
-audit_csv.title = "recognition audit trail"

@@ -145,6 +145,7 @@ def kudos_give(*, giver, recipient, message: str) -> Recognition:
 
 def _record(recognition: Recognition) -> None:
     giver = recognition.giver
+    assert giver is not None  # a new recognition has its giver (erasure clears it later)
     what = recognition.category.name if recognition.category else "Kudos"
     activity_record(
         actor=recognition.recipient,

@@ -183,11 +183,12 @@ class ContentItem(
 
     def caption_for(self, network: str) -> str:
         """The suggested caption for ``network`` (email borrows LinkedIn's)."""
-        caption = {
+        captions: dict[str, str] = {
             Network.LINKEDIN: self.caption_linkedin,
             Network.X: self.caption_x,
             Network.FACEBOOK: self.caption_facebook,
-        }.get(network, self.caption_linkedin)
+        }
+        caption = captions.get(network, self.caption_linkedin)
         return caption or self.caption_linkedin or self.summary or self.title
 
 

@@ -160,7 +160,8 @@ def hub_feed(*, user, tag: str = "", kind: str = "", now=None) -> Feed:
         mine.setdefault(item_id, []).append(network)
     colleagues = _colleague_results(profile=profile, user=user, now=now)
 
-    cards, tags = [], set()
+    cards: list = []
+    tags: set[str] = set()
     for item in _feed_items(now=now):
         match = audience_match(item=item, profile=profile, interests=interests)
         if not match.visible:

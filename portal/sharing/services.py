@@ -57,7 +57,13 @@ class Replayed(Conflict):
 
 @transaction.atomic
 def item_suggest(
-    *, user, title: str, url: str, kind: str, summary: str = "", tags: list[str] = ()
+    *,
+    user,
+    title: str,
+    url: str,
+    kind: str,
+    summary: str = "",
+    tags: tuple[str, ...] | list[str] = (),
 ) -> ContentItem:
     """An advocate's suggestion: a draft that moderators approve before anyone sees it."""
     item = ContentItem(
@@ -91,7 +97,7 @@ def item_suggest(
 def caption_limit(network: str) -> int:
     if network == Network.X:
         return X_MAX_LENGTH - X_LINK_LENGTH
-    return Share._meta.get_field("caption").max_length
+    return Share._meta.get_field("caption").max_length or 0
 
 
 @transaction.atomic
@@ -302,14 +308,14 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
     for share_id, count in per_share.items():
         Share.objects.filter(pk=share_id).update(requests=F("requests") + count)
 
-    hit_keys = sorted(key for key in hit_keys if key[0] in share_ids)
+    touched = sorted(key for key in hit_keys if key[0] in share_ids)
     # Lock each touched day before counting, so parallel writers number clicks in turn.
     before = {
-        (share_id, day): _share_day(share_id=share_id, day=day).clicks for share_id, day in hit_keys
+        (share_id, day): _share_day(share_id=share_id, day=day).clicks for share_id, day in touched
     }
-    counts = _click_counts(touched=hit_keys)
+    counts = _click_counts(touched=touched)
     new_clicks: dict[tuple[int, date], range] = {}
-    for share_id, day in hit_keys:
+    for share_id, day in touched:
         figures = counts.get((share_id, day), {})
         ShareDay.objects.filter(share_id=share_id, day=day).update(
             clicks=figures.get(ClickKind.HUMAN, 0),
@@ -319,7 +325,7 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
         new_clicks[(share_id, day)] = range(
             before[(share_id, day)] + 1, figures.get(ClickKind.HUMAN, 0) + 1
         )
-    _share_totals_update(share_ids={share_id for share_id, _ in hit_keys})
+    _share_totals_update(share_ids={share_id for share_id, _ in touched})
     shares = {
         share.pk: share
         for share in Share.objects.select_related("user").filter(

@@ -120,7 +120,7 @@ class Tracker:
 
     def reset(self) -> None:
         global _day
-        self.__init__()
+        Tracker.__init__(self)
         _day = (0.0, None)
 
     def cached_link(self, code: str) -> tuple[bool, Link | None]:
@@ -276,7 +276,7 @@ def _today() -> date:
     global _day
     if _day[0] <= monotonic():
         _day = (monotonic() + 1, timezone.localdate())
-    return _day[1]
+    return _day[1] or timezone.localdate()
 
 
 def _click_kind(scope, headers: dict, link: Link) -> str:

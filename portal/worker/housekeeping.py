@@ -13,6 +13,7 @@
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -104,7 +105,7 @@ class Job:
     path: str
     every: float
     due: float = 0.0
-    function: object = field(default=None, repr=False)
+    function: Callable[[], object] = field(default=lambda: None, repr=False)
 
 
 def jobs() -> list[Job]:

@@ -149,8 +149,10 @@ def pairings_apply(
         created.append(made)
     # The rights, notifications and live updates go out together, not pair by pair.
     for mentor_id, profile_ids in grants.items():
-        assign_perm(
-            VIEW_PROGRESS, mentors[mentor_id].user, Profile.objects.filter(pk__in=profile_ids)
+        assign_perm(  # guardian assigns to a queryset in bulk; its types say one object
+            VIEW_PROGRESS,
+            mentors[mentor_id].user,
+            Profile.objects.filter(pk__in=profile_ids),  # type: ignore[arg-type]
         )
     notification_send_many(notes)
     broadcast_many(events)
