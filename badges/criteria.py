@@ -15,6 +15,7 @@ from courses.selectors import scenario_best_scores
 from portal.activity import verbs
 from portal.activity.models import Activity
 from portal.activity.selectors import points_total, streak_weeks
+from portal.people.models import User
 from portal.sharing.quality import QUALITY_SHARE_STEP
 
 
@@ -51,7 +52,7 @@ class CriteriaKind:
             return activity.points > 0
         return activity.verb in self.listens
 
-    def progress(self, user, params) -> Progress | None:
+    def progress(self, user: User, params) -> Progress | None:
         """Where ``user`` stands; None for badges given only by hand."""
         raise NotImplementedError
 
@@ -64,7 +65,7 @@ def register(kind: type[CriteriaKind]) -> type[CriteriaKind]:
     return kind
 
 
-def _count(user, verb: str, **filters) -> int:
+def _count(user: User, verb: str, **filters) -> int:
     return Activity.objects.filter(actor_id=user.pk, verb=verb, **filters).count()
 
 
@@ -94,7 +95,7 @@ class CourseCompleted(CriteriaKind):
             [("course", blocks.PageChooserBlock(page_type="courses.CoursePage"))], icon="tick"
         )
 
-    def progress(self, user, params):
+    def progress(self, user: User, params):
         course = params["course"]
         done = course is not None and _count(
             user, verbs.COURSE_COMPLETED.id, object_id=str(course.pk)
@@ -112,7 +113,7 @@ class CoursesCompleted(CriteriaKind):
     def params_block(cls):
         return _count_block("Courses")
 
-    def progress(self, user, params):
+    def progress(self, user: User, params):
         return Progress(_count(user, verbs.COURSE_COMPLETED.id), params["count"], "courses")
 
 
@@ -137,7 +138,7 @@ class ScenarioAverage(CriteriaKind):
             icon="tick",
         )
 
-    def progress(self, user, params):
+    def progress(self, user: User, params):
         scores = scenario_best_scores(user=user)
         if len(scores) < params["scenarios"]:
             return Progress(len(scores), params["scenarios"], "scenarios played")
@@ -153,7 +154,7 @@ def _counting_kind(kind_id: str, label: str, verb, unit: str, block_label: str, 
         def params_block(cls):
             return _count_block(block_label)
 
-        def progress(self, user, params):
+        def progress(self, user: User, params):
             return Progress(_count(user, verb.id, **filters), params["count"], unit)
 
     Counting.id = kind_id
@@ -212,7 +213,7 @@ class WorkshopContribution(CriteriaKind):
             icon="tick",
         )
 
-    def progress(self, user, params):
+    def progress(self, user: User, params):
         workshop = params["workshop"]
         filters = {"object_id": str(workshop.pk)} if workshop else {}
         done = _count(user, verbs.WORKSHOP_CONTRIBUTED.id, **filters)
@@ -229,7 +230,7 @@ class PointsReached(CriteriaKind):
     def params_block(cls):
         return _count_block("Points")
 
-    def progress(self, user, params):
+    def progress(self, user: User, params):
         return Progress(points_total(user=user), params["count"], "points")
 
 
@@ -243,7 +244,7 @@ class WeeklyStreak(CriteriaKind):
     def params_block(cls):
         return _count_block("Weeks in a row", "Weeks with at least one activity, back to back.")
 
-    def progress(self, user, params):
+    def progress(self, user: User, params):
         return Progress(streak_weeks(user=user), params["count"], "weeks in a row")
 
 
@@ -260,7 +261,7 @@ class ManualOnly(CriteriaKind):
             icon="user",
         )
 
-    def progress(self, user, params):
+    def progress(self, user: User, params):
         return None
 
 

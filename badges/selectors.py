@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from portal.people.models import User
+
 from .criteria import Progress
 from .models import Badge, BadgeAward
 
@@ -15,7 +17,7 @@ class BadgeStanding:
     progress: Progress | None
 
 
-def badges_for(*, user) -> list[BadgeStanding]:
+def badges_for(*, user: User) -> list[BadgeStanding]:
     """Every active badge with the person's award (if any) or their progress towards it."""
     awards = {
         award.badge_id: award

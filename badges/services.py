@@ -17,6 +17,7 @@ from portal.activity.services import activity_record
 from portal.activity.subscribers import subscriber
 from portal.activity.verbs import BADGE_EARNED, BADGE_REVOKED
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from portal.people.models import User
 from portal.people.permissions import is_programme_admin, may_act_for
 
 from .models import AwardVisibility, Badge, BadgeAward
@@ -27,14 +28,20 @@ class AlreadyAwarded(Conflict):
     """The person already has this badge, or the assertion is already revoked."""
 
 
-def badge_can_award(*, by, user) -> bool:
+def badge_can_award(*, by: User | None, user: User) -> bool:
     """Programme admins may award anyone; managers the members of teams they manage."""
     return may_act_for(by=by, user=user)
 
 
 @transaction.atomic
 def badge_award(
-    *, badge: Badge, user, by=None, evidence_url: str = "", note: str = "", automatic=False
+    *,
+    badge: Badge,
+    user: User,
+    by: User | None = None,
+    evidence_url: str = "",
+    note: str = "",
+    automatic=False,
 ) -> BadgeAward:
     """Award ``badge`` to ``user`` once; a second award raises ``AlreadyAwarded``."""
     if not automatic and not badge_can_award(by=by, user=user):
@@ -71,7 +78,7 @@ def badge_award(
 
 
 @transaction.atomic
-def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
+def badge_revoke(*, award_id, reason: str, by: User | None = None) -> BadgeAward:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Give a reason for the revocation; it is published with it.")
@@ -103,7 +110,7 @@ def badge_revoke(*, award_id, reason: str, by=None) -> BadgeAward:
     return award
 
 
-def badge_award_visibility(*, user, award_id, visibility: str) -> BadgeAward:
+def badge_award_visibility(*, user: User, award_id, visibility: str) -> BadgeAward:
     """The earner chooses how an award's public page shows (see ``AwardVisibility``)."""
     award_id = _award_pk(award_id, missing="That is not one of your badges.")
     award = BadgeAward.objects.filter(pk=award_id, user=user).first()
@@ -136,7 +143,7 @@ def badges_evaluate(activity: Activity) -> list[BadgeAward]:
     return _award_if_met(user=activity.actor, hears=lambda kind: kind.hears(activity))
 
 
-def badges_award_earned(*, user) -> list[BadgeAward]:
+def badges_award_earned(*, user: User) -> list[BadgeAward]:
     """Award every active badge whose criteria ``user`` meets now, whatever the verb.
 
     For badges created after people already qualified (``award_earned_badges``).
@@ -144,7 +151,7 @@ def badges_award_earned(*, user) -> list[BadgeAward]:
     return _award_if_met(user=user, hears=lambda kind: True)
 
 
-def _award_if_met(*, user, hears) -> list[BadgeAward]:
+def _award_if_met(*, user: User, hears) -> list[BadgeAward]:
     held = set(BadgeAward.objects.filter(user=user).values_list("badge_id", flat=True))
     awarded = []
     for badge in Badge.objects.filter(active=True).exclude(pk__in=held):

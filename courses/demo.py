@@ -8,6 +8,8 @@ import uuid
 
 from wagtail.models import Site
 
+from portal.people.models import User
+
 from . import services
 from .blocks import QuizBlock, ScenarioBlock
 from .content import stream
@@ -689,7 +691,7 @@ def demo_training_history(*, courses: dict, learners, facilitator, rng) -> None:
     workshop = courses["workshop"]
     services.workshop_facilitator_add(workshop=workshop, user=facilitator)
 
-    def take(user, course, *, perfect: bool):
+    def take(user: User, course, *, perfect: bool):
         for lesson in LessonPage.objects.child_of(course).live().order_by("path"):
             assessed = False
             for child in lesson.body:
@@ -716,7 +718,7 @@ def demo_training_history(*, courses: dict, learners, facilitator, rng) -> None:
             if not assessed:
                 services.lesson_complete(user=user, lesson=lesson)
 
-    def _play(services, user, lesson, block_id, scenario, *, worst):
+    def _play(services, user: User, lesson, block_id, scenario, *, worst):
         attempt = services.scenario_start(user=user, lesson=lesson, block_id=block_id)
         step = scenario.start
         memo: dict[str, int] = {}

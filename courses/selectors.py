@@ -6,11 +6,13 @@ or other learners (the tests hold them to it), and returns plain data for templa
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, Max
 from django.utils import timezone
 from wagtail.models import Page, Site
 
 from portal.errors import NotAllowed, NotFound
+from portal.people.models import User
 
 from .blocks import ASSESSED_BLOCKS, Quiz, QuizBlock, ScenarioBlock
 from .models import (
@@ -64,7 +66,9 @@ class CourseSummary:
         return None
 
 
-def _course_summaries(*, user, courses: list[CoursePage], with_scores=False) -> list[CourseSummary]:
+def _course_summaries(
+    *, user: User, courses: list[CoursePage], with_scores=False
+) -> list[CourseSummary]:
     course_by_path = {course.path: course for course in courses}
     lessons: dict[int, list[LessonPage]] = {course.pk: [] for course in courses}
     if courses:
@@ -126,7 +130,7 @@ def _course_summaries(*, user, courses: list[CoursePage], with_scores=False) -> 
     ]
 
 
-def course_overview(*, user, index=None, with_scores=False) -> list[CourseSummary]:
+def course_overview(*, user: User, index=None, with_scores=False) -> list[CourseSummary]:
     """Every live course (under ``index`` if given) with ``user``'s progress on it."""
     courses = CoursePage.objects.live().order_by("path").prefetch_related("prerequisites")
     if index is not None:
@@ -134,7 +138,7 @@ def course_overview(*, user, index=None, with_scores=False) -> list[CourseSummar
     return _course_summaries(user=user, courses=list(courses), with_scores=with_scores)
 
 
-def course_summary(*, user, course: CoursePage) -> CourseSummary:
+def course_summary(*, user: User, course: CoursePage) -> CourseSummary:
     course = CoursePage.objects.prefetch_related("prerequisites").get(pk=course.pk)
     return _course_summaries(user=user, courses=[course])[0]
 
@@ -195,7 +199,7 @@ class ReflectionState:
     reflection: Reflection | None
 
 
-def lesson_states(*, user, lesson: LessonPage) -> dict[str, object]:
+def lesson_states(*, user: User, lesson: LessonPage) -> dict[str, object]:
     """The learner's state of each scenario, quiz and reflection in ``lesson``, by block id."""
     attempts = list(
         ScenarioAttempt.objects.filter(user=user, lesson=lesson).order_by("started_at", "pk")
@@ -290,7 +294,7 @@ class NextStep:
     started: bool
 
 
-def onboarding_path(*, user, site: Site | None = None) -> list[CourseSummary]:
+def onboarding_path(*, user: User, site: Site | None = None) -> list[CourseSummary]:
     """The onboarding courses in the order the site setting lists them, with progress."""
     site = site or Site.objects.get(is_default_site=True)
     ids = TrainingSettings.for_site(site).onboarding_course_ids()
@@ -304,7 +308,7 @@ def onboarding_path(*, user, site: Site | None = None) -> list[CourseSummary]:
     return _course_summaries(user=user, courses=ordered)
 
 
-def onboarding_next_step(*, user, site: Site | None = None) -> NextStep | None:
+def onboarding_next_step(*, user: User, site: Site | None = None) -> NextStep | None:
     """The first onboarding course not yet completed, and its next lesson; None when done."""
     for summary in onboarding_path(user=user, site=site):
         if not summary.completed and not summary.locked:
@@ -312,7 +316,7 @@ def onboarding_next_step(*, user, site: Site | None = None) -> NextStep | None:
     return None
 
 
-def sharing_blockers(*, user) -> list[CoursePage]:
+def sharing_blockers(*, user: User) -> list[CoursePage]:
     """The live courses flagged "unlocks sharing" that ``user`` has not completed."""
     required = list(CoursePage.objects.live().filter(unlocks_sharing=True).order_by("path"))
     if not required:
@@ -325,7 +329,7 @@ def sharing_blockers(*, user) -> list[CoursePage]:
     return [course for course in required if course.pk not in done]
 
 
-def sharing_allowed(*, user) -> bool:
+def sharing_allowed(*, user: User | AnonymousUser) -> bool:
     """Whether ``user`` may share: every course flagged "unlocks sharing" is completed."""
     return user.is_authenticated and not sharing_blockers(user=user)
 
@@ -357,7 +361,7 @@ def course_feedback_report() -> list[dict]:
     ]
 
 
-def course_feedback_of(*, user, course: CoursePage) -> CourseFeedback | None:
+def course_feedback_of(*, user: User, course: CoursePage) -> CourseFeedback | None:
     return CourseFeedback.objects.filter(user=user, course=course).first()
 
 
@@ -408,7 +412,7 @@ def workshop_wall(*, workshop: WorkshopPage) -> list[dict]:
     return wall
 
 
-def workshop_my_answers(*, user, workshop: WorkshopPage) -> dict[str, list[WorkshopAnswer]]:
+def workshop_my_answers(*, user: User, workshop: WorkshopPage) -> dict[str, list[WorkshopAnswer]]:
     mine: dict[str, list[WorkshopAnswer]] = {}
     for answer in WorkshopAnswer.objects.filter(workshop=workshop, author=user):
         mine.setdefault(answer.prompt_id, []).append(answer)
@@ -424,7 +428,7 @@ def purpose_published() -> PurposeStatement | None:
     )
 
 
-def scenario_best_scores(*, user) -> list[int]:
+def scenario_best_scores(*, user: User) -> list[int]:
     """The best finished score of each scenario ``user`` has played."""
     return list(
         ScenarioAttempt.objects.filter(user=user, status=ScenarioAttempt.Status.FINISHED)
@@ -446,7 +450,7 @@ def course_of(lesson: LessonPage) -> CoursePage:
     return parent
 
 
-def course_missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
+def course_missing_prerequisites(*, user: User, course: CoursePage) -> list[CoursePage]:
     """Live prerequisite courses ``user`` has not completed yet, in tree order."""
     required = list(course.prerequisites.live().order_by("path"))
     if not required:
@@ -459,7 +463,7 @@ def course_missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage
     return [prerequisite for prerequisite in required if prerequisite.pk not in done]
 
 
-def course_access_check(*, user, course: CoursePage) -> None:
+def course_access_check(*, user: User, course: CoursePage) -> None:
     if not course.live:
         raise NotFound("This course is not published.")
     missing = course_missing_prerequisites(user=user, course=course)
@@ -468,7 +472,7 @@ def course_access_check(*, user, course: CoursePage) -> None:
         raise NotAllowed(f"Complete {names} before starting this course.")
 
 
-def lesson_unpassed_blocks(*, user, lesson: LessonPage) -> list[str]:
+def lesson_unpassed_blocks(*, user: User, lesson: LessonPage) -> list[str]:
     """Titles of the scenarios and quizzes in ``lesson`` that ``user`` has not passed."""
     passed = set(
         ScenarioAttempt.objects.filter(user=user, lesson=lesson, passed=True).values_list(
@@ -486,7 +490,7 @@ def lesson_unpassed_blocks(*, user, lesson: LessonPage) -> list[str]:
     ]
 
 
-def workshop_can_facilitate(*, user, workshop: WorkshopPage) -> bool:
+def workshop_can_facilitate(*, user: User | AnonymousUser, workshop: WorkshopPage) -> bool:
     """Programme-wide facilitators (a model permission) or this workshop's (guardian)."""
     if not user.is_authenticated or not user.is_active:
         return False

@@ -5,6 +5,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from portal.people.models import User
+
 from .admin_views import facilitators_view, feedback_report_view
 from .models import WorkshopPage
 from .services import workshop_contributions_credit
@@ -34,7 +36,7 @@ def register_feedback_report():
     )
 
 
-def _facilitators_button(page, user, priority):
+def _facilitators_button(page, user: User, priority):
     if (
         isinstance(page.specific_deferred, WorkshopPage)
         and page.permissions_for_user(user).can_edit()
@@ -48,12 +50,12 @@ def _facilitators_button(page, user, priority):
 
 
 @hooks.register("register_page_listing_more_buttons")
-def workshop_listing_buttons(page, user, next_url=None):
+def workshop_listing_buttons(page, user: User, next_url=None):
     yield from _facilitators_button(page, user, 70)
 
 
 @hooks.register("register_page_header_buttons")
-def workshop_header_buttons(page, user, view_name, next_url=None):
+def workshop_header_buttons(page, user: User, view_name, next_url=None):
     yield from _facilitators_button(page, user, 70)
 
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 
 from portal.consumers import PortalConsumer
-from portal.people.models import PrivacySettings
+from portal.people.models import PrivacySettings, User
 
 from .boards import COMPANY, WINDOWS
 from .broadcast import board_group
@@ -21,7 +21,7 @@ from .relay import relay
 from .selectors import boards_visible_to, leaderboard_me, leaderboard_view
 
 
-def _allowed(user, board: str) -> bool:
+def _allowed(user: User, board: str) -> bool:
     if not PrivacySettings.load().individual_boards:
         return False  # the programme shows boards of teams only (no live boards of people)
     if board == COMPANY:  # everyone signed in sees the company board
@@ -29,7 +29,7 @@ def _allowed(user, board: str) -> bool:
     return any(option.key == board for option in boards_visible_to(user))
 
 
-def _snapshot(user, board: str, window: str) -> dict:
+def _snapshot(user: User, board: str, window: str) -> dict:
     view = leaderboard_view(board=board, window=window, viewer=user)
     return {
         "type": "snapshot",
@@ -43,7 +43,7 @@ def _snapshot(user, board: str, window: str) -> dict:
 
 
 class LeaderboardConsumer(PortalConsumer):
-    async def authorise(self, user):
+    async def authorise(self, user: User):
         self.board = self.scope["url_route"]["kwargs"]["board"]
         query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         self.window = (query.get("window") or ["week"])[0]

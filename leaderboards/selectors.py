@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from portal.activity.selectors import levels
-from portal.people.models import Department, Profile, Team, Visibility
+from portal.people.models import Department, Profile, Team, User, Visibility
 from portal.people.privacy import MIN_GROUP
 
 from .boards import COMPANY, Board, board_for_key, board_keys_for_profile, current_window_key
@@ -182,7 +182,7 @@ def _entries(rows, ranks, viewer_id=None) -> list[Entry]:
     return found
 
 
-def leaderboard_view(*, board: str, window: str, viewer, radius: int = 2) -> BoardView:
+def leaderboard_view(*, board: str, window: str, viewer: User, radius: int = 2) -> BoardView:
     """The board as ``viewer`` sees it: the top, the people around them, their rank."""
     shared = board_shared(board, window)
     mine = leaderboard_me(board=board, window=window, viewer=viewer, shared=shared, radius=radius)
@@ -206,7 +206,7 @@ class Mine:
 
 
 def leaderboard_me(
-    *, board: str, window: str, viewer, shared: SharedBoard | None = None, radius: int = 2
+    *, board: str, window: str, viewer: User, shared: SharedBoard | None = None, radius: int = 2
 ) -> Mine:
     """The viewer's own rank and points, and the people around them."""
     season = _Board(board, window, shared or board_shared(board, window))
@@ -229,7 +229,7 @@ def _competition_ranks(rows: list[tuple[int, int]]) -> list[int]:
     return ranks
 
 
-def boards_visible_to(user) -> list[Board]:
+def boards_visible_to(user: User) -> list[Board]:
     """The company, the person's own department and team, teams they manage; all for
     programme admins."""
     if user.has_perm("people.view_team"):
@@ -255,7 +255,7 @@ class TeamStanding:
     yours: bool
 
 
-def team_standings(*, window: str, viewer) -> list[TeamStanding]:
+def team_standings(*, window: str, viewer: User) -> list[TeamStanding]:
     """Teams ranked by their members' points in ``window`` (the board of teams, which
     works-council mode shows instead of boards of people). A team with fewer than
     ``MIN_GROUP`` active members is not shown: its total would point at someone."""

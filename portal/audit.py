@@ -7,6 +7,7 @@ address; sign-in entries are kept for ``SECURITY_LOG_DAYS`` (``portal.people.aud
 holds the people side: sign-ins, erasures, retention).
 """
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.functional import LazyObject, empty
 from wagtail.log_actions import log
 
@@ -25,7 +26,14 @@ ACTIONS = {
 SECURITY_ACTIONS = ("people.sign_in", "people.sign_in_failed")
 
 
-def audit(instance, action: str, *, by=None, data: dict | None = None, title: str = ""):
+def audit(
+    instance,
+    action: str,
+    *,
+    by: AbstractBaseUser | None = None,
+    data: dict | None = None,
+    title: str = "",
+):
     """One entry in the audit log about ``instance``, done by ``by``."""
     assert action in ACTIONS, action  # a programming error, not input
     # request.user is lazy (and lies about its class): Wagtail finds the log by type.

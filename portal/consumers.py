@@ -15,6 +15,8 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from portal.people.models import User
+
 from .people.services import session_signed_in, signin_group
 from .people.twofactor import sign_in_complete
 from .realtime import GROUP_RENEW_SECONDS, memberships_renewed
@@ -77,7 +79,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def authorise(self, user) -> list[str] | None:
+    async def authorise(self, user: User) -> list[str] | None:
         """Return the groups this socket follows, or None to refuse it (4403)."""
         raise NotImplementedError
 

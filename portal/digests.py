@@ -47,7 +47,7 @@ def iso_week(moment) -> str:
     return f"{year}-W{week:02d}"
 
 
-def digest_content(*, user, now=None) -> DigestContent:
+def digest_content(*, user: User, now=None) -> DigestContent:
     now = now or timezone.now()
     since = now - timedelta(days=7)
     interests = {name.lower() for name in user.profile.interests.names()}
@@ -154,7 +154,7 @@ def digests_weekly(*, now=None) -> bool:
     return True
 
 
-def _send(*, user, content: DigestContent, week: str) -> None:
+def _send(*, user: User, content: DigestContent, week: str) -> None:
     context = {"user": user, "content": content, "week": week, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
         subject="Your week in the advocacy programme",

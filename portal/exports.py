@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from portal.people.models import User
+
 from .models import Export
 from .notifications.services import notification_send, notification_text
 
@@ -36,7 +38,7 @@ def export_builder(*, file_name: str, title: str):
     return mark
 
 
-def export_request(*, user, kind: str, params: dict) -> Export:
+def export_request(*, user: User, kind: str, params: dict) -> Export:
     """Queue the export ``kind`` for ``user``; the task runs after this commit."""
     if kind not in settings.EXPORT_BUILDERS:
         raise ValueError(f"No export called {kind!r}")
@@ -98,7 +100,7 @@ def export_download(request, pk):
     return FileResponse(path.open("rb"), as_attachment=True, filename=export.file_name)
 
 
-def exports_recent(*, user, kind: str) -> list[Export]:
+def exports_recent(*, user: User, kind: str) -> list[Export]:
     cutoff = timezone.now() - timedelta(hours=settings.EXPORT_KEEP_HOURS)
     return list(Export.objects.filter(requested_by=user, kind=kind, created_at__gte=cutoff)[:5])
 

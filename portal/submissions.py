@@ -12,6 +12,7 @@ import uuid
 from datetime import timedelta
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -40,7 +41,7 @@ class OnceForm(forms.Form):
             self.initial.setdefault("submission", uuid.uuid4())
 
 
-def submission_take(token, *, user) -> bool:
+def submission_take(token, *, user: AbstractBaseUser) -> bool:
     """Record ``token`` in the current transaction: False when it was used before.
 
     Call it inside the ``transaction.atomic()`` that does the work, so the token and the
@@ -48,7 +49,7 @@ def submission_take(token, *, user) -> bool:
     """
     try:
         with transaction.atomic():
-            Submission.objects.create(token=token, user=user, created_at=timezone.now())
+            Submission.objects.create(token=token, user_id=user.pk, created_at=timezone.now())
     except IntegrityError:
         return False
     return True
@@ -65,7 +66,7 @@ def token_field(value, *, required: bool = True):
     )
 
 
-def form_run_once(form: OnceForm, action, *, user):
+def form_run_once(form: OnceForm, action, *, user: AbstractBaseUser):
     """``portal.errors.form_run`` with the form's token: ``(result, None)`` when done now,
     ``(ALREADY_DONE, None)`` when the token was used before, ``(None, status)`` when
     refused (the message is on the form, and the token stays unused)."""

@@ -14,6 +14,7 @@ from portal.activity.verbs import (
     SCENARIO_PASSED,
 )
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from portal.people.models import User
 
 from ..blocks import QuizBlock, ScenarioBlock
 from ..models import (
@@ -36,7 +37,7 @@ from ..selectors import (
 # --- access and enrolment --------------------------------------------------------------
 
 
-def course_enrol(*, user, course: CoursePage) -> Enrolment:
+def course_enrol(*, user: User, course: CoursePage) -> Enrolment:
     """Enrol ``user`` on their first visit; later visits return the same enrolment."""
     enrolment = Enrolment.objects.filter(user=user, course=course).first()
     if enrolment is not None:
@@ -55,7 +56,7 @@ def _stream_block(lesson: LessonPage, block_id: str, block_type: str):
     raise NotFound(f"This lesson has no {block_type} with the id {block_id!r}.")
 
 
-def _lesson_opened(*, user, lesson: LessonPage) -> CoursePage:
+def _lesson_opened(*, user: User, lesson: LessonPage) -> CoursePage:
     course = course_of(lesson)
     course_access_check(user=user, course=course)
     course_enrol(user=user, course=course)
@@ -66,7 +67,7 @@ def _lesson_opened(*, user, lesson: LessonPage) -> CoursePage:
 
 
 @transaction.atomic
-def scenario_start(*, user, lesson: LessonPage, block_id: str) -> ScenarioAttempt:
+def scenario_start(*, user: User, lesson: LessonPage, block_id: str) -> ScenarioAttempt:
     """Start a fresh attempt; an unfinished earlier one is kept as abandoned."""
     _lesson_opened(user=user, lesson=lesson)
     block = _stream_block(lesson, block_id, "scenario")
@@ -101,7 +102,7 @@ class ChoiceOutcome:
 @transaction.atomic
 def scenario_choose(
     *,
-    user,
+    user: User,
     lesson: LessonPage,
     block_id: str,
     attempt_id: int,
@@ -190,7 +191,7 @@ class QuizOutcome:
 
 @transaction.atomic
 def quiz_submit(
-    *, user, lesson: LessonPage, block_id: str, answers: list[list[int]]
+    *, user: User, lesson: LessonPage, block_id: str, answers: list[list[int]]
 ) -> QuizOutcome:
     """Score one attempt at a quiz; ``answers`` holds the chosen option indexes per question."""
     _lesson_opened(user=user, lesson=lesson)
@@ -236,7 +237,7 @@ def quiz_submit(
 
 
 @transaction.atomic
-def reflection_save(*, user, lesson: LessonPage, block_id: str, text: str) -> Reflection:
+def reflection_save(*, user: User, lesson: LessonPage, block_id: str, text: str) -> Reflection:
     _lesson_opened(user=user, lesson=lesson)
     block = _stream_block(lesson, block_id, "reflection")
     text = (text or "").strip()
@@ -263,7 +264,7 @@ class Completion:
 
 
 @transaction.atomic
-def lesson_complete(*, user, lesson: LessonPage) -> Completion:
+def lesson_complete(*, user: User, lesson: LessonPage) -> Completion:
     """Complete a lesson whose scenarios and quizzes are passed (at most once)."""
     _lesson_opened(user=user, lesson=lesson)
     missing = lesson_unpassed_blocks(user=user, lesson=lesson)
@@ -273,14 +274,14 @@ def lesson_complete(*, user, lesson: LessonPage) -> Completion:
     return _lesson_record(user=user, lesson=lesson)
 
 
-def _lesson_complete_if_passed(*, user, lesson: LessonPage) -> tuple[bool, bool]:
+def _lesson_complete_if_passed(*, user: User, lesson: LessonPage) -> tuple[bool, bool]:
     if lesson_unpassed_blocks(user=user, lesson=lesson):
         return False, False
     completion = _lesson_record(user=user, lesson=lesson)
     return completion.lesson_completed, completion.course_completed
 
 
-def _lesson_record(*, user, lesson: LessonPage) -> Completion:
+def _lesson_record(*, user: User, lesson: LessonPage) -> Completion:
     course = course_of(lesson)
     # Lock this person's enrolment: completions of two lessons of one course in parallel
     # take turns, so the second sees the first and completes the course.
@@ -326,7 +327,9 @@ def _lesson_record(*, user, lesson: LessonPage) -> Completion:
 
 
 @transaction.atomic
-def course_feedback_give(*, user, course: CoursePage, rating: int, comment: str) -> CourseFeedback:
+def course_feedback_give(
+    *, user: User, course: CoursePage, rating: int, comment: str
+) -> CourseFeedback:
     """Rate a completed course 1-5 with an optional comment; giving it again updates it."""
     enrolment = Enrolment.objects.filter(user=user, course=course).first()
     if enrolment is None or enrolment.completed_at is None:

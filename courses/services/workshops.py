@@ -11,6 +11,7 @@ from portal.activity.verbs import (
 )
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portal.events import CoursesAnswerChanged
+from portal.people.models import User
 from portal.people.privacy import MIN_GROUP
 from portal.realtime import broadcast, group_name
 
@@ -25,18 +26,18 @@ from ..selectors import FACILITATE, workshop_answer_payload, workshop_can_facili
 # --- purpose workshops -----------------------------------------------------------------
 
 
-def workshop_facilitator_add(*, workshop: WorkshopPage, user) -> None:
+def workshop_facilitator_add(*, workshop: WorkshopPage, user: User) -> None:
     assign_perm(FACILITATE, user, workshop)
 
 
-def workshop_facilitator_remove(*, workshop: WorkshopPage, user) -> None:
+def workshop_facilitator_remove(*, workshop: WorkshopPage, user: User) -> None:
     remove_perm(FACILITATE, user, workshop)
 
 
 @transaction.atomic
 def workshop_answer_add(
     *,
-    user,
+    user: User,
     workshop: WorkshopPage,
     prompt_id: str,
     text: str,
@@ -131,7 +132,7 @@ def _workshop_credit(*, workshop: WorkshopPage, force: bool) -> int:
 
 @transaction.atomic
 def workshop_answer_highlight(
-    *, by, workshop: WorkshopPage, answer_id: int, highlighted: bool
+    *, by: User, workshop: WorkshopPage, answer_id: int, highlighted: bool
 ) -> WorkshopAnswer:
     if not workshop_can_facilitate(user=by, workshop=workshop):
         raise NotAllowed("Only this workshop's facilitators can highlight answers.")
@@ -157,7 +158,7 @@ def workshop_answer_highlight(
 
 @transaction.atomic
 def purpose_statement_save(
-    *, by, workshop: WorkshopPage, statement: str, objectives: str, publish: bool
+    *, by: User, workshop: WorkshopPage, statement: str, objectives: str, publish: bool
 ) -> PurposeStatement:
     """Save the facilitator's draft; with ``publish`` the home page shows it from now on."""
     if not workshop_can_facilitate(user=by, workshop=workshop):

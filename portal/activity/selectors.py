@@ -4,6 +4,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -11,11 +12,11 @@ from django.utils import timezone
 from .models import Activity, Level, PointsTotal
 
 
-def points_total(*, user) -> int:
+def points_total(*, user: AbstractBaseUser) -> int:
     return PointsTotal.objects.filter(user_id=user.pk).values_list("points", flat=True).first() or 0
 
 
-def activity_recent(*, user, limit: int = 20) -> QuerySet[Activity]:
+def activity_recent(*, user: AbstractBaseUser, limit: int = 20) -> QuerySet[Activity]:
     return Activity.objects.filter(actor_id=user.pk).select_related("object_type")[:limit]
 
 
@@ -64,13 +65,13 @@ def levels() -> Levels:
     return Levels(tuple(Level.objects.order_by("threshold")))
 
 
-def level_progress(*, user) -> LevelProgress:
+def level_progress(*, user: AbstractBaseUser) -> LevelProgress:
     points = points_total(user=user)
     ladder = levels()
     return LevelProgress(points, ladder.reached(points), ladder.next_after(points))
 
 
-def streak_weeks(*, user, today: date | None = None) -> int:
+def streak_weeks(*, user: AbstractBaseUser, today: date | None = None) -> int:
     """Consecutive ISO weeks with activity, ending this week (or last, if none yet)."""
     today = today or timezone.localdate()
     weeks = {

@@ -10,7 +10,7 @@ must hear of it (``deliveries``): they apply it after the commit, exactly once.
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -22,6 +22,9 @@ from portal.audit import audit
 from .deliveries import deliveries_create
 from .models import Activity, Level, PointsRule, PointsTotal
 from .verbs import LEVEL_REACHED, POINTS_ADJUSTED, VERBS
+
+if TYPE_CHECKING:  # the ledger's actors are the user model (AUTH_USER_MODEL)
+    from portal.people.models import User
 
 
 class UnknownVerbError(ValueError):
@@ -36,7 +39,7 @@ class Recorded:
 
 def activity_record(
     *,
-    actor,
+    actor: "User",
     verb: str,
     key: str,
     obj: models.Model | None = None,
@@ -104,7 +107,7 @@ def _points_total_add(*, user_id: int, points: int) -> int:
     return PointsTotal.objects.filter(user_id=user_id).values_list("points", flat=True).get()
 
 
-def _points_by_rule(*, actor, verb: str, result: dict | None, when) -> int:
+def _points_by_rule(*, actor: "User", verb: str, result: dict | None, when) -> int:
     """The verb's points rule: base points plus score bonus, within the daily cap."""
     rule = points_rules().get(verb)
     if rule is None:
@@ -151,7 +154,7 @@ def points_rules_forget(**kwargs) -> None:
     _rules = (0.0, {})
 
 
-def _levels_reached(*, actor, total: int, gained: int) -> None:
+def _levels_reached(*, actor: "User", total: int, gained: int) -> None:
     for level in Level.objects.filter(threshold__lte=total, threshold__gt=total - gained):
         activity_record(
             actor=actor,
@@ -164,7 +167,14 @@ def _levels_reached(*, actor, total: int, gained: int) -> None:
 
 
 @transaction.atomic
-def points_adjust(*, user, points: int, reason: str, key: str | None = None, by=None) -> Recorded:
+def points_adjust(
+    *,
+    user: "User",
+    points: int,
+    reason: str,
+    key: str | None = None,
+    by: "User | None" = None,
+) -> Recorded:
     """Record a manual correction of ``user``'s points (negative allowed).
 
     With ``key``, repeating the same adjustment applies it once.

@@ -7,13 +7,14 @@ that has ended sends nothing more, even to a socket opened before it ended.
 from channels.db import database_sync_to_async
 
 from portal.consumers import PortalConsumer
+from portal.people.models import User
 
 from . import selectors
 from .selectors import mentor_group
 
 
 class MentorDashboardConsumer(PortalConsumer):
-    async def authorise(self, user):
+    async def authorise(self, user: User):
         return [mentor_group(user.pk)]
 
     async def mentoring_mentee_changed(self, event):

@@ -26,7 +26,7 @@ def _plain_mentor(row: MentoringProfile, *, load: int) -> pairing_math.Mentor:
     )
 
 
-def _plain_mentee(user, *, mine, interests, avoid=frozenset()) -> pairing_math.Mentee:
+def _plain_mentee(user: User, *, mine, interests, avoid=frozenset()) -> pairing_math.Mentee:
     profile = user.profile
     return pairing_math.Mentee(
         user_id=user.pk,
@@ -118,7 +118,7 @@ def pairings_propose() -> list[pairing_math.Proposal]:
     return pairing_math.assignment(mentors, mentees, preference=preference)
 
 
-def as_plain(mentor_profile: MentoringProfile, mentee, load: int):
+def as_plain(mentor_profile: MentoringProfile, mentee: User, load: int):
     """The pair as the pairing maths sees it, for a pair outside the proposals."""
     return (
         _plain_mentor(mentor_profile, load=load),

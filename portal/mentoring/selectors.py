@@ -17,7 +17,7 @@ from courses.models import Enrolment, Reflection, ScenarioAttempt, TrainingSetti
 from portal.activity.models import Activity, PointsTotal
 from portal.activity.selectors import levels
 from portal.errors import NotFound
-from portal.people.models import PrivacySettings, Profile
+from portal.people.models import PrivacySettings, Profile, User
 from portal.people.permissions import VIEW_PROGRESS, managed_teams
 from portal.people.privacy import MIN_GROUP
 from portal.realtime import group_name
@@ -26,19 +26,19 @@ from portal.sharing.models import Share
 from .models import CheckIn, Goal, MentoringProfile, MentoringSettings, Pairing
 
 
-def may_view_progress(*, viewer, mentee_profile: Profile) -> bool:
+def may_view_progress(*, viewer: User, mentee_profile: Profile) -> bool:
     """Whether ``viewer`` may see this person's progress now (a fresh check, no cache)."""
     return ObjectPermissionChecker(viewer).has_perm("view_progress", mentee_profile)
 
 
-def mentee_profiles(*, mentor):
+def mentee_profiles(*, mentor: User):
     """The profiles ``mentor`` may follow: exactly those the object permission names."""
     return get_objects_for_user(
         mentor, VIEW_PROGRESS, klass=Profile, accept_global_perms=False
     ).select_related("user", "team", "department")
 
 
-def mentee_rows(*, mentor, only: int | None = None) -> list[dict]:
+def mentee_rows(*, mentor: User, only: int | None = None) -> list[dict]:
     """One dict per mentee of ``mentor`` (or just user ``only``), for the dashboard."""
     profiles = mentee_profiles(mentor=mentor)
     if only is not None:
@@ -48,7 +48,7 @@ def mentee_rows(*, mentor, only: int | None = None) -> list[dict]:
     )
 
 
-def team_rows(*, manager) -> list[tuple]:
+def team_rows(*, manager: User) -> list[tuple]:
     """``(team, rows, summary)`` for each team ``manager`` manages (the object permission
     on the team decides): a progress row per member, and the team's participation.
 
@@ -94,7 +94,7 @@ def _team_summary(rows: list[dict]) -> dict:
     }
 
 
-def progress_rows(*, profiles: list[Profile], mentor=None) -> list[dict]:
+def progress_rows(*, profiles: list[Profile], mentor: User | None = None) -> list[dict]:
     """A progress row per profile, from one query per figure; with ``mentor``, the
     pairing's goals and check-ins too."""
     if not profiles:
@@ -218,13 +218,13 @@ def _ago(moment, now) -> str:
     return f"{int(seconds // 86400)} days ago"
 
 
-def mentee_row(*, mentor, mentee_id: int) -> dict | None:
+def mentee_row(*, mentor: User, mentee_id: int) -> dict | None:
     """The dashboard row for one mentee, or None when ``mentor`` may not see them."""
     rows = mentee_rows(mentor=mentor, only=mentee_id)
     return rows[0] if rows else None
 
 
-def my_pairing(*, user) -> Pairing | None:
+def my_pairing(*, user: User) -> Pairing | None:
     return (
         Pairing.objects.filter(mentee=user, status=Pairing.Status.ACTIVE)
         .select_related("mentor__profile")
@@ -239,12 +239,12 @@ def pairing_detail(pairing: Pairing) -> dict:
     }
 
 
-def mentoring_profile_of(*, user) -> MentoringProfile:
+def mentoring_profile_of(*, user: User) -> MentoringProfile:
     """The person's mentoring preferences, or the defaults (not saved) before they set any."""
     return MentoringProfile.objects.filter(user=user).first() or MentoringProfile(user=user)
 
 
-def pairing_of(*, user, pairing_id: int) -> Pairing:
+def pairing_of(*, user: User, pairing_id: int) -> Pairing:
     """The active pairing ``pairing_id`` if ``user`` is its mentor or mentee."""
     found = (
         Pairing.objects.filter(pk=pairing_id, status=Pairing.Status.ACTIVE)

@@ -6,6 +6,7 @@ from django.template import Context, Engine
 from django.utils import timezone
 
 from portal.events import NotificationsNotificationSent
+from portal.people.models import User
 from portal.realtime import broadcast, broadcast_many, group_name
 
 from .models import DigestSubscription, Notification
@@ -23,7 +24,7 @@ def notification_text(name: str, /, **context) -> dict[str, str]:
 
 @transaction.atomic
 def notification_send(
-    *, user, kind: str, title: str, body: str = "", url: str = ""
+    *, user: User, kind: str, title: str, body: str = "", url: str = ""
 ) -> Notification:
     """Store a notification and push it to the person's open pages after commit."""
     notification = Notification.objects.create(
@@ -72,13 +73,13 @@ def _push(user_id, kind, title, body, url, created) -> None:
     broadcast(group_name("user", user_id), _event(kind, title, body, url, created))
 
 
-def notifications_mark_read(*, user) -> int:
+def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
-def digest_switch(*, user, enabled: bool) -> DigestSubscription:
+def digest_switch(*, user: User, enabled: bool) -> DigestSubscription:
     subscription, _ = DigestSubscription.objects.update_or_create(
         user=user, defaults={"enabled": enabled}
     )

@@ -9,7 +9,7 @@ from portal.audit import SECURITY_ACTIONS, audit
 from .models import User
 
 
-def audit_erasure(*, user_id: int, by, report) -> None:
+def audit_erasure(*, user_id: int, by: User | None, report) -> None:
     """An erasure leaves one entry: that a person was erased, by whom, and how much went;
     no name or email (the entry outlives the person by design)."""
     audit(
@@ -31,7 +31,7 @@ def security_entries_before(cutoff):
 # --- sign-ins ---------------------------------------------------------------------------
 
 
-def signed_in(sender, request, user, **kwargs) -> None:
+def signed_in(sender, request, user: User, **kwargs) -> None:
     """``user_logged_in``."""
     audit(user, "people.sign_in", by=user)
 

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models.functions import Lower
 
 from .consent import BADGE_EVIDENCE, FEED, MATERIAL, Purpose
-from .models import AdvocacyStyle, PrivacySettings, Profile, Visibility
+from .models import AdvocacyStyle, PrivacySettings, Profile, User, Visibility
 
 SUGGESTED_INTERESTS = [
     "sustainability",
@@ -77,7 +77,7 @@ class ProfileForm(forms.Form):
         label="I'd like to mentor colleagues who are newer to social media",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         self.user = user
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -158,7 +158,7 @@ class PasswordCheckForm(forms.Form):
 
     password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 

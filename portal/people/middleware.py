@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from .models import User
 from .twofactor import state_of
 
 # Paths a person may reach before onboarding: the step itself, signing out, the admin
@@ -80,6 +81,6 @@ class OnboardingRequiredMiddleware:
         return self.get_response(request)
 
 
-def _onboarded(user) -> bool:
+def _onboarded(user: User) -> bool:
     profile = getattr(user, "profile", None)
     return profile is not None and profile.onboarded_at is not None

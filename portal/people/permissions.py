@@ -8,6 +8,7 @@ Programme admins hold ``badges.award_badge`` model-wide: they may recognise and 
 anyone.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from .models import Team, User
@@ -18,22 +19,22 @@ VIEW_PROGRESS = "people.view_progress"
 PROGRAMME_ADMIN = "badges.award_badge"
 
 
-def is_programme_admin(user) -> bool:
+def is_programme_admin(user: User) -> bool:
     return user.has_perm(PROGRAMME_ADMIN)
 
 
-def managed_teams(*, user):
+def managed_teams(*, user: User):
     """The teams ``user`` manages (the object permission on each)."""
     return get_objects_for_user(user, RECOGNISE_TEAM, klass=Team, accept_global_perms=False)
 
 
-def team_managed_by(*, by, user) -> Team | None:
+def team_managed_by(*, by: User, user: User) -> Team | None:
     """``user``'s team when ``by`` manages it, else None."""
     team = getattr(getattr(user, "profile", None), "team", None)
     return team if team is not None and by.has_perm(RECOGNISE_TEAM, team) else None
 
 
-def may_act_for(*, by, user) -> bool:
+def may_act_for(*, by: User | AnonymousUser | None, user: User) -> bool:
     """Whether ``by`` may recognise or award ``user``: a programme admin may anyone, a
     manager the members of teams they manage; nobody themselves."""
     if by is None or not by.is_authenticated or by.pk == user.pk:

@@ -266,7 +266,7 @@ def user_password_after(sender, instance: User, created: bool, **kwargs) -> None
         transaction.on_commit(lambda: sockets_check(user_ids={instance.pk}))
 
 
-def user_signed_out(sender, request, user, **kwargs) -> None:
+def user_signed_out(sender, request, user: User, **kwargs) -> None:
     """``user_logged_out``: this session's sockets close (other devices stay)."""
     if user is not None and request is not None and hasattr(request, "session"):
         sockets_check(user_ids={user.pk}, ended=request.session.session_key or "")

@@ -11,6 +11,7 @@ setting one up) before anything else.
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
@@ -23,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.audit import audit
 from portal.errors import Conflict
 
+from .models import User
 from .services import Role
 
 STATE_KEY = "two_factor"
@@ -31,13 +33,13 @@ APP_NAME = "Authenticator app"
 BACKUP_NAME = "Backup codes"
 
 
-def two_factor_required(user) -> bool:
+def two_factor_required(user: User | AnonymousUser) -> bool:
     if not settings.TWO_FACTOR_REQUIRED or not user.is_authenticated:
         return False
     return user.is_superuser or user.groups.filter(name=Role.PROGRAMME_ADMIN).exists()
 
 
-def state_note(request, user) -> dict:
+def state_note(request, user: User) -> dict:
     """Note in the session whether ``user`` has a second factor and must have one."""
     state = {"device": user_has_device(user), "required": two_factor_required(user)}
     request.session[STATE_KEY] = state
@@ -64,7 +66,7 @@ def sign_in_complete(session) -> bool:
 
 
 @receiver(user_logged_in, dispatch_uid="two_factor_state")
-def _note_at_sign_in(sender, request, user, **kwargs):
+def _note_at_sign_in(sender, request, user: User, **kwargs):
     if request is not None and hasattr(request, "session"):
         state_note(request, user)
 
@@ -72,13 +74,13 @@ def _note_at_sign_in(sender, request, user, **kwargs):
 # --- setting up and turning off -------------------------------------------------------
 
 
-def totp_start(*, user) -> TOTPDevice:
+def totp_start(*, user: User) -> TOTPDevice:
     """A new, unconfirmed authenticator for ``user`` (an earlier unconfirmed one goes)."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
 
 
-def backup_codes_new(*, user) -> list[str]:
+def backup_codes_new(*, user: User) -> list[str]:
     """Ten fresh one-time backup codes (the old ones stop working); shown once."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name=BACKUP_NAME)
     device.token_set.all().delete()
@@ -102,7 +104,7 @@ def totp_confirm(*, request, device: TOTPDevice) -> list[str]:
 
 
 @transaction.atomic
-def two_factor_off(*, request, user) -> None:
+def two_factor_off(*, request, user: User) -> None:
     if two_factor_required(user):
         raise Conflict("Programme admins must keep two-step sign-in on.")
     for device in devices_for_user(user, confirmed=None):
@@ -126,7 +128,7 @@ class CodeForm(forms.Form):
         help_text="The six digits your authenticator app shows, or one of your backup codes.",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.device = None

@@ -156,7 +156,7 @@ def _scrub_text(identity: Identity, report: ErasureReport) -> None:
 
 
 @transaction.atomic
-def person_erase(*, user: User, by=None) -> ErasureReport:
+def person_erase(*, user: User, by: User | None = None) -> ErasureReport:
     """Erase ``user``: see the module's docstring. Returns what was removed or rewritten.
     The audit log keeps that someone (by number) was erased, by ``by`` (None: retention)."""
     user = User.objects.select_for_update().get(pk=user.pk)

@@ -37,7 +37,7 @@ def erasure_decline(*, erasure: ErasureRequest, reason: str) -> None:
     )
 
 
-def erase_and_tell(*, user: User, by=None) -> ErasureReport:
+def erase_and_tell(*, user: User, by: User | None = None) -> ErasureReport:
     """Erase the person, then tell them at the address they had (nothing else is kept)."""
     email = user.email
     report = person_erase(user=user, by=by)

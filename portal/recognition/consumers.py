@@ -1,12 +1,13 @@
 """The public recognition feed, live (group ``recognition``): any signed-in person."""
 
 from portal.consumers import PortalConsumer
+from portal.people.models import User
 
 from .services import FEED_GROUP
 
 
 class RecognitionFeedConsumer(PortalConsumer):
-    async def authorise(self, user):
+    async def authorise(self, user: User):
         return [FEED_GROUP]
 
     async def recognition_entry_added(self, event):

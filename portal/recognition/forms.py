@@ -3,7 +3,7 @@
 from django import forms
 
 from badges.models import Badge
-from portal.people.models import Visibility, normalise_email
+from portal.people.models import User, Visibility, normalise_email
 from portal.submissions import OnceForm
 
 from .models import Category
@@ -11,7 +11,7 @@ from .services import MESSAGE_LIMIT
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
+    def label_from_instance(self, user: User):
         team = user.profile.team
         return f"{user.profile.name}{f' ({team.name})' if team else ''}"
 
@@ -40,7 +40,7 @@ class RecognitionForm(OnceForm):
 class PublicPersonChoiceField(forms.ModelChoiceField):
     """Colleagues as everyone may see them: their public name (an alias when chosen)."""
 
-    def label_from_instance(self, user):
+    def label_from_instance(self, user: User):
         team = user.profile.team
         return f"{user.profile.public_name}{f' ({team.name})' if team else ''}"
 

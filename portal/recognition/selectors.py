@@ -7,6 +7,7 @@ they chose one.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ class Access:
     team: Team | None
 
 
-def recognition_access(*, giver, recipient) -> Access | None:
+def recognition_access(*, giver: User | AnonymousUser, recipient: User) -> Access | None:
     """On what grounds ``giver`` may recognise ``recipient``, or None.
 
     Checked on the object: the recipient's team, with django-guardian, never a role.
@@ -41,11 +42,11 @@ def recognition_access(*, giver, recipient) -> Access | None:
     return None
 
 
-def may_recognise(user) -> bool:
+def may_recognise(user: User) -> bool:
     return is_programme_admin(user) or managed_teams(user=user).exists()
 
 
-def recognisable_people(*, giver):
+def recognisable_people(*, giver: User):
     """The people ``giver`` may recognise: everyone for programme admins, else their teams."""
     people = User.objects.filter(is_active=True).exclude(pk=giver.pk).select_related("profile")
     if is_programme_admin(giver):
@@ -55,7 +56,7 @@ def recognisable_people(*, giver):
     )
 
 
-def kudos_people(*, giver):
+def kudos_people(*, giver: User):
     """Whom anyone may thank: active, onboarded colleagues (the form lists those who are
     listed on leaderboards, under their public name; hidden people only by exact email)."""
     return (
@@ -65,7 +66,7 @@ def kudos_people(*, giver):
     )
 
 
-def budget_left(*, user) -> tuple[int, int]:
+def budget_left(*, user: User) -> tuple[int, int]:
     """``(left, allowed)`` of ``user``'s recognition budget this month."""
     config = RecognitionSettings.load()
     allowed = config.programme_monthly_budget if is_programme_admin(user) else config.monthly_budget
@@ -80,7 +81,7 @@ def budget_left(*, user) -> tuple[int, int]:
     return max(0, allowed - used), allowed
 
 
-def kudos_left(*, user) -> int:
+def kudos_left(*, user: User) -> int:
     config = RecognitionSettings.load()
     used = (
         Allowance.objects.filter(user=user, limit="kudos", period=timezone.localdate())
@@ -94,7 +95,7 @@ def kudos_left(*, user) -> int:
 FORMER_COLLEAGUE = "a former colleague"
 
 
-def public_label(user) -> str:
+def public_label(user: User | None) -> str:
     """A person as the public feed names them: by name or alias only with their consent
     to be named there, and never once they left."""
     if user is None:

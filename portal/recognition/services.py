@@ -16,6 +16,7 @@ from portal.activity.services import activity_record
 from portal.activity.verbs import RECOGNITION_RECEIVED
 from portal.errors import InvalidInput, NotAllowed
 from portal.events import RecognitionEntriesRetracted, RecognitionEntryAdded
+from portal.people.models import User
 from portal.realtime import broadcast, group_name
 
 from . import selectors
@@ -31,7 +32,7 @@ class OverBudget(InvalidInput):
         self.remaining = remaining
 
 
-def _allowance_use(*, user, limit: str, period: date, amount: int, allowed: int) -> int:
+def _allowance_use(*, user: User, limit: str, period: date, amount: int, allowed: int) -> int:
     """Spend ``amount`` of ``user``'s ``limit`` for ``period``; returns what is left.
 
     The row is locked until the caller's transaction ends, so parallel spenders of the
@@ -65,7 +66,7 @@ def _message(text: str) -> str:
 
 @transaction.atomic
 def recognition_give(
-    *, giver, recipient, category: Category, message: str, points: int, badge=None
+    *, giver: User, recipient: User, category: Category, message: str, points: int, badge=None
 ) -> Recognition:
     """``giver`` recognises ``recipient``: points from the giver's monthly budget.
 
@@ -110,7 +111,7 @@ def recognition_give(
 
 
 @transaction.atomic
-def kudos_give(*, giver, recipient, message: str) -> Recognition:
+def kudos_give(*, giver: User, recipient: User, message: str) -> Recognition:
     """Anyone thanks a colleague: a fixed few points, a few times a day."""
     if recipient.pk == giver.pk:
         raise NotAllowed("Kudos are for someone else.")
@@ -170,7 +171,7 @@ def _record(recognition: Recognition) -> None:
     )
 
 
-def feed_retract(sender, user=None, user_ids=None, purposes=None, **kwargs) -> None:
+def feed_retract(sender, user: User | None = None, user_ids=None, purposes=None, **kwargs) -> None:
     """``consent_changed`` and ``people_left``: redraw, on every open feed, the entries
     that show these people, as their choices now allow (a withdrawal retracts at once)."""
     if purposes is not None and "feed" not in purposes:

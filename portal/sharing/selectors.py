@@ -15,6 +15,7 @@ from wagtail.images import get_image_model
 
 from portal.activity.models import Activity
 from portal.activity.verbs import SHARE_QUALITY
+from portal.people.models import User
 from portal.people.privacy import MIN_GROUP
 
 from . import quality
@@ -94,7 +95,7 @@ def item_offered(item: ContentItem, *, now=None) -> bool:
     )
 
 
-def recent_mix(*, user, now=None) -> Counter:
+def recent_mix(*, user: User, now=None) -> Counter:
     """How many of ``user``'s shares of the last 30 days were our own and curated."""
     since = (now or timezone.now()) - timedelta(days=MIX_DAYS)
     mix = Counter({Kind.OWN: 0, Kind.CURATED: 0})
@@ -143,7 +144,7 @@ def _feed_items(*, now):
     )
 
 
-def hub_feed(*, user, tag: str = "", kind: str = "", now=None) -> Feed:
+def hub_feed(*, user: User, tag: str = "", kind: str = "", now=None) -> Feed:
     """The items on offer to ``user``, best first, each with the main reason why."""
     now = now or timezone.now()
     profile = user.profile
@@ -204,7 +205,7 @@ def hub_feed(*, user, tag: str = "", kind: str = "", now=None) -> Feed:
     return Feed(cards=cards, tags=sorted(tags, key=str.lower), mix=mix, nudge=nudge)
 
 
-def _colleague_results(*, profile, user, now) -> dict[int, tuple[int, float]]:
+def _colleague_results(*, profile, user: User, now) -> dict[int, tuple[int, float]]:
     """Items that people in the same department or role shared well lately."""
     alike = Q()
     if profile.department_id:
@@ -224,7 +225,7 @@ def _colleague_results(*, profile, user, now) -> dict[int, tuple[int, float]]:
     return {row["item_id"]: (row["count"], row["average"]) for row in rows}
 
 
-def hub_item(*, user, pk: int) -> ContentItem | None:
+def hub_item(*, user: User, pk: int) -> ContentItem | None:
     """The item ``pk`` if it is on offer to ``user``."""
     item = _feed_items(now=timezone.now()).filter(pk=pk).first()
     if item is None or not audience_match(item=item, profile=user.profile).visible:
@@ -248,7 +249,7 @@ class ShareSummary:
         return max((day.clicks for day in self.days), default=0) or 1
 
 
-def my_shares(*, user, days: int = 14) -> list[ShareSummary]:
+def my_shares(*, user: User, days: int = 14) -> list[ShareSummary]:
     """``user``'s shares, newest first, with daily figures, quality and points."""
     shares = list(Share.objects.filter(user=user).select_related("item"))
     since = timezone.localdate() - timedelta(days=days - 1)
@@ -282,7 +283,7 @@ def _filled_days(rows: list[ShareDay], *, since, count: int) -> list[ShareDay]:
     ]
 
 
-def share_totals(*, user) -> dict:
+def share_totals(*, user: User) -> dict:
     return Share.objects.filter(user=user).aggregate(
         shares=Count("id"), clicks=Sum("clicks"), conversions=Sum("conversions")
     )

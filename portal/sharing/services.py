@@ -21,7 +21,7 @@ from courses.selectors import sharing_blockers
 from portal.activity.services import activity_record
 from portal.activity.verbs import CONTENT_SHARED, SHARE_CLICKED, SHARE_CONVERTED, SHARE_QUALITY
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from portal.people.models import PrivacySettings
+from portal.people.models import PrivacySettings, User
 
 from . import links, quality, selectors
 from .models import (
@@ -58,7 +58,7 @@ class Replayed(Conflict):
 @transaction.atomic
 def item_suggest(
     *,
-    user,
+    user: User,
     title: str,
     url: str,
     kind: str,
@@ -102,7 +102,7 @@ def caption_limit(network: str) -> int:
 
 @transaction.atomic
 def share_create(
-    *, user, item: ContentItem, network: str, caption: str, at: datetime | None = None
+    *, user: User, item: ContentItem, network: str, caption: str, at: datetime | None = None
 ) -> Share:
     """Make (or, for the same item and network, update) ``user``'s tracked share.
 
@@ -171,7 +171,7 @@ def share_create(
     return share
 
 
-def _share_insert(*, user, item, network, **fields) -> Share:
+def _share_insert(*, user: User, item, network, **fields) -> Share:
     for _ in range(5):
         try:
             with transaction.atomic():

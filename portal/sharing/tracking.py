@@ -32,6 +32,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal.clients import network_of
+from portal.people.models import User
 
 from . import links
 from .models import ClickKind, Share
@@ -60,7 +61,7 @@ def sharer_cookie_value(user_id: int) -> str:
     return signing.dumps(user_id, salt=SHARER_SALT)
 
 
-def sharer_cookie_set(response, user) -> None:
+def sharer_cookie_set(response, user: User) -> None:
     """Mark this browser as ``user``'s, so their own clicks on their links do not count."""
     response.set_cookie(
         SHARER_COOKIE,

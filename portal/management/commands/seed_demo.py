@@ -94,7 +94,7 @@ def _people_csv() -> bytes:
          "location", "job_role"]
     )  # fmt: skip
 
-    def row(name, department, team, manager, role):
+    def row(name, department, team, manager: str, role):
         first, last = name.split(" ", 1)
         location = rng.choice(LOCATIONS)
         writer.writerow([_email_for(name), first, last, department, team, manager, location, role])

@@ -21,7 +21,7 @@ from ..selectors import mentor_group
 from .pairings import pairing_close
 
 
-def _member(pairing: Pairing, user) -> None:
+def _member(pairing: Pairing, user: User) -> None:
     if user.pk not in (pairing.mentor_id, pairing.mentee_id):
         raise NotAllowed("Only the mentor and the mentee can do this.")
     if pairing.status != Pairing.Status.ACTIVE:
@@ -29,7 +29,7 @@ def _member(pairing: Pairing, user) -> None:
 
 
 @transaction.atomic
-def checkin_add(*, pairing: Pairing, author, note: str) -> CheckIn:
+def checkin_add(*, pairing: Pairing, author: User, note: str) -> CheckIn:
     _member(pairing, author)
     note = (note or "").strip()
     if not note:
@@ -52,7 +52,7 @@ def checkin_add(*, pairing: Pairing, author, note: str) -> CheckIn:
 
 
 @transaction.atomic
-def goal_add(*, pairing: Pairing, by, title: str, due_date: date | None) -> Goal:
+def goal_add(*, pairing: Pairing, by: User, title: str, due_date: date | None) -> Goal:
     _member(pairing, by)
     title = (title or "").strip()
     if not title:
@@ -63,7 +63,7 @@ def goal_add(*, pairing: Pairing, by, title: str, due_date: date | None) -> Goal
 
 
 @transaction.atomic
-def goal_done(*, goal: Goal, by) -> Goal:
+def goal_done(*, goal: Goal, by: User) -> Goal:
     pairing = Pairing.objects.select_for_update().get(pk=goal.pairing_id)
     _member(pairing, by)
     if goal.done_at is None:
@@ -83,7 +83,7 @@ def goal_done(*, goal: Goal, by) -> Goal:
 
 
 @transaction.atomic
-def nudge_send(*, pairing: Pairing, by) -> None:
+def nudge_send(*, pairing: Pairing, by: User) -> None:
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     if by.pk != pairing.mentor_id:
         raise NotAllowed("Only the mentor can nudge.")

@@ -42,7 +42,7 @@ def mentoring_hear(activity) -> None:
             )
 
 
-def _finished_onboarding(user) -> bool:
+def _finished_onboarding(user: User) -> bool:
     """Every course of the onboarding path is done (or, without a path, every course that
     unlocks sharing); with neither configured there is nothing to finish."""
     path = onboarding_path(user=user)

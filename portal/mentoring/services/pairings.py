@@ -36,7 +36,10 @@ class Applied:
 
 @transaction.atomic
 def pairings_apply(
-    *, pairs: list[tuple[int, int]], by=None, proposed: set[tuple[int, int]] | None = None
+    *,
+    pairs: list[tuple[int, int]],
+    by: User | None = None,
+    proposed: set[tuple[int, int]] | None = None,
 ) -> Applied:
     """Pair each ``(mentee_id, mentor_id)``; all or nothing.
 
@@ -185,7 +188,7 @@ def pairings_end_for_leavers(sender, user_ids: list[int], **kwargs) -> None:
 
 
 @transaction.atomic
-def pairing_end(*, pairing: Pairing, by, reason: str = "") -> Pairing:
+def pairing_end(*, pairing: Pairing, by: User, reason: str = "") -> Pairing:
     """Either side (or a programme admin) ends a pairing: the mentor's access ends now."""
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     if pairing.status != Pairing.Status.ACTIVE:
@@ -209,7 +212,7 @@ def pairing_end(*, pairing: Pairing, by, reason: str = "") -> Pairing:
 
 
 @transaction.atomic
-def pairing_request_change(*, pairing: Pairing, by, reason: str) -> Pairing:
+def pairing_request_change(*, pairing: Pairing, by: User, reason: str) -> Pairing:
     if by.pk != pairing.mentee_id:
         raise NotAllowed("Only the mentee can ask for another mentor.")
     reason = (reason or "").strip()

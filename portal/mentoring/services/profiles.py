@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from portal.errors import InvalidInput
-from portal.people.models import Profile
+from portal.people.models import Profile, User
 
 from ..models import NETWORKS, MentoringProfile, Pairing
 
@@ -13,7 +13,7 @@ NETWORK_VALUES = {value for value, _ in NETWORKS}
 @transaction.atomic
 def mentoring_profile_update(
     *,
-    user,
+    user: User,
     is_mentor: bool,
     capacity: int,
     networks: list[str],
