@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from portal.people.models import User
+from portal.people.permissions import may_act_for
 
 from .criteria import Progress
 from .models import Badge, BadgeAward
@@ -51,3 +52,8 @@ def badge_gallery():
 
 def award_public(*, award_id) -> BadgeAward | None:
     return BadgeAward.objects.select_related("badge", "user__profile").filter(pk=award_id).first()
+
+
+def badge_can_award(*, by: User | None, user: User) -> bool:
+    """Programme admins may award anyone; managers the members of teams they manage."""
+    return may_act_for(by=by, user=user)

@@ -18,19 +18,15 @@ from portal.activity.subscribers import subscriber
 from portal.activity.verbs import BADGE_EARNED, BADGE_REVOKED
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portal.people.models import User
-from portal.people.permissions import is_programme_admin, may_act_for
+from portal.people.permissions import is_programme_admin
 
+from . import selectors
 from .models import AwardVisibility, Badge, BadgeAward
 from .openbadges import new_salt, recipient_hash
 
 
 class AlreadyAwarded(Conflict):
     """The person already has this badge, or the assertion is already revoked."""
-
-
-def badge_can_award(*, by: User | None, user: User) -> bool:
-    """Programme admins may award anyone; managers the members of teams they manage."""
-    return may_act_for(by=by, user=user)
 
 
 @transaction.atomic
@@ -44,7 +40,7 @@ def badge_award(
     automatic=False,
 ) -> BadgeAward:
     """Award ``badge`` to ``user`` once; a second award raises ``AlreadyAwarded``."""
-    if not automatic and not badge_can_award(by=by, user=user):
+    if not automatic and not selectors.badge_can_award(by=by, user=user):
         raise NotAllowed("You may award badges only to members of teams you manage.")
     if not badge.active:
         raise InvalidInput(f"The badge “{badge.name}” is inactive.")

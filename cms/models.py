@@ -10,8 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from courses.selectors import purpose_published
-
-from .blocks import BaseStreamBlock, CallToActionBlock
+from portal.blocks import BaseStreamBlock, CallToActionBlock
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 

@@ -7,12 +7,12 @@ from django.shortcuts import render
 
 from courses.selectors import onboarding_next_step, sharing_blockers
 from portal.activity.selectors import activity_recent, level_progress, streak_weeks
-from portal.people.services import profile_get_or_create
+from portal.people.selectors import profile_of
 
 
 @login_required
 def dashboard(request):
-    profile = profile_get_or_create(user=request.user)
+    profile = profile_of(user=request.user)
     return render(
         request,
         "dashboard.html",

@@ -90,7 +90,9 @@ class ProfileForm(forms.Form):
     def initial_for(cls, profile: Profile) -> dict:
         return {
             "display_name": profile.display_name,
-            "interests": ", ".join(sorted(tag.name for tag in profile.interests.all())),
+            "interests": ", ".join(sorted(tag.name for tag in profile.interests.all()))
+            if profile.pk
+            else "",
             "advocacy_style": profile.advocacy_style,
             "leaderboard_visibility": profile.leaderboard_visibility,
             "alias": profile.alias,

@@ -22,13 +22,12 @@ from django_ratelimit.decorators import ratelimit
 from portal.clients import network_pseudonym
 from portal.errors import Conflict
 
-from . import twofactor
+from . import selectors, twofactor
 from .forms import SUGGESTED_INTERESTS, ConfirmCodeForm, PasswordCheckForm, ProfileForm
 from .services import (
     AliasTakenError,
     invitation_tokens,
     onboarding_complete,
-    profile_get_or_create,
     profile_update,
 )
 
@@ -62,7 +61,7 @@ def _saved(request, form: ProfileForm, service) -> bool:
 
 @login_required
 def onboarding(request):
-    profile = profile_get_or_create(user=request.user)
+    profile = selectors.profile_of(user=request.user)
     if profile.onboarded_at is not None:
         return redirect(_safe_next(request, reverse("dashboard")))
     form = _profile_form(request, profile)
@@ -82,7 +81,7 @@ def onboarding(request):
 
 @login_required
 def profile_edit(request):
-    profile = profile_get_or_create(user=request.user)
+    profile = selectors.profile_of(user=request.user)
     form = _profile_form(request, profile)
     if _saved(request, form, profile_update):
         messages.success(request, "Your profile is saved.")

@@ -209,3 +209,13 @@ class TestInvitation:
     def test_tampered_link(self, client, db):
         response = client.get("/accounts/invitation/MQ/not-a-token/", follow=True)
         assert "This invitation link no longer works" in response.text
+
+
+@pytest.mark.django_db
+def test_reading_the_pages_of_someone_without_a_profile_writes_nothing(client):
+    person = UserFactory(profile=None)
+    client.force_login(person)
+    assert client.get("/onboarding/").status_code == 200
+    for path in ("/me/", "/me/profile/"):  # the onboarding gate sends them there first
+        assert client.get(path).status_code == 302
+    assert not Profile.objects.filter(user=person).exists()
