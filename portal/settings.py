@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "portal.recognition",
     "portal.mentoring",
     "portal.privacy",
+    "portal.measurement",
     "cms",
     "courses",
     "badges",
@@ -234,6 +235,8 @@ ACTIVITY_SUBSCRIBERS = {
     "notifications": "portal.notifications.subscribers.notify_from_activity",
     "mentoring": "portal.mentoring.services.ledger.mentoring_hear",
     "badges": "badges.services.badges_evaluate",
+    # Each person's funnel milestones, for the programme dashboard.
+    "measurement": "portal.measurement.services.milestones_hear",
 }
 
 # What every worker does besides tasks: (function, every so many seconds). Each is safe

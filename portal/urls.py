@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("portal.recognition.urls")),
     path("", include("portal.mentoring.urls")),
     path("", include("portal.privacy.urls")),
+    path("", include("portal.measurement.urls")),
     # Uploaded files, as far as Wagtail's collection privacy allows (portal/media.py).
     re_path(r"^media/(?P<path>.*)$", media, name="media"),
     # Everything else is a Wagtail page; this stays last.

@@ -1,0 +1,146 @@
+"""The recruitment funnel: milestones kept from the ledger, checked against an
+independent count of the raw statements; the small-group rule; who may see it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from portal.activity.models import Activity
+from portal.activity.services import activity_record
+from portal.measurement import selectors
+from portal.measurement.models import Milestones
+from portal.measurement.services import milestones_rebuild
+from portal.people.models import User
+from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def say(person, verb, key, *, at, **extra):
+    return activity_record(actor=person, verb=verb, key=key, timestamp=at, **extra)
+
+
+@pytest.fixture
+def programme(django_capture_on_commit_callbacks):
+    """Seven people in Sales, three in Support, three in Legal, one in Design; some move
+    through the funnel, at known moments."""
+    now = timezone.now()
+    long_ago = now - timedelta(days=120)
+    teams = {}
+    people = []
+    for name, size in (("Sales", 7), ("Support", 3), ("Legal", 3), ("Design", 1)):
+        team = TeamFactory(department=DepartmentFactory(name=name))
+        teams[name] = team
+        for _ in range(size):
+            person = UserFactory(profile__team=team, profile__department=team.department)
+            User.objects.filter(pk=person.pk).update(date_joined=long_ago)
+            people.append(User.objects.get(pk=person.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        for index, person in enumerate(people):
+            if index % 2 == 0:
+                say(person, "onboarding.completed", f"o{index}", at=long_ago + timedelta(days=1))
+            if index % 3 == 0:
+                say(person, "lesson.completed", f"l{index}", at=now - timedelta(days=2))
+            if index % 4 == 0:
+                say(person, "content.shared", f"s{index}", at=now - timedelta(days=40 + index))
+            if index == 4:
+                say(person, "share.quality", "q4", at=now - timedelta(days=1), result={"step": 50})
+    return people, teams
+
+
+def independent(verbs, *, before, **extra):
+    """People with a statement of ``verbs`` before a moment, straight from the ledger."""
+    return set(
+        Activity.objects.filter(verb__in=verbs, timestamp__lt=before, **extra).values_list(
+            "actor_id", flat=True
+        )
+    )
+
+
+def test_the_funnel_counts_what_the_ledger_says(programme):
+    people, _ = programme
+    today = timezone.localdate()
+    period = selectors.Period(today - timedelta(days=6), today, "the last seven days")
+    funnel = selectors.funnel(people=User.objects.all(), period=period)
+    end = period.end_at
+    expected = [
+        len(people),  # invited long ago
+        0,  # nobody signed in here
+        len(independent(["onboarding.completed"], before=end)),
+        len(
+            independent(
+                ["lesson.completed", "scenario.passed", "quiz.passed", "course.completed"],
+                before=end,
+            )
+        ),
+        0,  # no course unlocks sharing in this data set
+        len(independent(["content.shared"], before=end)),
+        len(independent(["share.quality"], before=end, result__step=50)),
+    ]
+    assert [step.count for step in funnel.steps] == expected
+    assert expected == [14, 0, 7, 5, 0, 4, 1]
+    # New in the period: the lessons two days ago, and the quality share yesterday.
+    assert funnel.steps[3].new == 5
+    assert funnel.steps[3].previous == 0
+    assert funnel.steps[6].new == 1
+    assert funnel.steps[2].conversion is None  # of 0 people who signed in: no figure
+    assert funnel.steps[3].conversion == 71  # 5 of the 7 onboarded
+    # Active in the last 30 days: the people with lessons (sharing 40+ days ago is not).
+    assert funnel.active_30_days == 5
+    joined = people[0].date_joined
+    waits = sorted(
+        (Activity.objects.get(actor=p, verb="content.shared").timestamp - joined).days
+        for p in people
+        if Activity.objects.filter(actor=p, verb="content.shared").exists()
+    )
+    assert round(funnel.median_days_to_first_share) in range(waits[1], waits[2] + 1)
+
+
+def test_the_stored_milestones_equal_a_rebuild_from_the_ledger(programme):
+    assert milestones_rebuild(check_only=True) == {}
+    Milestones.objects.all().update(first_share_at=None)
+    differences = milestones_rebuild(check_only=True)
+    assert len(differences) == 4  # the four people who shared
+    milestones_rebuild()
+    assert milestones_rebuild(check_only=True) == {}
+    Milestones.objects.all().delete()
+    with pytest.raises(SystemExit):
+        call_command("rebuild_rollups", "--check")
+    call_command("rebuild_rollups")
+    assert milestones_rebuild(check_only=True) == {}
+
+
+def test_no_figure_about_fewer_than_five_people(programme):
+    _, teams = programme
+    period = selectors.period_for("quarter", today=timezone.localdate())
+    small = User.objects.filter(profile__team=teams["Support"])
+    assert selectors.funnel(people=small, period=period).hidden
+    assert selectors.funnel(people=small, period=period).steps == []
+    rows, unshown = selectors.funnel_by_department(people=User.objects.all(), period=period)
+    # Sales shows; Support, Legal and Design (3 + 3 + 1) merge into one row of 7.
+    assert [(row.name, row.people) for row in rows] == [
+        ("Sales", 7),
+        ("Smaller departments (each under 5 people)", 7),
+    ]
+    assert unshown == 0
+    rows, unshown = selectors.funnel_by_department(
+        people=User.objects.exclude(profile__team=teams["Sales"]).exclude(
+            profile__team=teams["Support"]
+        ),
+        period=period,
+    )
+    assert rows == []
+    assert unshown == 4  # Legal and Design together are still under 5
+
+
+def test_the_first_sign_in_is_a_milestone_and_later_ones_do_not_move_it(client):
+    person = UserFactory()
+    client.force_login(person)
+    first = Milestones.objects.get(user=person).signed_in_at
+    assert first is not None
+    client.logout()
+    client.force_login(person)
+    assert Milestones.objects.get(user=person).signed_in_at == first
+    assert milestones_rebuild(check_only=True) == {}
