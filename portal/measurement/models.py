@@ -3,11 +3,16 @@
 A projection of the ledger (and of sign-ins), kept up to date by a ledger subscriber
 (``services.milestones_hear``) and rebuildable from scratch
 (``python manage.py rebuild_rollups [--check]``). The programme dashboard counts these
-rows, never the raw ledger.
+rows, never the raw ledger. ``MeasurementSettings`` holds what the earned media value
+counts a click and an impression as.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 STEPS = [
     # (field, what the dashboard calls the step)
@@ -45,3 +50,49 @@ class Milestones(models.Model):
 
     def as_tuple(self) -> tuple:
         return (*(getattr(self, field) for field, _ in STEPS), self.last_active_at)
+
+
+@register_setting(icon="table")
+class MeasurementSettings(BaseGenericSetting):
+    """What a click and an impression are worth, for the earned media value."""
+
+    currency = models.CharField(max_length=3, default="EUR", help_text="e.g. EUR, GBP, USD")
+    cost_per_click = models.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="What a visit from paid social would cost (your media team knows).",
+    )  # fmt: skip
+    linkedin_impressions = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Estimated impressions of one share on LinkedIn."
+    )
+    linkedin_cpm = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text="Cost per thousand impressions on LinkedIn.",
+    )  # fmt: skip
+    x_impressions = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Estimated impressions of one share on X."
+    )
+    x_cpm = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text="Cost per thousand impressions on X.",
+    )  # fmt: skip
+    facebook_impressions = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Estimated impressions of one share on Facebook."
+    )
+    facebook_cpm = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text="Cost per thousand impressions on Facebook.",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "measurement"
+
+    def impressions_pricing(self) -> dict[str, tuple[int, Decimal]]:
+        """Per network with both figures set: (impressions per share, cost per thousand)."""
+        pricing = {}
+        for network in ("linkedin", "x", "facebook"):
+            impressions = getattr(self, f"{network}_impressions")
+            cpm = getattr(self, f"{network}_cpm")
+            if impressions and cpm is not None:
+                pricing[network] = (impressions, cpm)
+        return pricing

@@ -7,16 +7,18 @@ which is itself hidden if it stays under the limit.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from portal.people.models import Department, User
 from portal.people.permissions import is_programme_admin, managed_teams
 from portal.people.privacy import MIN_GROUP
+from portal.sharing.models import Kind, Network, Share, ShareDay
 
-from .models import STEPS
+from .models import STEPS, MeasurementSettings
 
 PERIODS = {"week": "This week", "month": "This month", "quarter": "This quarter"}
 
@@ -89,17 +91,32 @@ class Funnel:
         return self.people < MIN_GROUP
 
 
+def _column(step: str) -> str:
+    return "date_joined" if step == "invited_at" else f"milestones__{step}"
+
+
+def _reached(columns: list[str], *, before: datetime) -> Q:
+    """Reached a step, or any later one (a later step implies the earlier ones: someone
+    imported with history, or onboarded in a session the funnel did not see, still
+    passed through them), before a moment."""
+    reached = Q()
+    for column in columns:
+        reached |= Q(**{f"{column}__lt": before})
+    return reached
+
+
 def funnel(*, people: QuerySet[User], period: Period) -> Funnel:
-    """The recruitment funnel of ``people``, by the end of ``period`` (one query)."""
+    """The recruitment funnel of ``people``, by the end of ``period`` (one query). A step
+    counts everyone who reached it or a later one, so each step holds the next."""
     end, start, before = period.end_at, period.start_at, period.previous().end_at
     counts = {}
-    for name, _ in STEPS:
-        column = "date_joined" if name == "invited_at" else f"milestones__{name}"
-        counts[f"{name}:by"] = Count("pk", filter=Q(**{f"{column}__lt": end}))
+    for index, (name, _) in enumerate(STEPS):
+        later = [_column(step) for step, _ in STEPS[index:]]
+        counts[f"{name}:by"] = Count("pk", filter=_reached(later, before=end))
         counts[f"{name}:new"] = Count(
-            "pk", filter=Q(**{f"{column}__gte": start, f"{column}__lt": end})
+            "pk", filter=_reached(later, before=end) & ~_reached(later, before=start)
         )
-        counts[f"{name}:before"] = Count("pk", filter=Q(**{f"{column}__lt": before}))
+        counts[f"{name}:before"] = Count("pk", filter=_reached(later, before=before))
     now = timezone.now()
     counts["active"] = Count(
         "pk", filter=Q(milestones__last_active_at__gte=now - timedelta(days=30))
@@ -145,9 +162,10 @@ def funnel_by_department(*, people: QuerySet[User], period: Period) -> tuple[lis
     groups too small to show even merged."""
     end = period.end_at
     counts = {"people": Count("pk", filter=Q(date_joined__lt=end))}
-    for name, _ in STEPS:
-        column = "date_joined" if name == "invited_at" else f"milestones__{name}"
-        counts[name] = Count("pk", filter=Q(**{f"{column}__lt": end}))
+    for index, (name, _) in enumerate(STEPS):
+        counts[name] = Count(
+            "pk", filter=_reached([_column(step) for step, _ in STEPS[index:]], before=end)
+        )
     rows = list(
         people.values(department=F("profile__department__name"))
         .annotate(**counts)
@@ -176,3 +194,101 @@ def funnel_by_department(*, people: QuerySet[User], period: Period) -> tuple[lis
 
 def departments_in(people: QuerySet[User]) -> QuerySet[Department]:
     return Department.objects.filter(members__user__in=people).distinct().order_by("name")
+
+
+@dataclass
+class Reach:
+    shares: int
+    by_network: list[tuple[str, int]]
+    clicks: int  # unique human readers, once a day each
+    previews: int  # link-preview fetchers and bots, apart
+    conversions: int
+    clicks_on_new_shares: int  # on shares made in the period
+    own: int  # shares of our own content
+    curated: int  # shares of others' content
+    top_by_clicks: list[tuple[str, int]]
+    top_by_quality: list[tuple[str, int]]
+    value: Decimal
+    formula: str
+    currency: str
+
+    @property
+    def clicks_per_share(self) -> float | None:
+        return round(self.clicks_on_new_shares / self.shares, 1) if self.shares else None
+
+    @property
+    def conversion_rate(self) -> float | None:
+        return round(100 * self.conversions / self.clicks, 1) if self.clicks else None
+
+
+def earned_media_value(
+    *, clicks: int, shares_by_network: dict[str, int], settings: MeasurementSettings
+) -> tuple[Decimal, str]:
+    """clicks x cost per click, plus, for each network with an impressions estimate,
+    shares x impressions per share / 1000 x cost per thousand impressions; and the
+    formula with the figures in it."""
+    value = clicks * settings.cost_per_click
+    terms = [f"{clicks:,} clicks x {settings.cost_per_click} per click"]
+    labels = dict(Network.choices)
+    for network, (impressions, cpm) in settings.impressions_pricing().items():
+        shares = shares_by_network.get(network, 0)
+        value += Decimal(shares * impressions) / 1000 * cpm
+        terms.append(
+            f"{shares:,} {labels[network]} shares x {impressions:,} impressions / 1,000 x {cpm}"
+        )
+    value = value.quantize(Decimal("0.01"))
+    return value, " + ".join(terms) + f" = {value:,} {settings.currency}"
+
+
+def reach(*, people: QuerySet[User], period: Period) -> Reach:
+    """What the shares of ``people`` achieved in ``period`` (a handful of grouped
+    queries, on the daily figures, never the raw clicks)."""
+    start, end = period.start_at, period.end_at
+    shares = Share.objects.filter(user__in=people, created_at__gte=start, created_at__lt=end)
+    by_network = dict(shares.values_list("network").annotate(count=Count("pk")).order_by())
+    days = ShareDay.objects.filter(
+        share__user__in=people, day__gte=period.start, day__lte=period.end
+    )
+    totals = days.aggregate(
+        all_clicks=Sum("clicks"),
+        all_previews=Sum("previews"),
+        all_conversions=Sum("conversions"),
+        new_clicks=Sum("clicks", filter=Q(share__created_at__gte=start, share__created_at__lt=end)),
+    )
+    kinds = dict(shares.values_list("item__kind").annotate(count=Count("pk")).order_by())
+    top_by_clicks = list(
+        days.values_list("share__item__title")
+        .annotate(total=Sum("clicks"))
+        .filter(total__gt=0)
+        .order_by("-total", "share__item__title")[:5]
+    )
+    top_by_quality = [
+        (title, round(average))
+        for title, average in shares.values_list("item__title")
+        .annotate(average=Avg("quality"))
+        .order_by("-average", "item__title")[:5]
+    ]
+    settings = MeasurementSettings.load()
+    clicks = totals["all_clicks"] or 0
+    value, formula = earned_media_value(
+        clicks=clicks, shares_by_network=by_network, settings=settings
+    )
+    labels = dict(Network.choices)
+    return Reach(
+        shares=sum(by_network.values()),
+        by_network=[
+            (str(labels.get(network, network)), count)
+            for network, count in sorted(by_network.items())
+        ],
+        clicks=clicks,
+        previews=totals["all_previews"] or 0,
+        conversions=totals["all_conversions"] or 0,
+        clicks_on_new_shares=totals["new_clicks"] or 0,
+        own=kinds.get(Kind.OWN, 0),
+        curated=kinds.get(Kind.CURATED, 0),
+        top_by_clicks=top_by_clicks,
+        top_by_quality=top_by_quality,
+        value=value,
+        formula=formula,
+        currency=settings.currency,
+    )

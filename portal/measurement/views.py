@@ -42,12 +42,14 @@ def programme(request):
     if data.get("job_role"):
         people = people.filter(profile__job_role__iexact=data["job_role"])
     funnel = selectors.funnel(people=people, period=period)
+    reach = None if funnel.hidden else selectors.reach(people=people, period=period)
     by_department, unshown = selectors.funnel_by_department(people=people, period=period)
     context = {
         "form": form,
         "period": period,
         "previous": period.previous(),
         "funnel": funnel,
+        "reach": reach,
         "by_department": by_department,
         "unshown": unshown,
         "step_labels": [label for _, label in STEPS],
