@@ -160,6 +160,7 @@ class Command(BaseCommand):
 
     def _set_up_people(self, password):
         rng = random.Random(7)  # noqa: S311 - demo data, not security
+        invited = random.Random(13)  # noqa: S311 - apart, so the rest stays as it was
         now = timezone.now()
         people = list(User.objects.select_related("profile").order_by("email"))
         for user in people:
@@ -192,6 +193,10 @@ class Command(BaseCommand):
             profile.mentor_opt_in = user.email == "mentor@example.com" or index % 7 == 3
             profile.onboarded_at = now - timedelta(days=rng.randint(10, 60))
             profile.save()
+            # Invited a few days to two weeks before they onboarded (the programme's
+            # dashboard shows the time from invitation to first share).
+            user.date_joined = profile.onboarded_at - timedelta(days=invited.randint(1, 14))
+            user.save(update_fields=["date_joined"])
             profile.interests.set(rng.sample(INTERESTS, k=rng.randint(2, 4)))
             # Every onboarded person answered each consent question once (declines kept too).
             consent_set(
