@@ -318,7 +318,12 @@ def onboarding_next_step(*, user: User, site: Site | None = None) -> NextStep | 
 
 def sharing_blockers(*, user: User) -> list[CoursePage]:
     """The live courses flagged "unlocks sharing" that ``user`` has not completed."""
-    required = list(CoursePage.objects.live().filter(unlocks_sharing=True).order_by("path"))
+    return _not_completed(user=user, courses=CoursePage.objects.live().filter(unlocks_sharing=True))
+
+
+def _not_completed(*, user: User, courses) -> list[CoursePage]:
+    """Those of ``courses`` (a queryset) that ``user`` has not completed, in tree order."""
+    required = list(courses.order_by("path"))
     if not required:
         return []
     done = set(
@@ -452,15 +457,7 @@ def course_of(lesson: LessonPage) -> CoursePage:
 
 def course_missing_prerequisites(*, user: User, course: CoursePage) -> list[CoursePage]:
     """Live prerequisite courses ``user`` has not completed yet, in tree order."""
-    required = list(course.prerequisites.live().order_by("path"))
-    if not required:
-        return []
-    done = set(
-        Enrolment.objects.filter(
-            user=user, course__in=required, completed_at__isnull=False
-        ).values_list("course_id", flat=True)
-    )
-    return [prerequisite for prerequisite in required if prerequisite.pk not in done]
+    return _not_completed(user=user, courses=course.prerequisites.live())
 
 
 def course_access_check(*, user: User, course: CoursePage) -> None:

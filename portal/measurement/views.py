@@ -21,6 +21,7 @@ def programme(request):
             NotAllowed("The programme dashboard is for programme admins and team managers."),
             back_url="/me/",
         )
+    scope = people  # before the filters: the department choices
     form = DashboardFilters(request.GET or None)
     status = 200
     data = {}
@@ -53,9 +54,7 @@ def programme(request):
         "by_department": by_department,
         "unshown": unshown,
         "step_labels": [label for _, label in STEPS],
-        "departments": selectors.departments_in(
-            selectors.people_in_scope(viewer=request.user)  # the choices ignore the filters
-        ),
+        "departments": selectors.departments_in(scope),  # the choices ignore the filters
         "whole_programme": selectors.is_programme_admin(request.user),
     }
     return TemplateResponse(request, "measurement/programme.html", context, status=status)
