@@ -235,8 +235,8 @@ ACTIVITY_SUBSCRIBERS = {
     "notifications": "portal.notifications.subscribers.notify_from_activity",
     "mentoring": "portal.mentoring.services.ledger.mentoring_hear",
     "badges": "badges.services.badges_evaluate",
-    # Each person's funnel milestones, for the programme dashboard.
-    "measurement": "portal.measurement.services.milestones_hear",
+    # The programme dashboard's daily rollups and each person's funnel milestones.
+    "measurement": "portal.measurement.services.measurement_hear",
 }
 
 # What every worker does besides tasks: (function, every so many seconds). Each is safe
@@ -257,6 +257,9 @@ WORKER_JOBS = [
     ("portal.exports.exports_prune", 3600),
     # Finished tasks: succeeded ones after a day, failed ones after 30 days.
     ("portal.worker.housekeeping.tasks_prune", 3600),
+    # People whose profile moved by a bulk update (an import, a deleted team): their
+    # history moves with them in the programme dashboard's rollups.
+    ("portal.measurement.rollups.rollups_follow", 300),
 ]
 
 # Content hub. Tracked links stop working this many days after the share; raw clicks

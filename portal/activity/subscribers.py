@@ -47,6 +47,12 @@ def subscribers() -> dict[str, Subscriber]:
     return dict(_loaded())
 
 
+def name_of(path: str) -> str | None:
+    """The name a subscriber's import path is listed under, if it is listed."""
+    return next((name for name, listed in settings.ACTIVITY_SUBSCRIBERS.items()
+                 if listed == path), None)  # fmt: skip
+
+
 @cache
 def _loaded() -> dict[str, Subscriber]:
     return {name: import_string(path) for name, path in settings.ACTIVITY_SUBSCRIBERS.items()}

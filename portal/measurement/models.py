@@ -1,7 +1,7 @@
 """Milestones: when each person reached each step of the recruitment funnel.
 
 A projection of the ledger (and of sign-ins), kept up to date by a ledger subscriber
-(``services.milestones_hear``) and rebuildable from scratch
+(``services.measurement_hear``) and rebuildable from scratch
 (``python manage.py rebuild_rollups [--check]``). The programme dashboard counts these
 rows, never the raw ledger. ``MeasurementSettings`` holds what the earned media value
 counts a click and an impression as.
@@ -41,6 +41,9 @@ class Milestones(models.Model):
     first_share_at = models.DateTimeField(null=True, blank=True)
     first_quality_share_at = models.DateTimeField(null=True, blank=True)
     last_active_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Where the person's statements are counted in the rollups (their profile when they
+    # were last counted): when the profile moves, their history moves with it.
+    counted_in = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "milestones"
@@ -49,7 +52,54 @@ class Milestones(models.Model):
         return f"Milestones of {self.user}"
 
     def as_tuple(self) -> tuple:
-        return (*(getattr(self, field) for field, _ in STEPS), self.last_active_at)
+        counted = tuple(self.counted_in) if self.counted_in is not None else None
+        return (*(getattr(self, field) for field, _ in STEPS), self.last_active_at, counted)
+
+
+class Grain(models.IntegerChoices):
+    """What a rollup row is a total of: the whole programme, one value of one of the
+    dashboard's filters, or one combination of all four (for combined filters)."""
+
+    PROGRAMME = 0
+    DEPARTMENT = 1
+    TEAM = 2
+    LOCATION = 3
+    JOB_ROLE = 4
+    GROUP = 5  # department, team, location and job role together
+
+
+class Rollup(models.Model):
+    """The ledger's statements of one day, counted by measure (a verb, or a verb and a
+    network) at one grain. A projection of the ledger kept by ``rollups_hear`` and
+    rebuilt by ``rebuild_rollups``; the dashboard's motivation figures and trends read
+    these rows, never the ledger. A dimension that is not part of the grain holds 0 or
+    ""; at its grain, 0 or "" means "none" (people with no department, say)."""
+
+    day = models.DateField()
+    grain = models.PositiveSmallIntegerField(choices=Grain.choices)
+    department = models.BigIntegerField(default=0)
+    team = models.BigIntegerField(default=0)
+    location = models.CharField(max_length=120, blank=True)  # lower case
+    job_role = models.CharField(max_length=120, blank=True)  # lower case
+    measure = models.CharField(max_length=80)
+    statements = models.IntegerField(default=0)
+    points = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "grain", "department", "team", "location", "job_role", "measure"],
+                name="rollup_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["grain", "day"], name="rollup_grain_day"),
+            models.Index(fields=["grain", "team", "day"], name="rollup_team_day"),
+            models.Index(fields=["grain", "department", "day"], name="rollup_department_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.get_grain_display()} {self.measure}: {self.statements}"
 
 
 @register_setting(icon="table")

@@ -24,6 +24,7 @@ from portal.people.models import User
 from portal.sharing.quality import QUALITY_SHARE_STEP
 
 from .models import STEPS, Milestones
+from .rollups import people_places, rollups_hear
 
 TRAINING_VERBS = (LESSON_COMPLETED.id, SCENARIO_PASSED.id, QUIZ_PASSED.id, COURSE_COMPLETED.id)
 # What a person does themselves; a click on their share or a badge the rules gave them
@@ -48,12 +49,20 @@ def _earliest(current, moment):
     return moment if current is None or moment < current else current
 
 
-@subscriber(wants=lambda activity: activity.verb in HEARD_VERBS)
-def milestones_hear(activity: Activity) -> None:
-    """Move the person's milestones on with a statement (in the delivery's transaction)."""
+@subscriber()
+def measurement_hear(activity: Activity) -> None:
+    """Count a statement in the daily rollups and move the person's milestones on with
+    it (in the delivery's transaction, the person's milestones row locked)."""
     milestones, _ = Milestones.objects.select_for_update().get_or_create(
         user_id=activity.actor_id, defaults={"invited_at": activity.actor.date_joined}
     )
+    rollups_hear(activity, milestones)
+    if activity.verb in HEARD_VERBS:
+        _milestones_move(milestones, activity)
+        milestones.save()
+
+
+def _milestones_move(milestones: Milestones, activity: Activity) -> None:
     at = activity.timestamp
     verb = activity.verb
     if verb in ACTIVE_VERBS:
@@ -70,7 +79,6 @@ def milestones_hear(activity: Activity) -> None:
         milestones.first_share_at = _earliest(milestones.first_share_at, at)
     if _is_first_quality(activity):
         milestones.first_quality_share_at = _earliest(milestones.first_quality_share_at, at)
-    milestones.save()
 
 
 def milestone_signed_in(sender, request, user: User, **kwargs) -> None:
@@ -112,10 +120,11 @@ def _first(verbs, **extra) -> dict[int, object]:
 
 
 def milestones_computed() -> dict[int, tuple]:
-    """The milestones of everyone who signed in or did something the funnel counts, as
-    the ledger implies them (set-based: a few grouped queries, whatever the number of
-    statements). The first sign-in is not in the ledger: the stored one is kept, or the
-    last sign-in stands in for it."""
+    """The milestones of everyone who signed in or has a statement, as the ledger implies
+    them (set-based: a few grouped queries, whatever the number of statements), with the
+    place their statements are counted in the rollups (their profile's). The first
+    sign-in is not in the ledger: the stored one is kept, or the last sign-in stands in
+    for it."""
     stored_sign_ins = dict(Milestones.objects.values_list("user_id", "signed_in_at"))
     onboarded = _first([ONBOARDING_COMPLETED.id])
     training = _first(TRAINING_VERBS)
@@ -127,9 +136,12 @@ def milestones_computed() -> dict[int, tuple]:
         .annotate(last=Max("timestamp"))
         .values_list("actor_id", "last")
     )
+    with_statements = set(Activity.objects.values_list("actor_id", flat=True).distinct())
+    places = people_places()
     unlocked = _unlocked()
     computed = {}
     for user_id, joined, last_login in User.objects.values_list("pk", "date_joined", "last_login"):
+        counted = tuple(places[user_id]) if user_id in with_statements else None
         values = (
             joined,
             stored_sign_ins.get(user_id) or last_login,
@@ -139,9 +151,10 @@ def milestones_computed() -> dict[int, tuple]:
             shared.get(user_id),
             quality.get(user_id),
             active.get(user_id),
+            counted,
         )
-        # A row exists once a person signed in or did something the funnel counts.
-        if any(values[1:]):
+        # A row exists once a person signed in or has a statement.
+        if values[1] or counted is not None:
             computed[user_id] = values
     return computed
 
@@ -151,7 +164,7 @@ def milestones_rebuild(*, check_only: bool = False) -> dict[int, tuple[tuple, tu
     ledger implies. Returns the differences: user id -> (stored, computed)."""
     computed = milestones_computed()
     stored = {row.user_id: row.as_tuple() for row in Milestones.objects.all()}
-    empty = (None,) * (len(STEPS) + 1)
+    empty = (None,) * (len(STEPS) + 2)
     differences = {
         user_id: (stored.get(user_id, empty), computed.get(user_id, empty))
         for user_id in stored.keys() | computed.keys()
@@ -159,7 +172,7 @@ def milestones_rebuild(*, check_only: bool = False) -> dict[int, tuple[tuple, tu
     }
     if check_only or not differences:
         return differences
-    fields = [field for field, _ in STEPS] + ["last_active_at"]
+    fields = [field for field, _ in STEPS] + ["last_active_at", "counted_in"]
     with transaction.atomic():
         rows = [Milestones(user_id=user_id, **dict(zip(fields, values, strict=True)))
                 for user_id, (_, values) in differences.items() if values != empty]  # fmt: skip

@@ -1,0 +1,287 @@
+"""Daily rollups of the ledger: what the dashboard's motivation figures and trends read.
+
+Each statement adds one to its measures (its verb; for some verbs also the verb and a
+detail: a share's network, a recognition's kind, a level's name) on its day, at every
+grain: the whole programme, the person's department, team, location and job role, and
+all four together. The person's place is
+their profile's as it is now: when the profile moves, ``rollups_follow`` moves the
+person's history with it (in the delivery that notices, on a profile save, and in a
+worker job for moves made by bulk updates), and erasing a person takes their statements
+out. So the rollups always equal what ``rollups_computed`` derives from the ledger and the
+profiles, which ``rebuild_rollups --check`` compares.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from portal.activity.models import Activity
+from portal.activity.subscribers import name_of
+from portal.activity.verbs import (
+    CONTENT_SHARED,
+    LEVEL_REACHED,
+    RECOGNITION_RECEIVED,
+    SHARE_CLICKED,
+)
+from portal.people.models import Profile, User
+
+from .models import Grain, Milestones, Rollup
+
+# A person's place in the rollups: (department id, team id, location, job role), with
+# 0 and "" for none, the texts in lower case.
+Place = tuple[int, int, str, str]
+NOWHERE: Place = (0, 0, "", "")
+# (day, grain, department, team, location, job role, measure) -> (statements, points)
+Key = tuple
+Figures = dict[Key, tuple[int, int]]
+
+# The ledger subscriber that keeps the rollups (and the milestones).
+SUBSCRIBER = "portal.measurement.services.measurement_hear"
+# Verbs counted also per value of one key of their result: "content.shared:linkedin".
+DETAILS = {
+    CONTENT_SHARED.id: "network",
+    SHARE_CLICKED.id: "network",
+    RECOGNITION_RECEIVED.id: "kind",
+    LEVEL_REACHED.id: "level",
+}
+DETAIL_KEYS = sorted(set(DETAILS.values()))
+
+
+def place(department, team, location, job_role) -> Place:
+    """A place from a profile's columns (ids or None, texts or None)."""
+    return (department or 0, team or 0, (location or "").strip().lower(),
+            (job_role or "").strip().lower())  # fmt: skip
+
+
+def place_of(user_id: int) -> Place:
+    row = (
+        Profile.objects.filter(user_id=user_id)
+        .values_list("department_id", "team_id", "location", "job_role")
+        .first()
+    )
+    return place(*row) if row else NOWHERE
+
+
+def cells(where: Place) -> list[tuple[int, int, int, str, str]]:
+    """The rollup rows a statement of someone at ``where`` counts in, one per grain."""
+    department, team, location, job_role = where
+    return [
+        (Grain.PROGRAMME, 0, 0, "", ""),
+        (Grain.DEPARTMENT, department, 0, "", ""),
+        (Grain.TEAM, 0, team, "", ""),
+        (Grain.LOCATION, 0, 0, location, ""),
+        (Grain.JOB_ROLE, 0, 0, "", job_role),
+        (Grain.GROUP, department, team, location, job_role),
+    ]
+
+
+def measures(verb: str, details: dict) -> list[str]:
+    detail = details.get(DETAILS[verb]) if verb in DETAILS else None
+    if detail is not None and detail != "":
+        return [verb, f"{verb}:{str(detail)[:40]}"]
+    return [verb]
+
+
+def _spread(into: dict, day, where: Place, verb: str, details: dict, statements: int,
+            points: int) -> None:  # fmt: skip
+    for cell in cells(where):
+        for measure in measures(verb, details):
+            key = (day, *cell, measure)
+            had = into.get(key, (0, 0))
+            into[key] = (had[0] + statements, had[1] + points)
+
+
+def _add(figures: Figures, *, sign: int = 1) -> None:
+    """Add (or with ``sign`` -1, take away) ``figures``: one upsert, rows in key order
+    (so concurrent deliveries lock them in the same order); rows that reach zero go."""
+    if not figures:
+        return
+    table = connection.ops.quote_name(Rollup._meta.db_table)
+    columns = "day, grain, department, team, location, job_role, measure"
+    keys = sorted(figures)
+    values = []
+    for key in keys:
+        statements, points = figures[key]
+        values += [*key, sign * statements, sign * points]
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            # Only names from the model's metadata are formatted in; values are parameters.
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, statements, points) VALUES {rows} "  # noqa: S608
+                f"ON CONFLICT ({columns}) DO UPDATE SET "
+                f"statements = {table}.statements + excluded.statements, "
+                f"points = {table}.points + excluded.points",
+                values[start * 9 : (start + len(chunk)) * 9],
+            )
+    if sign < 0:
+        Rollup.objects.filter(day__in={key[0] for key in keys}, statements=0, points=0).delete()
+
+
+def _detailed(statements, *columns: str) -> Iterable[tuple]:
+    """(day, verb, *columns, details, statements, points) of a queryset of statements,
+    grouped by all but the last two."""
+    keys = {f"detail_{key}": KeyTextTransform(key, "result") for key in DETAIL_KEYS}
+    rows = (
+        statements.annotate(day=TruncDate("timestamp"), **keys)
+        .values_list("day", "verb", *columns, *keys)
+        .annotate(statements=Count("pk"), points=Sum("points"))
+        .order_by()
+    )
+    width = 2 + len(columns)
+    for row in rows.iterator(chunk_size=5000):
+        details = dict(zip(DETAIL_KEYS, row[width : width + len(keys)], strict=True))
+        yield (*row[:width], details, row[-2], row[-1] or 0)
+
+
+def _counted_statements(user_id: int):
+    """The person's statements that the rollups already hold: all but those still
+    waiting for this subscriber's delivery."""
+    statements = Activity.objects.filter(actor_id=user_id)
+    name = name_of(SUBSCRIBER)
+    if name:
+        statements = statements.exclude(deliveries__subscriber=name)
+    return statements
+
+
+def _history(user_id: int, where: Place) -> Figures:
+    history: Figures = {}
+    for day, verb, details, statements, points in _detailed(_counted_statements(user_id)):
+        _spread(history, day, where, verb, details, statements, points)
+    return history
+
+
+def rollups_hear(activity: Activity, milestones: Milestones) -> None:
+    """Count one statement (in its delivery's transaction, with the person's milestones
+    row locked); if the person moved since they were last counted, move their history
+    first."""
+    where = place_of(activity.actor_id)
+    _follow(milestones, where)
+    figures: Figures = {}
+    result = activity.result if isinstance(activity.result, dict) else {}
+    day = timezone.localdate(activity.timestamp)
+    _spread(figures, day, where, activity.verb, result, 1, activity.points)
+    _add(figures)
+
+
+def _follow(milestones: Milestones, where: Place) -> bool:
+    stored = milestones.counted_in
+    counted = tuple(stored) if isinstance(stored, list) else None
+    if counted == where:
+        return False
+    if counted is not None:
+        _add(_history(milestones.user_id, counted), sign=-1)
+        _add(_history(milestones.user_id, where))
+    milestones.counted_in = list(where)
+    milestones.save(update_fields=["counted_in"])
+    return True
+
+
+def rollups_follow(*, user_ids: Iterable[int] | None = None) -> int:
+    """Move the history of people whose profile moved since they were last counted (all
+    of them, or ``user_ids``). Returns how many moved. A worker job and a profile hook."""
+    rows = Milestones.objects.filter(counted_in__isnull=False)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=list(user_ids))
+    now = {
+        user_id: place(*rest)
+        for user_id, *rest in Profile.objects.filter(
+            user_id__in=rows.values("user_id")
+        ).values_list("user_id", "department_id", "team_id", "location", "job_role")
+    }
+    moved = 0
+    for user_id, counted in rows.values_list("user_id", "counted_in"):
+        if tuple(counted or ()) == now.get(user_id, NOWHERE):
+            continue
+        with transaction.atomic():
+            milestones = Milestones.objects.select_for_update().filter(user_id=user_id).first()
+            if milestones is not None and _follow(milestones, place_of(user_id)):
+                moved += 1
+    return moved
+
+
+def rollups_forget(*, user_id: int) -> None:
+    """Take a person's statements out (they are being erased; called in that
+    transaction, before the statements go)."""
+    milestones = Milestones.objects.select_for_update().filter(user_id=user_id).first()
+    if milestones is None or milestones.counted_in is None:
+        return
+    _add(_history(user_id, tuple(milestones.counted_in)), sign=-1)
+
+
+def rollups_computed() -> Figures:
+    """Every rollup row as the ledger and today's profiles imply it: one grouped query
+    over the ledger (by day, verb, network and the person's place), spread in memory."""
+    computed: Figures = {}
+    statements = Activity.objects.annotate(
+        department=F("actor__profile__department_id"),
+        team=F("actor__profile__team_id"),
+        location=F("actor__profile__location"),
+        job_role=F("actor__profile__job_role"),
+    )
+    rows = _detailed(statements, "department", "team", "location", "job_role")
+    for day, verb, department, team, location, job_role, details, statements_, points in rows:
+        where = place(department, team, location or "", job_role or "")
+        _spread(computed, day, where, verb, details, statements_, points)
+    return computed
+
+
+def rollups_stored() -> Figures:
+    columns = ("day", "grain", "department", "team", "location", "job_role", "measure")
+    return {
+        tuple(row[:7]): (int(row[7]), int(row[8]))
+        for row in Rollup.objects.values_list(*columns, "statements", "points").iterator(
+            chunk_size=5000
+        )
+    }
+
+
+def rollups_rebuild(*, check_only: bool = False) -> int:
+    """Compare the rollups with the ledger; unless ``check_only``, store what the ledger
+    implies. Returns how many rows differ. Run it with the outbox applied (the worker
+    running): a statement whose delivery is still waiting counts as a difference."""
+    computed = rollups_computed()
+    stored = rollups_stored()
+    differing = sum(1 for key in computed.keys() | stored.keys()
+                    if computed.get(key) != stored.get(key))  # fmt: skip
+    if check_only or not differing:
+        return differing
+    with transaction.atomic():
+        Rollup.objects.all().delete()
+        Rollup.objects.bulk_create(
+            (Rollup(day=key[0], grain=key[1], department=key[2], team=key[3], location=key[4],
+                    job_role=key[5], measure=key[6], statements=figures[0], points=figures[1])
+             for key, figures in computed.items()),
+            batch_size=5000,
+        )  # fmt: skip
+    return differing
+
+
+def people_places() -> dict[int, list]:
+    """Everyone's place now, for the milestones' ``counted_in`` (only those with a
+    statement are counted anywhere)."""
+    places = {
+        user_id: list(place(*rest))
+        for user_id, *rest in Profile.objects.values_list(
+            "user_id", "department_id", "team_id", "location", "job_role"
+        )
+    }
+    return defaultdict(lambda: list(NOWHERE), places)
+
+
+def user_deleting(sender, instance: User, **kwargs) -> None:
+    """``pre_delete`` of a person: their statements leave the rollups with them."""
+    rollups_forget(user_id=instance.pk)
+
+
+def profile_saved(sender, instance: Profile, **kwargs) -> None:
+    """``post_save`` of a profile: once committed, move the person's history if their
+    place changed (a profile saved without a move costs one query then)."""
+    user_id = instance.user_id
+    transaction.on_commit(lambda: rollups_follow(user_ids=[user_id]))
