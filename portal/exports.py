@@ -28,6 +28,13 @@ from .models import Export
 from .notifications.services import notification_send, notification_text
 
 
+def safe_cell(text: str) -> str:
+    """Spreadsheets run cells that start with = + - @ (or a tab or return) as formulas:
+    quote them. Every text cell of a CSV goes through it: emails, team names and titles
+    can start so."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def export_builder(*, file_name: str, title: str):
     """Name a builder's file and what it is (``Your export is ready: <title>``)."""
 

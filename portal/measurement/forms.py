@@ -1,6 +1,6 @@
 from django import forms
 
-from .selectors import PERIODS
+from .selectors import GROUPINGS, PERIODS
 
 
 class DashboardFilters(forms.Form):
@@ -12,6 +12,11 @@ class DashboardFilters(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     department = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    team = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    by = forms.ChoiceField(
+        choices=[(key, key.capitalize()) for key in GROUPINGS], required=False,
+        label="Funnel by",
+    )  # fmt: skip
     location = forms.CharField(required=False, max_length=120)
     job_role = forms.CharField(required=False, max_length=120, label="Job role")
 

@@ -10,6 +10,7 @@ counts a click and an impression as.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -146,3 +147,58 @@ class MeasurementSettings(BaseGenericSetting):
             if impressions and cpm is not None:
                 pricing[network] = (impressions, cpm)
         return pricing
+
+
+class Kpi(models.TextChoices):
+    """What a target measures. People counts are the programme's state on the day; the
+    others count what happened (per month, or since the target's start)."""
+
+    ACTIVE = "active", "Active advocates (did something in the last 30 days)"
+    ONBOARDED = "onboarded", "People onboarded"
+    UNLOCKED = "unlocked", "People who unlocked sharing"
+    SHARERS = "sharers", "People who have shared"
+    SHARES = "shares", "Shares"
+    CLICKS = "clicks", "Unique readers (clicks)"
+    CONVERSIONS = "conversions", "Conversions"
+    QUALITY = "quality", "Quality shares"
+    COURSES = "courses", "Courses completed"
+
+
+PEOPLE_KPIS = {Kpi.ACTIVE, Kpi.ONBOARDED, Kpi.UNLOCKED, Kpi.SHARERS}
+
+
+class Target(models.Model):
+    """A KPI target for one of the programme's objectives: "150 active advocates by 31
+    March", "10,000 clicks a month". Programme admins keep them in the Wagtail admin; the
+    dashboard shows the programme's progress toward each."""
+
+    class Cadence(models.TextChoices):
+        BY_DATE = "by_date", "Reach it by the date"
+        MONTHLY = "monthly", "Every month"
+
+    objective = models.CharField(
+        max_length=300,
+        help_text="One of the objectives published by the purpose workshop (or your own words).",
+    )
+    kpi = models.CharField("KPI", max_length=20, choices=Kpi.choices)
+    value = models.PositiveIntegerField("target", validators=[MinValueValidator(1)])
+    cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.BY_DATE)
+    starts = models.DateField(
+        help_text="Events (shares, clicks...) count from this day for a target by a date."
+    )
+    due = models.DateField(null=True, blank=True, help_text="For a target by a date.")
+
+    class Meta:
+        ordering = ["objective", "due", "kpi"]
+
+    def __str__(self):
+        when = f"by {self.due:%d %b %Y}" if self.cadence == self.Cadence.BY_DATE and self.due \
+            else "a month"  # fmt: skip
+        return f"{self.value:,} {self.get_kpi_display().split(' (')[0].lower()} {when}"
+
+    def clean(self):
+        if self.cadence == self.Cadence.BY_DATE:
+            if not self.due:
+                raise ValidationError({"due": "A target by a date needs the date."})
+            if self.starts and self.due < self.starts:
+                raise ValidationError({"due": "The date is before the start."})

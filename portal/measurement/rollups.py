@@ -27,6 +27,7 @@ from portal.activity.verbs import (
     LEVEL_REACHED,
     RECOGNITION_RECEIVED,
     SHARE_CLICKED,
+    SHARE_QUALITY,
 )
 from portal.people.models import Profile, User
 
@@ -48,6 +49,7 @@ DETAILS = {
     SHARE_CLICKED.id: "network",
     RECOGNITION_RECEIVED.id: "kind",
     LEVEL_REACHED.id: "level",
+    SHARE_QUALITY.id: "step",
 }
 DETAIL_KEYS = sorted(set(DETAILS.values()))
 

@@ -10,15 +10,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, DateField, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from portal.people.models import Department, User
+from portal.people.models import Department, Team, User
 from portal.people.permissions import is_programme_admin, managed_teams
 from portal.people.privacy import MIN_GROUP
 from portal.sharing.models import Kind, Network, Share, ShareDay
 
-from .models import STEPS, MeasurementSettings
+from .models import STEPS, Grain, MeasurementSettings, Rollup
 
 PERIODS = {"week": "This week", "month": "This month", "quarter": "This quarter"}
 
@@ -68,6 +69,58 @@ def people_in_scope(*, viewer: User) -> QuerySet[User] | None:
     if not teams.exists():
         return None
     return people.filter(profile__team__in=teams)
+
+
+@dataclass
+class Scope:
+    """Whom the dashboard counts: the people (for the funnel and the tables that read
+    per person) and the rollup rows that hold the same people's statements."""
+
+    people: QuerySet[User]
+    rollups: QuerySet[Rollup]
+    whole_programme: bool  # a programme admin, before the filters
+    teams: list[int] | None  # a manager's teams; None for a programme admin
+
+
+FILTERS = ("department", "team", "location", "job_role")
+
+
+def scope_for(*, viewer: User, filters: dict) -> Scope | None:
+    """The viewer's scope narrowed by ``filters`` (department and team ids, location and
+    job role texts, matched without case); None if they may not see the dashboard."""
+    people = people_in_scope(viewer=viewer)
+    if people is None:
+        return None
+    admin = is_programme_admin(viewer)
+    teams = None if admin else list(managed_teams(user=viewer).values_list("pk", flat=True))
+    conditions: dict[str, Q] = {}
+    if teams is not None:
+        conditions["team"] = Q(team__in=teams)
+    if filters.get("department"):
+        people = people.filter(profile__department_id=filters["department"])
+        conditions["department"] = Q(department=filters["department"])
+    if filters.get("team"):
+        people = people.filter(profile__team_id=filters["team"])
+        conditions["team"] = conditions.get("team", Q()) & Q(team=filters["team"])
+    for text in ("location", "job_role"):
+        if filters.get(text):
+            value = filters[text].strip()
+            people = people.filter(**{f"profile__{text}__iexact": value})
+            conditions[text] = Q(**{text: value.lower()})
+    # The coarsest grain that answers: one row per day and measure when nothing is
+    # filtered, the filter's own grain for one dimension, all four together otherwise.
+    grains = {"department": Grain.DEPARTMENT, "team": Grain.TEAM, "location": Grain.LOCATION,
+              "job_role": Grain.JOB_ROLE}  # fmt: skip
+    if not conditions:
+        grain = Grain.PROGRAMME
+    elif len(conditions) == 1:
+        grain = grains[next(iter(conditions))]
+    else:
+        grain = Grain.GROUP
+    rollups = Rollup.objects.filter(grain=grain)
+    for condition in conditions.values():
+        rollups = rollups.filter(condition)
+    return Scope(people=people, rollups=rollups, whole_programme=admin, teams=teams)
 
 
 @dataclass(frozen=True)
@@ -156,44 +209,82 @@ class GroupRow:
     steps: list[int]
 
 
-def funnel_by_department(*, people: QuerySet[User], period: Period) -> tuple[list[GroupRow], int]:
-    """Each department's step counts by the end of ``period``; departments of fewer than
-    ``MIN_GROUP`` people merge into one row. Returns the rows and how many people are in
-    groups too small to show even merged."""
+GROUPINGS = {
+    "department": "department",
+    "team": "team",
+    "cohort": "cohort (the wave people were invited in, or the month they joined)",
+}
+
+
+def _group_name(by: str, row: dict) -> str:
+    if by == "department":
+        return row["department"] or "No department"
+    if by == "team":
+        return f"{row['team']} ({row['team_department']})" if row["team"] else "No team"
+    if row["cohort"]:
+        return row["cohort"]
+    return f"Joined {row['joined']:%B %Y}" if row["joined"] else "Unknown"
+
+
+def funnel_by(*, people: QuerySet[User], period: Period, by: str) -> tuple[list[GroupRow], int]:
+    """Each group's step counts by the end of ``period`` (``by``: department, team or
+    cohort); groups of fewer than ``MIN_GROUP`` people merge into one row. Returns the
+    rows and how many people are in groups too small to show even merged."""
     end = period.end_at
     counts = {"people": Count("pk", filter=Q(date_joined__lt=end))}
     for index, (name, _) in enumerate(STEPS):
         counts[name] = Count(
             "pk", filter=_reached([_column(step) for step, _ in STEPS[index:]], before=end)
         )
-    rows = list(
-        people.values(department=F("profile__department__name"))
-        .annotate(**counts)
-        .order_by("department")
-    )
-    shown: list[dict] = []
-    small: list[dict] = []
-    for row in rows:
-        (shown if row["people"] >= MIN_GROUP else small).append(row)
-    result = [
-        GroupRow(row["department"] or "No department", row["people"], [row[n] for n, _ in STEPS])
-        for row in shown
-    ]
-    merged = sum(row["people"] for row in small)
+    keys: dict[str, dict] = {
+        "department": {"department": F("profile__department__name")},
+        "team": {"team": F("profile__team__name"),
+                 "team_department": F("profile__team__department__name")},
+        "cohort": {"cohort": F("profile__cohort"),
+                   "joined": TruncMonth("date_joined", output_field=DateField())},
+    }  # fmt: skip
+    merged_rows: dict[str, dict] = {}
+    for row in people.values(**keys[by]).annotate(**counts).order_by():
+        name = _group_name(by, row)
+        into = merged_rows.setdefault(name, {"people": 0, **{n: 0 for n, _ in STEPS}})
+        for column in into:
+            into[column] += row[column]
+    shown: list[tuple[str, dict]] = []
+    small: list[tuple[str, dict]] = []
+    for name, row in sorted(merged_rows.items()):
+        if row["people"]:
+            (shown if row["people"] >= MIN_GROUP else small).append((name, row))
+    result = [GroupRow(name, row["people"], [row[n] for n, _ in STEPS]) for name, row in shown]
+    merged = sum(row["people"] for _, row in small)
     if merged >= MIN_GROUP:
         result.append(
             GroupRow(
-                "Smaller departments (each under 5 people)",
+                f"Smaller groups (each under {MIN_GROUP} people)",
                 merged,
-                [sum(row[n] for row in small) for n, _ in STEPS],
+                [sum(row[n] for _, row in small) for n, _ in STEPS],
             )
         )
         merged = 0
     return result, merged
 
 
-def departments_in(people: QuerySet[User]) -> QuerySet[Department]:
+def departments_in(people: QuerySet[User] | None) -> QuerySet[Department]:
     return Department.objects.filter(members__user__in=people).distinct().order_by("name")
+
+
+MAX_TEAM_CHOICES = 500
+
+
+def team_choices(people: QuerySet[User] | None, *, department: int | None) -> list[Team] | None:
+    """The teams to pick from: the department's when one is chosen, else all of them
+    when there are at most ``MAX_TEAM_CHOICES``; None when there are more (pick a
+    department first)."""
+    teams = Team.objects.filter(members__user__in=people).distinct()
+    if department:
+        teams = teams.filter(department_id=department)
+    teams = teams.select_related("department").order_by("department__name", "name")
+    listed = list(teams[: MAX_TEAM_CHOICES + 1])
+    return None if len(listed) > MAX_TEAM_CHOICES else listed
 
 
 @dataclass

@@ -82,7 +82,7 @@ class ProfileAdminForm(WagtailAdminModelForm):
 
     class Meta:
         model = Profile
-        fields = ["display_name", "department", "team", "location", "job_role"]
+        fields = ["display_name", "department", "team", "location", "job_role", "cohort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

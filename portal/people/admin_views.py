@@ -14,7 +14,8 @@ class ImportPeopleForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="Columns: email, first_name, last_name, department, team, manager_email, "
-        "location, job_role. UTF-8, header row first.",
+        "location, job_role, cohort (the invitation wave: Pilot, Wave 2...). UTF-8, "
+        "header row first.",
     )
     dry_run = forms.BooleanField(
         required=False, initial=True, label="Dry run: check and count, write nothing"

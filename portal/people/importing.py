@@ -23,7 +23,7 @@ from .signals import people_moved
 from .tasks import invitations_queue
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
-OPTIONAL_COLUMNS = ("department", "team", "manager_email", "location", "job_role")
+OPTIONAL_COLUMNS = ("department", "team", "manager_email", "location", "job_role", "cohort")
 MAX_LENGTHS = {
     "first_name": 150,
     "last_name": 150,
@@ -31,6 +31,7 @@ MAX_LENGTHS = {
     "team": 120,
     "location": 120,
     "job_role": 120,
+    "cohort": 60,
 }
 
 
@@ -54,6 +55,7 @@ class PersonRow:
     manager_email: str = ""
     location: str = ""
     job_role: str = ""
+    cohort: str = ""
 
 
 @dataclass
@@ -338,6 +340,8 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
             "location": row.location,
             "job_role": row.job_role,
         }
+        if row.cohort:  # a cohort, once given, stays when a later file leaves it empty
+            wanted["cohort"] = row.cohort
         profile = None if row.email in created_emails else _existing_profile(user)
         if profile is None:
             new_profiles.append(Profile(user=user, **wanted, **starting))

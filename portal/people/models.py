@@ -150,6 +150,9 @@ class Profile(models.Model):
     )
     location = models.CharField(max_length=120, blank=True)
     job_role = models.CharField(max_length=120, blank=True)
+    # The wave someone was invited in ("Pilot", "Wave 2"), from the import; the programme
+    # dashboard groups its funnel by it (by the month people joined where it is empty).
+    cohort = models.CharField(max_length=60, blank=True)
     interests = TaggableManager(blank=True, help_text="Topics this person cares about.")
     advocacy_style = models.CharField(
         max_length=20, choices=AdvocacyStyle.choices, default=AdvocacyStyle.LISTENER

@@ -81,6 +81,7 @@ class PersonViewSet(ModelViewSet):
             FieldPanel("manager_email"),
             FieldPanel("location"),
             FieldPanel("job_role"),
+            FieldPanel("cohort"),
         ],
         base_form_class=ProfileAdminForm,
     )

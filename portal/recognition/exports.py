@@ -4,18 +4,12 @@ import csv
 
 from django.utils import timezone
 
-from portal.exports import export_builder
+from portal.exports import export_builder, safe_cell
 
 from . import selectors
 
 HEADER = ["when", "kind", "giver", "recipient", "team", "category", "points", "badge",
           "budget", "message"]  # fmt: skip
-
-
-def safe_cell(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ (or a tab or return) as formulas:
-    quote them. Every text cell goes through it: emails and team names can start so."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @export_builder(file_name="recognition-audit.csv", title="recognition audit trail")

@@ -117,18 +117,19 @@ def test_no_figure_about_fewer_than_five_people(programme):
     small = User.objects.filter(profile__team=teams["Support"])
     assert selectors.funnel(people=small, period=period).hidden
     assert selectors.funnel(people=small, period=period).steps == []
-    rows, unshown = selectors.funnel_by_department(people=User.objects.all(), period=period)
+    rows, unshown = selectors.funnel_by(people=User.objects.all(), period=period, by="department")
     # Sales shows; Support, Legal and Design (3 + 3 + 1) merge into one row of 7.
     assert [(row.name, row.people) for row in rows] == [
         ("Sales", 7),
-        ("Smaller departments (each under 5 people)", 7),
+        ("Smaller groups (each under 5 people)", 7),
     ]
     assert unshown == 0
-    rows, unshown = selectors.funnel_by_department(
+    rows, unshown = selectors.funnel_by(
         people=User.objects.exclude(profile__team=teams["Sales"]).exclude(
             profile__team=teams["Support"]
         ),
         period=period,
+        by="department",
     )
     assert rows == []
     assert unshown == 4  # Legal and Design together are still under 5

@@ -90,4 +90,6 @@ def test_the_page_shows_reach_and_hides_it_for_small_selections(client, programm
     assert "Earned media value" in html
     assert "20 clicks x 1.50 per click = 30.00 EUR" in html
     small = client.get(f"/programme/?location=nowhere&period=custom&start={start}&end={today}")
-    assert "Hidden with the funnel" in small.content.decode()
+    html = small.content.decode()
+    assert "Fewer than 5 people are in this selection" in html
+    assert "Earned media value" not in html

@@ -11,7 +11,8 @@ from portal.people.importing import PeopleImportError, import_people
 class Command(BaseCommand):
     help = (
         "Create or update people from a CSV file with the columns email, first_name, "
-        "last_name, department, team, manager_email, location, job_role. The whole file is "
+        "last_name, department, team, manager_email, location, job_role, cohort (the "
+        "invitation wave, kept when a later file leaves it empty). The whole file is "
         "checked first: if any row is invalid nothing is written."
     )
 

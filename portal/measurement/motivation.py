@@ -1,0 +1,228 @@
+"""The dashboard's motivation figures and trends, read from the daily rollups (never the
+ledger), and the mentoring and recognition budget figures read from their own tables."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from portal.activity import verbs
+from portal.activity.selectors import levels
+from portal.mentoring.models import CheckIn, Goal, Pairing
+from portal.people.models import User
+from portal.people.privacy import MIN_GROUP
+from portal.recognition.models import Allowance, RecognitionSettings
+
+from .selectors import Period, Scope
+from .tables import Table
+
+# What a trend can show: (measure, what it counts, statements or points).
+TRENDS = {
+    "shares": (verbs.CONTENT_SHARED.id, "Shares", "statements"),
+    "clicks": (verbs.SHARE_CLICKED.id, "Unique readers (clicks)", "statements"),
+    "training": (verbs.LESSON_COMPLETED.id, "Lessons completed", "statements"),
+    "points": ("", "Points awarded", "points"),
+}
+
+
+def totals(rollups: QuerySet, period: Period) -> dict[str, tuple[int, int]]:
+    """measure -> (statements, points) over the period (one grouped query)."""
+    return {
+        measure: (statements or 0, points or 0)
+        for measure, statements, points in rollups.filter(
+            day__gte=period.start, day__lte=period.end
+        )
+        .values_list("measure")
+        .annotate(statements=Sum("statements"), points=Sum("points"))
+        .order_by()
+    }
+
+
+def _count(figures: dict, measure: str) -> int:
+    return figures.get(measure, (0, 0))[0]
+
+
+def _points_awarded(figures: dict) -> int:
+    """Points of every verb but adjustments (the verb rows, not the detail rows)."""
+    return sum(
+        points
+        for measure, (_, points) in figures.items()
+        if ":" not in measure and measure != verbs.POINTS_ADJUSTED.id and points > 0
+    )
+
+
+def motivation_table(*, scope: Scope, period: Period) -> Table:
+    now, before = totals(scope.rollups, period), totals(scope.rollups, period.previous())
+    rows = []
+
+    def add(label, measure=None, *, value=None, previous=None):
+        if measure is not None:
+            value, previous = _count(now, measure), _count(before, measure)
+        rows.append([label, value, previous])
+
+    add("Points awarded", value=_points_awarded(now), previous=_points_awarded(before))
+    adjusted = (now.get(verbs.POINTS_ADJUSTED.id, (0, 0))[1],
+                before.get(verbs.POINTS_ADJUSTED.id, (0, 0))[1])  # fmt: skip
+    if any(adjusted):
+        add("Points adjusted by admins", value=adjusted[0], previous=adjusted[1])
+    add("Badges earned", verbs.BADGE_EARNED.id)
+    add("Badges revoked", verbs.BADGE_REVOKED.id)
+    add("Levels reached", verbs.LEVEL_REACHED.id)
+    for level in levels().levels:
+        measure = f"{verbs.LEVEL_REACHED.id}:{level.name[:40]}"
+        if _count(now, measure) or _count(before, measure):
+            add(f"· reached {level.name}", measure)
+    add("Recognitions from managers", f"{verbs.RECOGNITION_RECEIVED.id}:recognition")
+    add("Kudos between colleagues", f"{verbs.RECOGNITION_RECEIVED.id}:kudos")
+    add("Mentoring check-ins recorded", verbs.MENTORING_CHECKIN.id)
+    add("Workshop contributions", verbs.WORKSHOP_CONTRIBUTED.id)
+    return Table(
+        "motivation",
+        f"Recognition and rewards, {period.start:%d %b} to {period.end:%d %b %Y}",
+        ["Figure", "In the period", "In the period before"],
+        rows,
+    )
+
+
+def budget_table(*, scope: Scope, period: Period, viewer: User) -> Table:
+    """Managers' recognition budgets: points given of points available in the months the
+    period touches. A manager sees their own budget; a programme admin all managers',
+    together, when there are at least ``MIN_GROUP`` of them."""
+    months = _months(period)
+    config = RecognitionSettings.load()
+    if scope.teams is not None:
+        managers = [viewer.pk]
+        caption = "Your recognition budget"
+    else:
+        managers = list(
+            User.objects.filter(managed_teams__isnull=False, is_active=True)
+            .distinct()
+            .values_list("pk", flat=True)
+        )
+        caption = "Managers' recognition budgets, all together"
+    table = Table("budgets", caption, ["Figure", "Points"])
+    if scope.teams is None and len(managers) < MIN_GROUP:
+        table.note = f"Hidden: fewer than {MIN_GROUP} managers hold a budget."
+        return table
+    used = (
+        Allowance.objects.filter(user_id__in=managers, limit="budget", period__in=months).aggregate(
+            used=Sum("used")
+        )["used"]
+        or 0
+    )
+    available = len(managers) * len(months) * config.monthly_budget
+    share = f"{round(100 * used / available)}%" if available else "-"
+    table.rows = [
+        ["Given in recognition", used],
+        ["Available", available],
+        ["Used", share],
+    ]
+    table.note = (
+        f"{len(managers)} manager{'s' if len(managers) != 1 else ''} x {len(months)} "
+        f"month{'s' if len(months) != 1 else ''} x {config.monthly_budget} points a month."
+    )
+    return table
+
+
+def _months(period: Period) -> list[date]:
+    months, month = [], period.start.replace(day=1)
+    while month <= period.end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def mentoring_table(*, scope: Scope, period: Period) -> Table:
+    people = scope.people
+    everyone = people.count()
+    mentored = (
+        Pairing.objects.filter(mentee__in=people, status=Pairing.Status.ACTIVE)
+        .values("mentee")
+        .distinct()
+        .count()
+    )
+    inside = Q(created_at__gte=period.start_at, created_at__lt=period.end_at)
+    checkins = CheckIn.objects.filter(inside, pairing__mentee__in=people).count()
+    goals = Goal.objects.filter(pairing__mentee__in=people).aggregate(
+        set_=Count("pk", filter=inside),
+        met=Count("pk", filter=Q(done_at__gte=period.start_at, done_at__lt=period.end_at)),
+    )
+    share = f" ({round(100 * mentored / everyone)}% of {everyone})" if everyone else ""
+    return Table(
+        "mentoring",
+        "Mentoring coverage",
+        ["Figure", "Count"],
+        [
+            ["People with a mentor now", f"{mentored}{share}"],
+            ["Check-ins held in the period", checkins],
+            ["Goals set in the period", goals["set_"]],
+            ["Goals met in the period", goals["met"]],
+        ],
+    )
+
+
+def buckets(period: Period) -> tuple[str, list[tuple[date, date]]]:
+    """The trend's buckets: days for up to 31 days, weeks (from Monday) up to 26 weeks,
+    months beyond."""
+    days = (period.end - period.start).days + 1
+    if days <= 31:
+        return "day", [(period.start + timedelta(d),) * 2 for d in range(days)]
+    if days <= 26 * 7:
+        first = period.start - timedelta(days=period.start.weekday())
+        spans = []
+        while first <= period.end:
+            spans.append((max(first, period.start), min(first + timedelta(days=6), period.end)))
+            first += timedelta(days=7)
+        return "week", spans
+    return "month", [
+        (max(month, period.start),
+         min((month + timedelta(days=32)).replace(day=1) - timedelta(days=1), period.end))
+        for month in _months(period)
+    ]  # fmt: skip
+
+
+def trend_table(*, scope: Scope, period: Period) -> Table:
+    """Shares, readers, lessons and points per day, week or month of the period (one
+    grouped query)."""
+    size, spans = buckets(period)
+    wanted = {measure for measure, _, _ in TRENDS.values() if measure}
+    by_day: dict[date, dict[str, int]] = {}
+    for day, measure, statements, points in (
+        scope.rollups.filter(day__gte=period.start, day__lte=period.end)
+        .filter(~Q(measure__contains=":"))
+        .values_list("day", "measure")
+        .annotate(statements=Sum("statements"), points=Sum("points"))
+        .order_by()
+    ):
+        figures = by_day.setdefault(day, {})
+        if measure in wanted:
+            figures[measure] = figures.get(measure, 0) + (statements or 0)
+        if measure != verbs.POINTS_ADJUSTED.id and (points or 0) > 0:
+            figures["points"] = figures.get("points", 0) + points
+    rows = []
+    for first, last in spans:
+        row: list = [_span_label(size, first, last)]
+        for key, (measure, _, _) in TRENDS.items():
+            row.append(
+                sum(
+                    by_day.get(first + timedelta(d), {}).get(measure or key, 0)
+                    for d in range((last - first).days + 1)
+                )
+            )
+        rows.append(row)
+    return Table(
+        "trend",
+        f"Per {size}, {period.start:%d %b} to {period.end:%d %b %Y}",
+        [
+            "Week from" if size == "week" else size.capitalize(),
+            *(label for _, label, _ in TRENDS.values()),
+        ],
+        rows,
+    )
+
+
+def _span_label(size: str, first: date, last: date) -> str:
+    if size == "day":
+        return f"{first.day} {first:%b}"
+    if size == "week":
+        return f"{first.day} {first:%b}"  # the week's first day
+    return f"{first:%b %Y}"

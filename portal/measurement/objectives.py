@@ -1,0 +1,156 @@
+"""The programme's objectives and their KPI targets, with the programme's progress toward
+each: people counts from the milestones, events from the programme-wide rollups."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from courses.selectors import purpose_published
+from portal.activity import verbs
+from portal.sharing.quality import QUALITY_SHARE_STEP
+
+from .models import PEOPLE_KPIS, Grain, Kpi, Milestones, Rollup, Target
+from .selectors import Period
+from .tables import Section, Table
+
+EVENT_MEASURES = {
+    Kpi.SHARES: verbs.CONTENT_SHARED.id,
+    Kpi.CLICKS: verbs.SHARE_CLICKED.id,
+    Kpi.CONVERSIONS: verbs.SHARE_CONVERTED.id,
+    Kpi.QUALITY: f"{verbs.SHARE_QUALITY.id}:{QUALITY_SHARE_STEP}",
+    Kpi.COURSES: verbs.COURSE_COMPLETED.id,
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    target: Target
+    now: int
+    expected: int  # where a steady pace would be today
+    ends: date | None
+
+    @property
+    def percent(self) -> int:
+        return min(999, round(100 * self.now / self.target.value))
+
+    @property
+    def status(self) -> str:
+        if self.now >= self.target.value:
+            return "met"
+        if self.ends and self.ends < timezone.localdate():
+            return "missed"
+        return "on track" if self.now >= self.expected else "behind"
+
+
+def people_now(kpi: str) -> int:
+    """A people KPI for the whole programme, today."""
+    people = Milestones.objects.filter(user__is_active=True)
+    if kpi == Kpi.ACTIVE:
+        return people.filter(last_active_at__gte=timezone.now() - timedelta(days=30)).count()
+    later = {
+        Kpi.ONBOARDED: ("onboarded_at", "training_started_at", "sharing_unlocked_at",
+                        "first_share_at", "first_quality_share_at"),
+        Kpi.UNLOCKED: ("sharing_unlocked_at", "first_share_at", "first_quality_share_at"),
+        Kpi.SHARERS: ("first_share_at", "first_quality_share_at"),
+    }[Kpi(kpi)]  # fmt: skip
+    reached = Q()
+    for column in later:
+        reached |= Q(**{f"{column}__isnull": False})
+    return people.filter(reached).count()
+
+
+def events_between(kpi: str, first: date, last: date) -> int:
+    return (
+        Rollup.objects.filter(
+            grain=Grain.PROGRAMME, measure=EVENT_MEASURES[Kpi(kpi)], day__gte=first, day__lte=last
+        ).aggregate(total=Sum("statements"))["total"]
+        or 0
+    )
+
+
+def progress(target: Target, *, today: date) -> Progress:
+    if target.cadence == Target.Cadence.MONTHLY:
+        first = today.replace(day=1)
+        days = calendar.monthrange(today.year, today.month)[1]
+        month_end = first.replace(day=days)
+        if target.kpi in PEOPLE_KPIS:
+            return Progress(target, people_now(target.kpi), target.value, month_end)
+        expected = round(target.value * today.day / days)
+        return Progress(target, events_between(target.kpi, first, today), expected, None)
+    ends: date | None = target.due
+    now = (
+        people_now(target.kpi)
+        if target.kpi in PEOPLE_KPIS
+        else events_between(target.kpi, target.starts, min(today, ends or today))
+    )
+    length = max(1, ((ends or today) - target.starts).days)
+    elapsed = min(length, max(0, (today - target.starts).days))
+    return Progress(target, now, round(target.value * elapsed / length), ends)
+
+
+def objectives() -> list[str]:
+    published = purpose_published()
+    return published.published_objective_list() if published else []
+
+
+def section(*, period: Period) -> Section:
+    today = timezone.localdate()
+    targets = list(Target.objects.all())
+    listed = objectives()
+    table = Table(
+        "objectives",
+        "Objectives and targets: the whole programme, today",
+        ["Objective", "KPI", "Target", "When", "Now", "Progress (%)", "Status"],
+    )
+    progresses = [progress(target, today=today) for target in targets]
+    for item in progresses:
+        target = item.target
+        when = (
+            "every month"
+            if target.cadence == Target.Cadence.MONTHLY
+            else f"by {target.due:%d %b %Y}"
+            if target.due
+            else ""
+        )
+        table.rows.append([target.objective, target.get_kpi_display(), target.value, when,
+                           item.now, item.percent, item.status])  # fmt: skip
+    without = [objective for objective in listed if objective not in {t.objective for t in targets}]
+    if without:
+        table.note = "No target yet for: " + "; ".join(without) + "."
+    section = Section(
+        "objectives",
+        "Objectives",
+        "The objectives published by the purpose workshop, with the targets programme admins "
+        "set for them (in the admin, under Settings → Programme targets).",
+        tables=[table],
+    )
+    if progresses:
+        section.charts.append(_bars(progresses))
+    return section
+
+
+def _bars(progresses: list[Progress]) -> SafeString:
+    return format_html(
+        '<ul class="target-bars" aria-hidden="true">{}</ul>',
+        format_html_join(
+            "",
+            '<li><span class="target-label">{}</span>'
+            '<span class="target-track"><span class="target-fill target-{}" style="width: {}%">'
+            "</span></span><span class=\"target-figure\">{} of {} ({}%)</span></li>",
+            (
+                (str(item.target), item.status.replace(" ", "-"), min(100, item.percent),
+                 f"{item.now:,}", f"{item.target.value:,}", item.percent)
+                for item in progresses
+            ),
+        ),
+    )  # fmt: skip
+
+
+def admin_url() -> str:
+    return reverse("wagtailsnippets_measurement_target:list")

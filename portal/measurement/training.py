@@ -1,0 +1,382 @@
+"""Training analytics: how people move through the courses, where scenarios and quizzes
+are hard, what learners say, and whether training changes how people share.
+
+Every figure is about the people in the dashboard's scope and hides groups under
+``MIN_GROUP`` people. Item analysis follows the classical test theory that learning
+teams know: a question's difficulty is the share of people who got it right; its
+discrimination is that share among the best 27% of the quiz's takers minus the share
+among the weakest 27% (from +1, separates perfectly, to negative: strong learners get it
+wrong more often than weak ones, which usually means the question is flawed). Both use
+each person's first attempt, as retries teach the answers.
+"""
+
+from collections import Counter, defaultdict
+from statistics import median
+
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from courses.blocks import QuizBlock, ScenarioBlock
+from courses.models import (
+    CourseFeedback,
+    Enrolment,
+    LessonPage,
+    QuizAttempt,
+    ScenarioAttempt,
+    ScenarioChoice,
+)
+from portal.people.models import User
+from portal.people.privacy import MIN_GROUP
+
+from .selectors import Period
+from .tables import Link, Section, Table
+
+UPPER_LOWER = 0.27  # the share of takers in each of the upper and lower groups
+
+
+def _percent(part: int | float, whole: int | float) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def courses_table(*, people: QuerySet[User], period: Period) -> Table:
+    """Per course, by the end of the period: started, completed, completion rate, median
+    days from start to completion, and feedback."""
+    rows = (
+        Enrolment.objects.filter(user__in=people, started_at__lt=period.end_at)
+        .values("course_id", "course__title")
+        .annotate(
+            started=Count("pk"),
+            completed=Count("pk", filter=Q(completed_at__lt=period.end_at)),
+        )
+        .order_by("course__path")
+    )
+    durations: dict[int, list[float]] = defaultdict(list)
+    for course_id, started, completed in Enrolment.objects.filter(
+        user__in=people, completed_at__lt=period.end_at
+    ).values_list("course_id", "started_at", "completed_at"):
+        if completed is not None:  # filtered above; the types cannot know
+            durations[course_id].append((completed - started).total_seconds() / 86400)
+    feedback = {
+        row["course_id"]: row
+        for row in CourseFeedback.objects.filter(user__in=people)
+        .values("course_id")
+        .annotate(count=Count("pk"), average=Avg("rating"))
+        .order_by()
+    }
+    table = Table(
+        "courses",
+        f"Courses: who started and completed them by {period.end:%d %b %Y}",
+        ["Course", "Started", "Completed", "Completion rate", "Median days to complete",
+         "Average rating (of 5)", "Ratings"],
+    )  # fmt: skip
+    hidden = 0
+    for row in rows:
+        if row["started"] < MIN_GROUP:
+            hidden += 1
+            continue
+        days = durations.get(row["course_id"])
+        rated = feedback.get(row["course_id"], {})
+        count = rated.get("count", 0)
+        table.rows.append([
+            row["course__title"], row["started"], row["completed"],
+            f"{_percent(row['completed'], row['started'])}%",
+            round(median(days), 1) if days and len(days) >= MIN_GROUP else None,
+            round(rated["average"], 1) if count >= MIN_GROUP else None, count,
+        ])  # fmt: skip
+    if hidden:
+        table.note = f"{hidden} course{'s' if hidden > 1 else ''} started by fewer than " \
+            f"{MIN_GROUP} people {'are' if hidden > 1 else 'is'} not shown."  # fmt: skip
+    return table
+
+
+def unlock_table(*, people: QuerySet[User], period: Period) -> Table:
+    waits = [
+        (unlocked - joined).total_seconds() / 86400
+        for joined, unlocked in people.filter(
+            milestones__sharing_unlocked_at__lt=period.end_at
+        ).values_list("date_joined", "milestones__sharing_unlocked_at")
+        if unlocked is not None
+    ]
+    table = Table("unlock", "Time to unlock sharing", ["Figure", "Value"])
+    if len(waits) >= MIN_GROUP:
+        table.rows = [
+            ["People who unlocked sharing", len(waits)],
+            ["Median days from invitation to unlocking", round(median(waits), 1)],
+        ]
+    else:
+        table.note = f"Fewer than {MIN_GROUP} people have unlocked sharing."
+    return table
+
+
+def _edit_url(lesson_id: int) -> Link:
+    return Link(reverse("wagtailadmin_pages:edit", args=[lesson_id]), "Edit the lesson")
+
+
+def _lessons(ids) -> dict[int, LessonPage]:
+    return {lesson.pk: lesson for lesson in LessonPage.objects.filter(pk__in=set(ids))}
+
+
+def _block(lesson: LessonPage | None, block_id: str, kind: str):
+    if lesson is None:
+        return None
+    for child in lesson.body:
+        if child.id == block_id and child.block_type == kind:
+            return child.value
+    return None
+
+
+def scenario_tables(*, people: QuerySet[User], period: Period) -> list[Table]:
+    """Scenario scores, the distribution of choices at every step, and the hardest
+    choices: at each step, the poor choice (below the step's best) chosen most."""
+    inside = Q(finished_at__gte=period.start_at, finished_at__lt=period.end_at)
+    scores = Table(
+        "scenarios",
+        "Scenarios finished in the period",
+        ["Scenario", "People", "Attempts", "Average score (%)", "Passed (%)"],
+    )
+    for row in (
+        ScenarioAttempt.objects.filter(inside, user__in=people, status="finished")
+        .values("lesson_id", "block_id", "title")
+        .annotate(people=Count("user", distinct=True), attempts=Count("pk"),
+                  average=Avg("percentage"), passed=Count("pk", filter=Q(passed=True)))
+        .order_by("title")
+    ):  # fmt: skip
+        if row["people"] >= MIN_GROUP:
+            scores.rows.append([row["title"], row["people"], row["attempts"],
+                                round(row["average"] or 0),
+                                _percent(row["passed"], row["attempts"])])  # fmt: skip
+    figures = (
+        ScenarioChoice.objects.filter(
+            attempt__user__in=people,
+            chosen_at__gte=period.start_at,
+            chosen_at__lt=period.end_at,
+        )
+        .values("attempt__lesson_id", "attempt__block_id", "attempt__title", "step_id",
+                "choice_index", "label", "score")
+        .annotate(chosen=Count("pk"), people=Count("attempt__user", distinct=True))
+        .order_by("attempt__title", "step_id", "choice_index")
+    )  # fmt: skip
+    steps: dict[tuple, list[dict]] = defaultdict(list)
+    for row in figures:
+        steps[(row["attempt__lesson_id"], row["attempt__block_id"], row["step_id"])].append(row)
+    step_people = {
+        (lesson, block, step): count
+        for lesson, block, step, count in ScenarioChoice.objects.filter(
+            attempt__user__in=people, chosen_at__gte=period.start_at, chosen_at__lt=period.end_at
+        )
+        .values_list("attempt__lesson_id", "attempt__block_id", "step_id")
+        .annotate(people=Count("attempt__user", distinct=True))
+        .order_by()
+    }
+    lessons = _lessons(key[0] for key in steps)
+    distribution = Table(
+        "choices",
+        "Every choice at every scenario step in the period",
+        ["Scenario", "Step", "Choice", "Points", "Chosen", "Of the step's choices (%)"],
+        folded=True,
+    )
+    hardest = Table(
+        "hardest-choices",
+        "Hardest choices: at each step, the poor choice people made most",
+        ["Scenario", "Step", "Poor choice", "Chosen (%)", "Best choice's points", "Edit"],
+    )
+    candidates = []
+    hidden = 0
+    for (lesson_id, block_id, step_id), rows in steps.items():
+        if step_people.get((lesson_id, block_id, step_id), 0) < MIN_GROUP:
+            hidden += 1
+            continue
+        total = sum(row["chosen"] for row in rows)
+        value = _block(lessons.get(lesson_id), block_id, "scenario")
+        best = max(row["score"] for row in rows)
+        where = step_id
+        if value is not None:
+            step = ScenarioBlock.scenario(value).step(step_id)
+            if step is not None and step.choices:
+                best = max(choice.score for choice in step.choices)
+                where = Truncator(strip_tags(str(step.situation))).chars(90) or step_id
+        for row in rows:
+            distribution.rows.append([row["attempt__title"], where, row["label"], row["score"],
+                                      row["chosen"], _percent(row["chosen"], total)])  # fmt: skip
+        poor = [row for row in rows if row["score"] < best]
+        if poor:
+            worst = max(poor, key=lambda row: (row["chosen"], -row["score"]))
+            candidates.append((_percent(worst["chosen"], total) or 0, worst, where, best,
+                               lesson_id))  # fmt: skip
+    for share, row, step_id, best, lesson_id in sorted(
+        candidates, key=lambda item: (-item[0], item[1]["attempt__title"], item[2])
+    )[:10]:
+        hardest.rows.append([row["attempt__title"], step_id, row["label"], share, best,
+                             _edit_url(lesson_id)])  # fmt: skip
+    if hidden:
+        distribution.note = hardest.note = (
+            f"{hidden} step{'s' if hidden > 1 else ''} answered by fewer than {MIN_GROUP} "
+            "people in the period are not shown."
+        )
+    return [scores, hardest, distribution]
+
+
+def item_analysis(answers_by_person: list[tuple[list[bool], int]]) -> list[tuple[float, float]]:
+    """(difficulty, discrimination) per question, from each person's (right or wrong per
+    question, total correct); see the module's docstring."""
+    takers = len(answers_by_person)
+    if not takers:
+        return []
+    ranked = sorted(answers_by_person, key=lambda item: item[1])
+    size = max(1, round(takers * UPPER_LOWER))
+    lower, upper = ranked[:size], ranked[-size:]
+    results = []
+    for question in range(len(ranked[0][0])):
+        right = sum(1 for marks, _ in ranked if marks[question])
+        upper_right = sum(1 for marks, _ in upper if marks[question])
+        lower_right = sum(1 for marks, _ in lower if marks[question])
+        results.append((right / takers, (upper_right - lower_right) / size))
+    return results
+
+
+def quiz_table(*, people: QuerySet[User], period: Period) -> Table:
+    """Per quiz question: difficulty and discrimination, from first attempts made in the
+    period."""
+    table = Table(
+        "quiz-questions",
+        "Quiz questions: first attempts in the period",
+        ["Quiz", "Question", "People", "Right (difficulty, %)", "Discrimination", "Edit"],
+    )
+    attempts = (
+        QuizAttempt.objects.filter(user__in=people)
+        .order_by("user_id", "lesson_id", "block_id", "submitted_at", "pk")
+        .values_list("user_id", "lesson_id", "block_id", "answers", "submitted_at")
+    )
+    first: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    seen: set[tuple] = set()
+    for user_id, lesson_id, block_id, answers, submitted in attempts.filter(
+        submitted_at__lt=period.end_at
+    ).iterator(chunk_size=5000):
+        if (user_id, lesson_id, block_id) in seen:
+            continue
+        seen.add((user_id, lesson_id, block_id))
+        if submitted >= period.start_at:
+            first[(lesson_id, block_id)].append(answers)
+    lessons = _lessons(key[0] for key in first)
+    hidden = 0
+    for (lesson_id, block_id), answer_lists in sorted(first.items()):
+        value = _block(lessons.get(lesson_id), block_id, "quiz")
+        if value is None:
+            continue  # the quiz is gone: nothing to say what was right
+        quiz = QuizBlock.quiz(value)
+        marked: list[tuple[list[bool], int]] = []
+        for answers in answer_lists:
+            if not isinstance(answers, list) or len(answers) != len(quiz.questions):
+                continue  # answered an earlier version of the quiz
+            marks = [
+                isinstance(chosen, list) and frozenset(chosen) == question.correct
+                for question, chosen in zip(quiz.questions, answers, strict=True)
+            ]
+            marked.append((marks, sum(marks)))
+        if len(marked) < MIN_GROUP:
+            hidden += 1
+            continue
+        for number, (question, (difficulty, discrimination)) in enumerate(
+            zip(quiz.questions, item_analysis(marked), strict=True), start=1
+        ):
+            table.rows.append([quiz.title, f"{number}. {question.text}", len(marked),
+                               round(100 * difficulty), round(discrimination, 2),
+                               _edit_url(lesson_id)])  # fmt: skip
+    if hidden:
+        quizzes = f"{hidden} quiz{'zes' if hidden > 1 else ''}"
+        table.note = (
+            f"{quizzes} taken by fewer than {MIN_GROUP} people in the period "
+            f"{'are' if hidden > 1 else 'is'} not shown."
+        )
+    return table
+
+
+def comments_table(*, people: QuerySet[User]) -> Table:
+    """The latest comments of each course with at least ``MIN_GROUP`` ratings, without
+    names (five per course)."""
+    table = Table(
+        "comments", "What learners said (latest, unnamed)", ["Course", "Rating", "Comment"]
+    )
+    rated = {
+        course_id
+        for course_id, count in CourseFeedback.objects.filter(user__in=people)
+        .values_list("course_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+        if count >= MIN_GROUP
+    }
+    per_course: Counter = Counter()
+    for title, rating, comment, course_id in (
+        CourseFeedback.objects.filter(user__in=people, course_id__in=rated)
+        .exclude(comment="")
+        .order_by("course__path", "-updated_at")
+        .values_list("course__title", "rating", "comment", "course_id")[:200]
+    ):
+        if per_course[course_id] < 5:
+            per_course[course_id] += 1
+            table.rows.append([title, rating, comment])
+    return table
+
+
+def outcomes_table(*, people: QuerySet[User]) -> Table:
+    """Per course: the shares of the people who completed it, before and after they did
+    (average quality, readers per share). A side needs shares by ``MIN_GROUP`` people."""
+    table = Table(
+        "outcomes",
+        "Does training change sharing? Shares before and after completing each course",
+        ["Course", "Shares before", "Quality before", "Readers per share before",
+         "Shares after", "Quality after", "Readers per share after"],
+    )  # fmt: skip
+    completed = Enrolment.objects.filter(user__in=people, completed_at__isnull=False)
+    rows: dict[tuple[str, int], dict] = {}
+    for side, condition in (
+        ("before", Q(user__shares__created_at__lt=F("completed_at"))),
+        ("after", Q(user__shares__created_at__gte=F("completed_at"))),
+    ):
+        for row in (
+            completed.filter(condition)
+            .values("course_id", "course__title")
+            .annotate(
+                shares=Count("user__shares"),
+                sharers=Count("user", distinct=True),
+                quality=Avg("user__shares__quality"),
+                readers=Sum("user__shares__clicks"),
+            )
+            .order_by()
+        ):
+            rows.setdefault((row["course__title"], row["course_id"]), {})[side] = row
+    for (title, _), sides in sorted(rows.items()):
+        cells: list = [title]
+        for side in ("before", "after"):
+            figures = sides.get(side)
+            if figures and figures["sharers"] >= MIN_GROUP:
+                cells += [figures["shares"], round(figures["quality"] or 0),
+                          round((figures["readers"] or 0) / figures["shares"], 2)]  # fmt: skip
+            else:
+                cells += [None, None, None]
+        if any(cell is not None for cell in cells[1:]):
+            table.rows.append(cells)
+    table.note = (
+        f"Each side counts the shares of people who completed the course; a side with shares "
+        f"by fewer than {MIN_GROUP} people is left empty."
+    )
+    return table
+
+
+def section(*, people: QuerySet[User], period: Period) -> Section:
+    return Section(
+        "training",
+        "Training",
+        "Where people stall, which choices and questions are hard, and whether training "
+        "moves how people share.",
+        tables=[
+            courses_table(people=people, period=period),
+            unlock_table(people=people, period=period),
+            *scenario_tables(people=people, period=period),
+            quiz_table(people=people, period=period),
+            comments_table(people=people),
+            outcomes_table(people=people),
+        ],
+    )
