@@ -33,6 +33,11 @@ class Chart:
     svg: SafeString
 
 
+def _compact(value: float) -> str:
+    """A scale's figure in few characters: 2,500 and 25k."""
+    return f"{value / 1000:g}k" if value >= 10_000 else f"{value:,.0f}"
+
+
 def _figure(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
@@ -95,7 +100,7 @@ def bars(points: list[tuple[str, float]], *, title: str) -> Chart:
         (
             (LEFT, WIDTH - 8, f"{y:.1f}", f"{y:.1f}", LEFT - 6, f"{y + 4:.1f}", text)
             for y, text in (
-                (10 + plot_height * (1 - fraction), f"{top * fraction:,.0f}")
+                (10 + plot_height * (1 - fraction), _compact(top * fraction))
                 for fraction in (0, 0.5, 1)
             )
         ),

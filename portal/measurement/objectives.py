@@ -9,15 +9,15 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 
 from courses.selectors import purpose_published
 from portal.activity import verbs
 from portal.sharing.quality import QUALITY_SHARE_STEP
 
+from .charts import Chart
 from .models import PEOPLE_KPIS, Grain, Kpi, Milestones, Rollup, Target
 from .selectors import Period
-from .tables import Section, Table
+from .tables import Link, Section, Table
 
 EVENT_MEASURES = {
     Kpi.SHARES: verbs.CONTENT_SHARED.id,
@@ -127,16 +127,17 @@ def section(*, period: Period) -> Section:
         "objectives",
         "Objectives",
         "The objectives published by the purpose workshop, with the targets programme admins "
-        "set for them (in the admin, under Settings → Programme targets).",
+        "set for them.",
         tables=[table],
+        action=Link(admin_url(), "Set the targets"),
     )
     if progresses:
         section.charts.append(_bars(progresses))
     return section
 
 
-def _bars(progresses: list[Progress]) -> SafeString:
-    return format_html(
+def _bars(progresses: list[Progress]) -> Chart:
+    return Chart("Progress toward each target", format_html(
         '<ul class="target-bars" aria-hidden="true">{}</ul>',
         format_html_join(
             "",
@@ -149,7 +150,7 @@ def _bars(progresses: list[Progress]) -> SafeString:
                 for item in progresses
             ),
         ),
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def admin_url() -> str:

@@ -50,7 +50,7 @@ def period_for(
 ) -> Period:
     """This week, month or quarter up to ``today``, or a custom ``start``..``end``."""
     if kind == "custom" and start and end:
-        return Period(start, end, f"{start:%d %b %Y} to {end:%d %b %Y}")
+        return Period(start, end, "Custom period")
     if kind == "week":
         return Period(today - timedelta(days=today.weekday()), today, PERIODS["week"])
     if kind == "quarter":

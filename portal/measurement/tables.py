@@ -47,6 +47,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list = field(default_factory=list)  # charts.Chart
     hidden: str = ""  # why the section shows nothing
+    action: Link | None = None  # where programme admins change what it shows
 
 
 def csv_response(table: Table, *, file_stem: str) -> HttpResponse:

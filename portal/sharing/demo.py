@@ -158,32 +158,92 @@ def demo_shares_create(*, items, sharers, rng: random.Random) -> int:
                 user=user, item=item, network=network, caption=caption, at=at
             )
             made += 1
-            hits = []
-            for offset in range(min(14, (now - at).days + 1)):
-                day_at = at + timedelta(days=offset)
-                audience = max(0, int(rng.expovariate(1 / (6 if own_words else 2))) - offset)
-                for number in range(audience):
-                    hits.append(
-                        services.Hit(
-                            share_id=share.pk,
-                            day=timezone.localdate(day_at),
-                            visitor=f"demo{share.pk:05d}{offset:02d}{number:04d}",
-                            kind=ClickKind.HUMAN,
-                            at=day_at,
-                        )
-                    )
-                hits.append(
-                    services.Hit(
-                        share_id=share.pk,
-                        day=timezone.localdate(day_at),
-                        visitor=f"preview{offset:02d}",
-                        kind=ClickKind.PREVIEW,
-                        at=day_at,
-                    )
+            _clicks_create(share=share, at=at, own_words=own_words, now=now, rng=rng)
+    return made
+
+
+def _clicks_create(*, share, at, own_words: bool, now, rng: random.Random) -> None:
+    """Up to two weeks of readers (more for a share in the person's own words) and link
+    previews, through the real click recorder."""
+    hits = []
+    for offset in range(min(14, (now - at).days + 1)):
+        day_at = at + timedelta(days=offset)
+        audience = max(0, int(rng.expovariate(1 / (6 if own_words else 2))) - offset)
+        for number in range(audience):
+            hits.append(
+                services.Hit(
+                    share_id=share.pk,
+                    day=timezone.localdate(day_at),
+                    visitor=f"demo{share.pk:05d}{offset:02d}{number:04d}",
+                    kind=ClickKind.HUMAN,
+                    at=day_at,
                 )
-            services.clicks_record(
-                hits=hits, requests=Counter((hit.share_id, hit.day) for hit in hits)
             )
+        hits.append(
+            services.Hit(
+                share_id=share.pk,
+                day=timezone.localdate(day_at),
+                visitor=f"preview{offset:02d}",
+                kind=ClickKind.PREVIEW,
+                at=day_at,
+            )
+        )
+    services.clicks_record(hits=hits, requests=Counter((hit.share_id, hit.day) for hit in hits))
+
+
+# The pilot's content, shown months ago and since retired: title, kind, url path, tags.
+PILOT_ITEMS = [
+    ("Why we started Northwind Voices", Kind.OWN, "blog/why-voices", ["careers"]),
+    ("The state of wind power, in ten charts", Kind.CURATED, "reports/wind-2026",
+     ["renewables", "research"]),
+    ("Our first community solar project", Kind.OWN, "stories/community-solar",
+     ["customer stories", "sustainability"]),
+    ("Five myths about heat pumps", Kind.CURATED, "explainers/heat-pump-myths",
+     ["energy policy", "sustainability"]),
+    ("Meet the Hardware Lab", Kind.OWN, "careers/hardware-lab", ["engineering", "careers"]),
+]  # fmt: skip
+
+
+def demo_pilot_shares_create(*, admin, sharers, rng: random.Random) -> int:
+    """The pilot: five items shown from five months ago until a month ago, and the lead-in
+    group's shares of them (mostly the suggested text, as before the training), with
+    their readers. Gives the programme dashboard months of history."""
+    now = timezone.now()
+    items = []
+    for title, kind, path, tags in PILOT_ITEMS:
+        site = "https://www.northwind.example" if kind == Kind.OWN else "https://news.example.org"
+        item = ContentItem(
+            title=title,
+            url=f"{site}/{path}",
+            kind=kind,
+            summary=f"{title}: from the pilot of our advocacy programme.",
+            caption_linkedin=f"{title}. Worth a read if you care about {' and '.join(tags)}.",
+            caption_x=title,
+            caption_facebook=f"{title}. Have a look:",
+            show_from=now - timedelta(days=150),
+            show_until=now - timedelta(days=30),
+            live=True,
+        )
+        item.save()
+        item.tags.set(tags)
+        item.save()
+        item.save_revision(user=admin).publish(user=admin)
+        items.append(item)
+    made = 0
+    for user in sharers:
+        for item in rng.sample(items, k=rng.randint(2, 4)):
+            network = rng.choice([Network.LINKEDIN, Network.LINKEDIN, Network.X])
+            suggested = item.caption_for(network)
+            own_words = rng.random() < 0.25
+            caption = (f"{rng.choice(PERSONAL_LINES)} {suggested}" if own_words else suggested)[
+                : services.caption_limit(network)
+            ]
+            at = now - timedelta(days=rng.randint(35, 140), hours=rng.randint(0, 12))
+            share = services.share_create(
+                user=user, item=item, network=network, caption=caption, at=at
+            )
+            made += 1
+            _clicks_create(share=share, at=at, own_words=own_words, now=now, rng=rng)
     return made
 
 

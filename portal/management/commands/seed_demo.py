@@ -25,12 +25,13 @@ from courses.demo import demo_training_create, demo_training_history
 from courses.selectors import sharing_allowed
 from portal.activity.services import activity_record
 from portal.activity.verbs import ONBOARDING_COMPLETED, POINTS_ADJUSTED
+from portal.measurement.demo import demo_targets_create
 from portal.mentoring.demo import demo_mentoring_create
 from portal.people.importing import import_people
 from portal.people.models import AdvocacyStyle, Profile, User, Visibility
 from portal.people.services import Role, consent_set, role_add
 from portal.recognition.demo import demo_recognition_create
-from portal.sharing.demo import demo_items_create, demo_shares_create
+from portal.sharing.demo import demo_items_create, demo_pilot_shares_create, demo_shares_create
 
 ORGANISATION = "Northwind Energy"
 PROGRAMME = "Northwind Voices"
@@ -145,6 +146,7 @@ class Command(BaseCommand):
             self._set_up_hub()
             self._set_up_badges()
             self._set_up_mentoring_and_recognition()
+            demo_targets_create()
         self.stdout.write(f"Demo organisation: {report.summary()}")
         self._print_logins(password)
 
@@ -173,6 +175,7 @@ class Command(BaseCommand):
         role_add(user=admin, role=Role.PROGRAMME_ADMIN)
 
         newcomer = "advocate@example.com"
+        Profile.objects.filter(user__email=newcomer).update(cohort="Wave 2")
         lead_in = [user for user in people if user.email != newcomer]
         # Everyone but the newcomer has been through onboarding; about a third are the
         # pilot's "shining stars" with a history of activity.
@@ -214,18 +217,30 @@ class Command(BaseCommand):
 
     def _record_history(self):
         rng = random.Random(11)  # noqa: S311 - demo data, not security
+        pilot = random.Random(17)  # noqa: S311 - apart, so the rest stays as it was
         now = timezone.now()
         profiles = Profile.objects.filter(onboarded_at__isnull=False).select_related("user")
         for profile in profiles.order_by("user__email"):
             user = profile.user
+            stars = user.email in ("mentor@example.com", "manager@example.com") or (
+                rng.random() < 0.35
+            )
+            # The pilot's "shining stars" joined five months ago; the first wave after
+            # them came about two months ago, the second in the last five weeks.
+            if stars:
+                profile.onboarded_at = now - timedelta(days=pilot.randint(145, 170))
+                profile.cohort = "Pilot (shining stars)"
+                user.date_joined = profile.onboarded_at - timedelta(days=pilot.randint(3, 10))
+                user.save(update_fields=["date_joined"])
+            else:
+                profile.cohort = "Wave 1" if profile.onboarded_at < now - timedelta(days=35) \
+                    else "Wave 2"  # fmt: skip
+            profile.save(update_fields=["onboarded_at", "cohort"])
             activity_record(
                 actor=user,
                 verb=ONBOARDING_COMPLETED.id,
                 key=f"onboarding.completed:{user.pk}",
                 timestamp=profile.onboarded_at,
-            )
-            stars = user.email in ("mentor@example.com", "manager@example.com") or (
-                rng.random() < 0.35
             )
             if not stars:
                 continue
@@ -237,7 +252,8 @@ class Command(BaseCommand):
                     points=points,
                     result={"reason": reason},
                     context={"by": "admin@example.com", "seed": True},
-                    timestamp=now - timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 23)),
+                    timestamp=now
+                    - timedelta(days=rng.randint(1, 9) * 14, hours=rng.randint(0, 23)),
                 )
 
     def _set_up_training(self):
@@ -267,6 +283,12 @@ class Command(BaseCommand):
             items=items,
             sharers=sharers,
             rng=random.Random(5),  # noqa: S311 - demo data, not security
+        )
+        # The pilot, months ago: the lead-in group shared before the courses existed.
+        demo_pilot_shares_create(
+            admin=User.objects.get(email="admin@example.com"),
+            sharers=sharers,
+            rng=random.Random(19),  # noqa: S311 - demo data, not security
         )
 
     def _set_up_mentoring_and_recognition(self):
