@@ -260,6 +260,8 @@ WORKER_JOBS = [
     # People whose profile moved by a bulk update (an import, a deleted team): their
     # history moves with them in the programme dashboard's rollups.
     ("portal.measurement.rollups.rollups_follow", 300),
+    # The monthly summary to programme admins, from the 1st at 08:00: queued once a month.
+    ("portal.measurement.summary.summaries_monthly", 600),
 ]
 
 # Content hub. Tracked links stop working this many days after the share; raw clicks

@@ -202,3 +202,20 @@ class Target(models.Model):
                 raise ValidationError({"due": "A target by a date needs the date."})
             if self.starts and self.due < self.starts:
                 raise ValidationError({"due": "The date is before the start."})
+
+
+class SummarySent(models.Model):
+    """A month's summary email reserved for (then sent to) one programme admin: a second
+    run of the same month, or two at once, never sends it twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month summarised.")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "month"], name="measurement_summary_once")
+        ]
+
+    def __str__(self):
+        return f"Summary of {self.month:%B %Y} to {self.user}"

@@ -37,11 +37,11 @@ def totals(rollups: QuerySet, period: Period) -> dict[str, tuple[int, int]]:
     }
 
 
-def _count(figures: dict, measure: str) -> int:
+def count(figures: dict, measure: str) -> int:
     return figures.get(measure, (0, 0))[0]
 
 
-def _points_awarded(figures: dict) -> int:
+def points_awarded(figures: dict) -> int:
     """Points of every verb but adjustments (the verb rows, not the detail rows)."""
     return sum(
         points
@@ -56,10 +56,10 @@ def motivation_table(*, scope: Scope, period: Period) -> Table:
 
     def add(label, measure=None, *, value=None, previous=None):
         if measure is not None:
-            value, previous = _count(now, measure), _count(before, measure)
+            value, previous = count(now, measure), count(before, measure)
         rows.append([label, value, previous])
 
-    add("Points awarded", value=_points_awarded(now), previous=_points_awarded(before))
+    add("Points awarded", value=points_awarded(now), previous=points_awarded(before))
     adjusted = (now.get(verbs.POINTS_ADJUSTED.id, (0, 0))[1],
                 before.get(verbs.POINTS_ADJUSTED.id, (0, 0))[1])  # fmt: skip
     if any(adjusted):
@@ -69,7 +69,7 @@ def motivation_table(*, scope: Scope, period: Period) -> Table:
     add("Levels reached", verbs.LEVEL_REACHED.id)
     for level in levels().levels:
         measure = f"{verbs.LEVEL_REACHED.id}:{level.name[:40]}"
-        if _count(now, measure) or _count(before, measure):
+        if count(now, measure) or count(before, measure):
             add(f"· reached {level.name}", measure)
     add("Recognitions from managers", f"{verbs.RECOGNITION_RECEIVED.id}:recognition")
     add("Kudos between colleagues", f"{verbs.RECOGNITION_RECEIVED.id}:kudos")
