@@ -85,9 +85,9 @@ def test_a_failed_send_gives_the_month_back(last_month, programme_admin):
 def test_the_worker_job_queues_it_once_from_the_first_at_eight(programme_admin, settings):
     settings.TASKS = DB_TASKS
     tz = timezone.get_current_timezone()
-    before = timezone.make_aware(datetime(2026, 12, 1, 7, 59), tz)
+    before = datetime(2026, 12, 1, 7, 59, tzinfo=tz)
     assert summary.summaries_monthly(now=before) is False
-    at = timezone.make_aware(datetime(2026, 12, 1, 8, 5), tz)
+    at = datetime(2026, 12, 1, 8, 5, tzinfo=tz)
     with mock.patch.object(summary.timezone, "now", return_value=at):
         assert summary.summaries_monthly(now=at) is True
         assert summary.summaries_monthly(now=at + timedelta(hours=1)) is False

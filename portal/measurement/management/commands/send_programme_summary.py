@@ -1,6 +1,6 @@
 """python manage.py send_programme_summary [--month YYYY-MM]"""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -20,7 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, month, **options):
         if month:
             try:
-                first = datetime.strptime(month, "%Y-%m").date()
+                year, number = (int(part) for part in month.split("-"))
+                first = date(year, number, 1)
             except ValueError:
                 raise CommandError("Give the month as YYYY-MM, for example 2026-11.") from None
         else:
