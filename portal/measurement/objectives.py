@@ -142,11 +142,11 @@ def _bars(progresses: list[Progress]) -> Chart:
         format_html_join(
             "",
             '<li><span class="target-label">{}</span>'
-            '<span class="target-track"><span class="target-fill target-{}" style="width: {}%">'
-            "</span></span><span class=\"target-figure\">{} of {} ({}%)</span></li>",
+            '<meter class="hbar-meter target-{}" min="0" max="100" value="{}"></meter>'
+            '<span class="target-figure">{} of {} ({}%), {}</span></li>',
             (
                 (str(item.target), item.status.replace(" ", "-"), min(100, item.percent),
-                 f"{item.now:,}", f"{item.target.value:,}", item.percent)
+                 f"{item.now:,}", f"{item.target.value:,}", item.percent, item.status)
                 for item in progresses
             ),
         ),

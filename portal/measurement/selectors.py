@@ -5,6 +5,7 @@ funnel; in the breakdown by department, departments that small are merged into o
 which is itself hidden if it stays under the limit.
 """
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -29,6 +30,10 @@ class Period:
     start: date
     end: date  # inclusive
     label: str
+    # Calendar months the period before starts earlier: this month so far is compared
+    # with the same days of last month (a quarter: 3); 0 compares with as many days just
+    # before (a week so far: the same weekdays of last week).
+    months_back: int = 0
 
     @property
     def start_at(self) -> datetime:
@@ -40,9 +45,24 @@ class Period:
         return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
 
     def previous(self) -> "Period":
+        if self.months_back:
+            start = _months_before(self.start, self.months_back)
+            end = min(_months_before(self.end, self.months_back), self.start - timedelta(days=1))
+            return Period(start, end, "the same days before", self.months_back)
         length = (self.end - self.start).days + 1
+        if self.label == PERIODS["week"]:
+            return Period(self.start - timedelta(days=7), self.end - timedelta(days=7),
+                          "the same days last week")  # fmt: skip
         end = self.start - timedelta(days=1)
         return Period(end - timedelta(days=length - 1), end, "the period before")
+
+
+def _months_before(day: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (the month's last day at most)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def period_for(
@@ -55,8 +75,8 @@ def period_for(
         return Period(today - timedelta(days=today.weekday()), today, PERIODS["week"])
     if kind == "quarter":
         first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        return Period(first, today, PERIODS["quarter"])
-    return Period(today.replace(day=1), today, PERIODS["month"])
+        return Period(first, today, PERIODS["quarter"], months_back=3)
+    return Period(today.replace(day=1), today, PERIODS["month"], months_back=1)
 
 
 def people_in_scope(*, viewer: User) -> QuerySet[User] | None:

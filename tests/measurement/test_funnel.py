@@ -1,7 +1,7 @@
 """The recruitment funnel: milestones kept from the ledger, checked against an
 independent count of the raw statements; the small-group rule; who may see it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -144,3 +144,20 @@ def test_the_first_sign_in_is_a_milestone_and_later_ones_do_not_move_it(client):
     client.force_login(person)
     assert Milestones.objects.get(user=person).signed_in_at == first
     assert milestones_rebuild(check_only=True) == {}
+
+
+def test_periods_compare_with_the_same_days_before():
+    today = date(2026, 3, 31)  # a Tuesday
+    month = selectors.period_for("month", today=today)
+    assert (month.previous().start, month.previous().end) == (date(2026, 2, 1), date(2026, 2, 28))
+    quarter = selectors.period_for("quarter", today=date(2026, 5, 10))
+    assert (quarter.previous().start, quarter.previous().end) == (
+        date(2026, 1, 1), date(2026, 2, 10)
+    )  # fmt: skip
+    week = selectors.period_for("week", today=today)
+    assert (week.previous().start, week.previous().end) == (date(2026, 3, 23), date(2026, 3, 24))
+    custom = selectors.period_for("custom", today=today, start=date(2026, 3, 1),
+                                  end=date(2026, 3, 10))  # fmt: skip
+    assert (custom.previous().start, custom.previous().end) == (
+        date(2026, 2, 19), date(2026, 2, 28)
+    )  # fmt: skip
