@@ -287,3 +287,10 @@ def profile_saved(sender, instance: Profile, **kwargs) -> None:
     place changed (a profile saved without a move costs one query then)."""
     user_id = instance.user_id
     transaction.on_commit(lambda: rollups_follow(user_ids=[user_id]))
+
+
+def people_moved_in_bulk(sender, user_ids, **kwargs) -> None:
+    """``people_moved`` (an import changed teams or departments): once committed, move
+    their history."""
+    moved = list(user_ids)
+    transaction.on_commit(lambda: rollups_follow(user_ids=moved))

@@ -165,3 +165,19 @@ def test_people_who_only_signed_in_have_no_place_in_the_rollups(people, client):
     client.force_login(newcomer)
     assert Milestones.objects.get(user=newcomer).counted_in is None
     check_agrees()
+
+
+def test_an_import_that_moves_people_moves_their_history(
+    people, django_capture_on_commit_callbacks
+):
+    from portal.people.importing import import_people
+
+    anna, _ben, _sales, support = people
+    data = (
+        "email,first_name,last_name,department,team,location,job_role\n"
+        f"{anna.email},Anna,A,{support.department.name},{support.name},Lyon,Engineer\n"
+    ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_people(data=data)
+    assert verbs_only(stored(Grain.TEAM, team=support.pk)) == from_ledger()
+    check_agrees()
