@@ -42,9 +42,14 @@ class Milestones(models.Model):
     first_share_at = models.DateTimeField(null=True, blank=True)
     first_quality_share_at = models.DateTimeField(null=True, blank=True)
     last_active_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # Where the person's statements are counted in the rollups (their profile when they
-    # were last counted): when the profile moves, their history moves with it.
-    counted_in = models.JSONField(null=True, blank=True)
+    # Where the person's statements are counted in the rollups (their profile's place when
+    # they were last counted, as ``rollups.place`` makes it): when the profile moves, their
+    # history moves with it. ``counted`` is false until their first statement.
+    counted = models.BooleanField(default=False)
+    department_key = models.BigIntegerField(default=0)
+    team_key = models.BigIntegerField(default=0)
+    location_key = models.CharField(max_length=120, blank=True)
+    job_role_key = models.CharField(max_length=120, blank=True)
 
     class Meta:
         verbose_name_plural = "milestones"
@@ -52,9 +57,16 @@ class Milestones(models.Model):
     def __str__(self):
         return f"Milestones of {self.user}"
 
+    @property
+    def counted_in(self) -> tuple | None:
+        """The place the person's statements are counted at, or None."""
+        if not self.counted:
+            return None
+        return (self.department_key, self.team_key, self.location_key, self.job_role_key)
+
     def as_tuple(self) -> tuple:
-        counted = tuple(self.counted_in) if self.counted_in is not None else None
-        return (*(getattr(self, field) for field, _ in STEPS), self.last_active_at, counted)
+        return (*(getattr(self, field) for field, _ in STEPS), self.last_active_at,
+                self.counted_in)  # fmt: skip
 
 
 class Grain(models.IntegerChoices):

@@ -15,9 +15,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import CharField, Count, F, Sum, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, Substr, TruncDate
 from django.utils import timezone
 
 from portal.activity.models import Activity
@@ -172,23 +172,33 @@ def rollups_hear(activity: Activity, milestones: Milestones) -> None:
     _add(figures)
 
 
+def place_columns(where: Place | None) -> dict:
+    """The milestones row's columns for a place (None: not counted anywhere yet)."""
+    department, team, location, job_role = where or NOWHERE
+    return {"counted": where is not None, "department_key": department, "team_key": team,
+            "location_key": location, "job_role_key": job_role}  # fmt: skip
+
+
 def _follow(milestones: Milestones, where: Place) -> bool:
-    stored = milestones.counted_in
-    counted = tuple(stored) if isinstance(stored, list) else None
+    counted = milestones.counted_in
     if counted == where:
         return False
     if counted is not None:
         _add(_history(milestones.user_id, counted), sign=-1)
         _add(_history(milestones.user_id, where))
-    milestones.counted_in = list(where)
-    milestones.save(update_fields=["counted_in"])
+    for name, value in place_columns(where).items():
+        setattr(milestones, name, value)
+    milestones.save(update_fields=list(place_columns(where)))
     return True
+
+
+PLACE_COLUMNS = ("department_key", "team_key", "location_key", "job_role_key")
 
 
 def rollups_follow(*, user_ids: Iterable[int] | None = None) -> int:
     """Move the history of people whose profile moved since they were last counted (all
     of them, or ``user_ids``). Returns how many moved. A worker job and a profile hook."""
-    rows = Milestones.objects.filter(counted_in__isnull=False)
+    rows = Milestones.objects.filter(counted=True)
     if user_ids is not None:
         rows = rows.filter(user_id__in=list(user_ids))
     now = {
@@ -198,8 +208,8 @@ def rollups_follow(*, user_ids: Iterable[int] | None = None) -> int:
         ).values_list("user_id", "department_id", "team_id", "location", "job_role")
     }
     moved = 0
-    for user_id, counted in rows.values_list("user_id", "counted_in"):
-        if tuple(counted or ()) == now.get(user_id, NOWHERE):
+    for user_id, *counted in rows.values_list("user_id", *PLACE_COLUMNS).iterator(chunk_size=5000):
+        if tuple(counted) == now.get(user_id, NOWHERE):
             continue
         with transaction.atomic():
             milestones = Milestones.objects.select_for_update().filter(user_id=user_id).first()
@@ -214,67 +224,123 @@ def rollups_forget(*, user_id: int) -> None:
     milestones = Milestones.objects.select_for_update().filter(user_id=user_id).first()
     if milestones is None or milestones.counted_in is None:
         return
-    _add(_history(user_id, tuple(milestones.counted_in)), sign=-1)
+    _add(_history(user_id, milestones.counted_in), sign=-1)
 
 
-def rollups_computed() -> Figures:
-    """Every rollup row as the ledger and today's profiles imply it: one grouped query
-    over the ledger (by day, verb, network and the person's place), spread in memory."""
-    computed: Figures = {}
-    statements = Activity.objects.annotate(
-        department=F("actor__profile__department_id"),
-        team=F("actor__profile__team_id"),
-        location=F("actor__profile__location"),
-        job_role=F("actor__profile__job_role"),
-    )
-    rows = _detailed(statements, "department", "team", "location", "job_role")
-    for day, verb, department, team, location, job_role, details, statements_, points in rows:
-        where = place(department, team, location or "", job_role or "")
-        _spread(computed, day, where, verb, details, statements_, points)
-    return computed
+COLUMNS = ("day", "grain", "department", "team", "location", "job_role", "measure")
+COARSER = {
+    Grain.PROGRAMME: (),
+    Grain.DEPARTMENT: ("department",),
+    Grain.TEAM: ("team",),
+    Grain.LOCATION: ("location",),
+    Grain.JOB_ROLE: ("job_role",),
+}
 
 
-def rollups_stored() -> Figures:
-    columns = ("day", "grain", "department", "team", "location", "job_role", "measure")
-    return {
-        tuple(row[:7]): (int(row[7]), int(row[8]))
-        for row in Rollup.objects.values_list(*columns, "statements", "points").iterator(
-            chunk_size=5000
-        )
+def _fill(table: str) -> None:
+    """Write every rollup row the ledger implies into ``table`` (set-based: the finest
+    grain straight from the ledger, one grouped INSERT ... SELECT per kind of measure,
+    each person at the place their milestones row counts them at; then each coarser
+    grain from the finest)."""
+    quote = connection.ops.quote_name
+    into = f"INSERT INTO {quote(table)} ({', '.join(COLUMNS)}, statements, points) "
+    counted = Activity.objects.filter(actor__milestones__counted=True)
+    place_of_actor = {
+        "department": F("actor__milestones__department_key"),
+        "team": F("actor__milestones__team_key"),
+        "location": F("actor__milestones__location_key"),
+        "job_role": F("actor__milestones__job_role_key"),
     }
+    selections = [counted.annotate(measure=F("verb"))]
+    for key in DETAIL_KEYS:
+        verbs = [verb for verb, detail in DETAILS.items() if detail == key]
+        detail = KeyTextTransform(key, "result")
+        selections.append(
+            counted.filter(verb__in=verbs)
+            .annotate(detail=Substr(Cast(detail, CharField()), 1, 40))
+            .exclude(detail__isnull=True)
+            .exclude(detail="")
+            .annotate(measure=Concat(F("verb"), Value(":"), F("detail"),
+                                     output_field=CharField()))
+        )  # fmt: skip
+    with connection.cursor() as cursor:
+        for selection in selections:
+            grouped = (
+                selection.annotate(day=TruncDate("timestamp"), grain=Value(int(Grain.GROUP)),
+                                   **place_of_actor)
+                .values(*COLUMNS)
+                .annotate(statements=Count("pk"), points=Coalesce(Sum("points"), 0))
+                .order_by()
+            )  # fmt: skip
+            sql, params = grouped.query.sql_with_params()
+            names = ", ".join(quote(name) for name in (*COLUMNS, "statements", "points"))
+            # Only names from the code are formatted in; values are parameters.
+            cursor.execute(f"{into}SELECT {names} FROM ({sql}) finest", params)  # noqa: S608
+        for grain, kept in COARSER.items():
+            dimensions = ", ".join(
+                quote(name) if name in kept else ("''" if name in ("location", "job_role")
+                                                  else "0")
+                for name in ("department", "team", "location", "job_role")
+            )  # fmt: skip
+            group_by = ", ".join(["day", *(quote(name) for name in kept), "measure"])
+            cursor.execute(
+                f"{into}SELECT day, %s, {dimensions}, measure, SUM(statements), SUM(points) "  # noqa: S608
+                f"FROM {quote(table)} WHERE grain = %s GROUP BY {group_by}",
+                [int(grain), int(Grain.GROUP)],
+            )
+
+
+def _differing(first: str, second: str) -> int:
+    """How many rows one table has that the other has not, both ways."""
+    quote = connection.ops.quote_name
+    columns = ", ".join([*COLUMNS, "statements", "points"])
+    total = 0
+    with connection.cursor() as cursor:
+        for one, other in ((first, second), (second, first)):
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT {columns} FROM {quote(one)} EXCEPT "  # noqa: S608
+                f"SELECT {columns} FROM {quote(other)}) difference"
+            )
+            total += cursor.fetchone()[0]
+    return total
 
 
 def rollups_rebuild(*, check_only: bool = False) -> int:
     """Compare the rollups with the ledger; unless ``check_only``, store what the ledger
-    implies. Returns how many rows differ. Run it with the outbox applied (the worker
-    running): a statement whose delivery is still waiting counts as a difference."""
-    computed = rollups_computed()
-    stored = rollups_stored()
-    differing = sum(1 for key in computed.keys() | stored.keys()
-                    if computed.get(key) != stored.get(key))  # fmt: skip
-    if check_only or not differing:
-        return differing
-    with transaction.atomic():
-        Rollup.objects.all().delete()
-        Rollup.objects.bulk_create(
-            (Rollup(day=key[0], grain=key[1], department=key[2], team=key[3], location=key[4],
-                    job_role=key[5], measure=key[6], statements=figures[0], points=figures[1])
-             for key, figures in computed.items()),
-            batch_size=5000,
-        )  # fmt: skip
+    implies. Returns how many rows differ. The ledger is read at the places the people's
+    milestones count them (``milestones_rebuild`` first, as the command does). Run it
+    with the outbox applied (the worker running): a statement whose delivery is still
+    waiting counts as a difference."""
+    quote = connection.ops.quote_name
+    table = Rollup._meta.db_table
+    scratch = "measurement_rollup_rebuild"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quote(scratch)}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {quote(scratch)} AS SELECT * FROM {quote(table)} WHERE 1 = 0"  # noqa: S608
+        )
+        _fill(scratch)
+        differing = _differing(scratch, table)
+        if differing and not check_only:
+            names = ", ".join([*COLUMNS, "statements", "points"])
+            cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {quote(scratch)}"  # noqa: S608
+            )
+        cursor.execute(f"DROP TABLE {quote(scratch)}")
     return differing
 
 
-def people_places() -> dict[int, list]:
-    """Everyone's place now, for the milestones' ``counted_in`` (only those with a
-    statement are counted anywhere)."""
+def people_places() -> dict[int, Place]:
+    """Everyone's place now, for the milestones (only those with a statement are counted
+    anywhere)."""
     places = {
-        user_id: list(place(*rest))
+        user_id: place(*rest)
         for user_id, *rest in Profile.objects.values_list(
             "user_id", "department_id", "team_id", "location", "job_role"
         )
     }
-    return defaultdict(lambda: list(NOWHERE), places)
+    return defaultdict(lambda: NOWHERE, places)
 
 
 def user_deleting(sender, instance: User, **kwargs) -> None:

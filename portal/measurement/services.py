@@ -24,7 +24,7 @@ from portal.people.models import User
 from portal.sharing.quality import QUALITY_SHARE_STEP
 
 from .models import STEPS, Milestones
-from .rollups import people_places, rollups_hear
+from .rollups import people_places, place_columns, rollups_hear
 
 TRAINING_VERBS = (LESSON_COMPLETED.id, SCENARIO_PASSED.id, QUIZ_PASSED.id, COURSE_COMPLETED.id)
 # What a person does themselves; a click on their share or a badge the rules gave them
@@ -141,7 +141,7 @@ def milestones_computed() -> dict[int, tuple]:
     unlocked = _unlocked()
     computed = {}
     for user_id, joined, last_login in User.objects.values_list("pk", "date_joined", "last_login"):
-        counted = tuple(places[user_id]) if user_id in with_statements else None
+        counted = places[user_id] if user_id in with_statements else None
         values = (
             joined,
             stored_sign_ins.get(user_id) or last_login,
@@ -172,9 +172,10 @@ def milestones_rebuild(*, check_only: bool = False) -> dict[int, tuple[tuple, tu
     }
     if check_only or not differences:
         return differences
-    fields = [field for field, _ in STEPS] + ["last_active_at", "counted_in"]
+    fields = [field for field, _ in STEPS] + ["last_active_at"]
     with transaction.atomic():
-        rows = [Milestones(user_id=user_id, **dict(zip(fields, values, strict=True)))
+        rows = [Milestones(user_id=user_id, **dict(zip(fields, values[:-1], strict=True)),
+                           **place_columns(values[-1]))
                 for user_id, (_, values) in differences.items() if values != empty]  # fmt: skip
         Milestones.objects.filter(pk__in=list(differences)).delete()
         Milestones.objects.bulk_create(rows, batch_size=2000)

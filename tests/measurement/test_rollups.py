@@ -163,7 +163,7 @@ def test_erasing_a_person_takes_their_statements_out(people):
 def test_people_who_only_signed_in_have_no_place_in_the_rollups(people, client):
     newcomer = UserFactory()
     client.force_login(newcomer)
-    assert Milestones.objects.get(user=newcomer).counted_in is None
+    assert not Milestones.objects.get(user=newcomer).counted
     check_agrees()
 
 

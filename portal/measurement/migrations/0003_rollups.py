@@ -3,31 +3,37 @@
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """A database with a ledger gets its rollups now, from today's rebuild (which reads
-    the current models: a later migration that changes the tables it reads must move
-    this step after itself). A new database has no statements and skips it."""
-    if not apps.get_model("activity", "Activity").objects.exists():
-        return
-    from portal.measurement.rollups import rollups_rebuild
-    from portal.measurement.services import milestones_rebuild
-
-    milestones_rebuild()
-    rollups_rebuild()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
         ('measurement', '0002_measurement_settings'),
-        ('activity', '0006_deliveries'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='milestones',
-            name='counted_in',
-            field=models.JSONField(blank=True, null=True),
+            name='counted',
+            field=models.BooleanField(default=False),
+        ),
+        migrations.AddField(
+            model_name='milestones',
+            name='department_key',
+            field=models.BigIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='milestones',
+            name='team_key',
+            field=models.BigIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='milestones',
+            name='location_key',
+            field=models.CharField(blank=True, max_length=120),
+        ),
+        migrations.AddField(
+            model_name='milestones',
+            name='job_role_key',
+            field=models.CharField(blank=True, max_length=120),
         ),
         migrations.CreateModel(
             name='Rollup',
@@ -48,5 +54,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('day', 'grain', 'department', 'team', 'location', 'job_role', 'measure'), name='rollup_once')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
