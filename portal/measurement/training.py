@@ -13,7 +13,7 @@ each person's first attempt, as retries teach the answers.
 from collections import Counter, defaultdict
 from statistics import median
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Min, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -218,47 +218,61 @@ def scenario_tables(*, people: QuerySet[User], period: Period) -> list[Table]:
     return [scores, hardest, distribution]
 
 
-def item_analysis(answers_by_person: list[tuple[list[bool], int]]) -> list[tuple[float, float]]:
-    """(difficulty, discrimination) per question, from each person's (right or wrong per
-    question, total correct); see the module's docstring."""
-    takers = len(answers_by_person)
+def item_analysis(patterns: list[tuple]) -> list[tuple[float, float]]:
+    """(difficulty, discrimination) per question, from answer patterns: (right or wrong
+    per question, total right, how many people answered so; one when left out); see the
+    module's docstring. People who answered alike count together, so the work grows with
+    the number of different patterns, not of people."""
+    rows = [(row[0], row[1], row[2] if len(row) > 2 else 1) for row in patterns]
+    takers = sum(count for _, _, count in rows)
     if not takers:
         return []
-    ranked = sorted(answers_by_person, key=lambda item: item[1])
+    ranked = sorted(rows, key=lambda row: row[1])
     size = max(1, round(takers * UPPER_LOWER))
-    lower, upper = ranked[:size], ranked[-size:]
+
+    def group(ordered) -> list[tuple[list[bool], float]]:
+        """The first ``size`` people of ``ordered``, as (marks, how many)."""
+        taken, left = [], size
+        for marks, _, count in ordered:
+            if left <= 0:
+                break
+            taken.append((marks, min(count, left)))
+            left -= count
+        return taken
+
+    lower, upper = group(ranked), group(reversed(ranked))
     results = []
     for question in range(len(ranked[0][0])):
-        right = sum(1 for marks, _ in ranked if marks[question])
-        upper_right = sum(1 for marks, _ in upper if marks[question])
-        lower_right = sum(1 for marks, _ in lower if marks[question])
+        right = sum(count for marks, _, count in ranked if marks[question])
+        upper_right = sum(count for marks, count in upper if marks[question])
+        lower_right = sum(count for marks, count in lower if marks[question])
         results.append((right / takers, (upper_right - lower_right) / size))
     return results
 
 
 def quiz_table(*, people: QuerySet[User], period: Period) -> Table:
     """Per quiz question: difficulty and discrimination, from first attempts made in the
-    period."""
+    period (grouped by answer pattern in the database)."""
     table = Table(
         "quiz-questions",
         "Quiz questions: first attempts in the period",
         ["Quiz", "Question", "People", "Right (difficulty, %)", "Discrimination", "Edit"],
     )
-    attempts = (
-        QuizAttempt.objects.filter(user__in=people)
-        .order_by("user_id", "lesson_id", "block_id", "submitted_at", "pk")
-        .values_list("user_id", "lesson_id", "block_id", "answers", "submitted_at")
+    # Each person's first attempt at each quiz (attempts are numbered as they come).
+    firsts = (
+        QuizAttempt.objects.filter(user__in=people, submitted_at__lt=period.end_at)
+        .values("user_id", "lesson_id", "block_id")
+        .annotate(first=Min("pk"))
+        .values("first")
     )
     first: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-    seen: set[tuple] = set()
-    for user_id, lesson_id, block_id, answers, submitted in attempts.filter(
-        submitted_at__lt=period.end_at
-    ).iterator(chunk_size=5000):
-        if (user_id, lesson_id, block_id) in seen:
-            continue
-        seen.add((user_id, lesson_id, block_id))
-        if submitted >= period.start_at:
-            first[(lesson_id, block_id)].append(answers)
+    for lesson_id, block_id, answers, count in (
+        QuizAttempt.objects.filter(pk__in=firsts, submitted_at__gte=period.start_at)
+        .values_list("lesson_id", "block_id", "answers")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        first[(lesson_id, block_id)].append((answers, count))
     lessons = _lessons(key[0] for key in first)
     hidden = 0
     for (lesson_id, block_id), answer_lists in sorted(first.items()):
@@ -266,22 +280,23 @@ def quiz_table(*, people: QuerySet[User], period: Period) -> Table:
         if value is None:
             continue  # the quiz is gone: nothing to say what was right
         quiz = QuizBlock.quiz(value)
-        marked: list[tuple[list[bool], int]] = []
-        for answers in answer_lists:
+        marked: list[tuple[list[bool], int, int]] = []
+        for answers, count in answer_lists:
             if not isinstance(answers, list) or len(answers) != len(quiz.questions):
                 continue  # answered an earlier version of the quiz
             marks = [
                 isinstance(chosen, list) and frozenset(chosen) == question.correct
                 for question, chosen in zip(quiz.questions, answers, strict=True)
             ]
-            marked.append((marks, sum(marks)))
-        if len(marked) < MIN_GROUP:
+            marked.append((marks, sum(marks), count))
+        takers = sum(count for _, _, count in marked)
+        if takers < MIN_GROUP:
             hidden += 1
             continue
         for number, (question, (difficulty, discrimination)) in enumerate(
             zip(quiz.questions, item_analysis(marked), strict=True), start=1
         ):
-            table.rows.append([quiz.title, f"{number}. {question.text}", len(marked),
+            table.rows.append([quiz.title, f"{number}. {question.text}", takers,
                                round(100 * difficulty), round(discrimination, 2),
                                _edit_url(lesson_id)])  # fmt: skip
     if hidden:

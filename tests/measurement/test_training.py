@@ -154,3 +154,11 @@ def test_a_course_started_by_fewer_than_five_is_hidden(course):
     table = training.courses_table(people=User.objects.all(), period=this_month())
     assert table.rows == []
     assert "1 course started by fewer than 5 people is not shown" in table.note
+
+
+def test_item_analysis_counts_people_who_answered_alike_together():
+    people = [([True, False], 1)] * 3 + [([True, True], 2)] * 4 + [([False, False], 0)] * 3
+    patterns = [([True, False], 1, 3), ([True, True], 2, 4), ([False, False], 0, 3)]
+    assert training.item_analysis(patterns) == training.item_analysis(people)
+    # 27% of 10 is 3: the top three answered both right, the bottom three neither.
+    assert training.item_analysis(patterns) == [(0.7, 1.0), (0.4, 1.0)]
