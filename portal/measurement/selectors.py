@@ -288,18 +288,22 @@ def funnel_by(*, people: QuerySet[User], period: Period, by: str) -> tuple[list[
     return result, merged
 
 
-def departments_in(people: QuerySet[User] | None) -> QuerySet[Department]:
-    return Department.objects.filter(members__user__in=people).distinct().order_by("name")
+def departments_in(scope: Scope) -> QuerySet[Department]:
+    """The departments to pick from: all of them for a programme admin (read from their
+    own table, not through everyone's profile), those of a manager's teams' members."""
+    if scope.teams is None:
+        return Department.objects.order_by("name")
+    return Department.objects.filter(members__team__in=scope.teams).distinct().order_by("name")
 
 
 MAX_TEAM_CHOICES = 500
 
 
-def team_choices(people: QuerySet[User] | None, *, department: int | None) -> list[Team] | None:
-    """The teams to pick from: the department's when one is chosen, else all of them
-    when there are at most ``MAX_TEAM_CHOICES``; None when there are more (pick a
-    department first)."""
-    teams = Team.objects.filter(members__user__in=people).distinct()
+def team_choices(scope: Scope, *, department: int | None) -> list[Team] | None:
+    """The teams to pick from: a manager's, or for a programme admin the chosen
+    department's, or all when there are at most ``MAX_TEAM_CHOICES``; None when there
+    are more (pick a department first)."""
+    teams = Team.objects.all() if scope.teams is None else Team.objects.filter(pk__in=scope.teams)
     if department:
         teams = teams.filter(department_id=department)
     teams = teams.select_related("department").order_by("department__name", "name")

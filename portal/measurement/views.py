@@ -53,15 +53,14 @@ def programme(request):
         return csv_response(table, file_stem=f"programme-{period.start}-{period.end}")
     query = request.GET.copy()
     query.pop("csv", None)
-    unfiltered = selectors.people_in_scope(viewer=request.user)
     context = {
         "form": form,
         "report": result,
         "period": period,
         "previous": period.previous(),
         "query": query.urlencode(),
-        "departments": selectors.departments_in(unfiltered),  # the choices ignore the filters
-        "teams": selectors.team_choices(unfiltered, department=data.get("department")),
+        "departments": selectors.departments_in(scope),  # the choices ignore the filters
+        "teams": selectors.team_choices(scope, department=data.get("department")),
         "whole_programme": scope.whole_programme,
     }
     return TemplateResponse(request, "measurement/programme.html", context, status=status)
