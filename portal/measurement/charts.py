@@ -35,7 +35,9 @@ class Chart:
 
 def _compact(value: float) -> str:
     """A scale's figure in few characters: 2,500 and 25k."""
-    return f"{value / 1000:g}k" if value >= 10_000 else f"{value:,.0f}"
+    if value >= 10_000:
+        return f"{value / 1000:g}k"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def _figure(value: float) -> str:

@@ -171,9 +171,9 @@ def trends_section(*, scope: Scope, period: Period) -> Section:
     trend = motivation.trend_table(scope=scope, period=period)
     section = Section("trends", "Trends", tables=[trend])
     for index, (_, label, _) in enumerate(motivation.TRENDS.values(), start=1):
-        section.charts.append(
-            charts.bars([(row[0], row[index]) for row in trend.rows], title=label)
-        )
+        points = [(row[0], row[index]) for row in trend.rows]
+        if any(value for _, value in points):  # an empty chart says nothing the table does not
+            section.charts.append(charts.bars(points, title=label))
     return section
 
 

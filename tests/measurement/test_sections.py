@@ -214,3 +214,17 @@ def test_every_table_downloads_as_csv_with_formulas_defused(client, programme, p
     assert "=cmd" not in cohorts.replace("'=cmd", "")  # quoted, never a formula
     assert client.get("/programme/?csv=nonsense").status_code == 404
     assert client.get("/programme/?csv=funnel&period=forever").status_code == 400
+
+
+def test_charts_draw_one_bar_per_figure_and_escape_their_labels():
+    from portal.measurement import charts
+
+    chart = charts.bars([("<b>1 Dec</b>", 3), ("2 Dec", 0.5), ("3 Dec", 12_000)], title="T")
+    assert chart.svg.count('class="chart-bar"') == 3
+    assert "<b>" not in chart.svg
+    assert "&lt;b&gt;1 Dec&lt;/b&gt;" in chart.svg
+    assert ">20k<" in chart.svg  # the scale's top, compact
+    funnel = charts.hbars([("Invited <script>", 10), ("Onboarded", 4)], title="F")
+    assert funnel.svg.count("<meter") == 2
+    assert 'max="10" value="4"' in funnel.svg
+    assert "<script>" not in funnel.svg
