@@ -9,7 +9,7 @@ from portal.people.privacy import MIN_GROUP
 from . import charts, motivation, objectives, selectors, training
 from .models import STEPS
 from .selectors import Funnel, Period, Reach, Scope
-from .tables import Section, Table
+from .tables import Section, Table, change
 
 
 @dataclass
@@ -24,14 +24,6 @@ class Report:
             (table for section in self.sections for table in section.tables if table.slug == slug),
             None,
         )
-
-
-def _change(now, before) -> str:
-    if not isinstance(now, int | float) or not isinstance(before, int | float):
-        return ""
-    if before == 0:
-        return "new" if now else ""
-    return f"{(now - before) / before:+.0%}"
 
 
 def funnel_section(funnel: Funnel, *, people, period: Period, by: str) -> Section:
@@ -123,7 +115,7 @@ def reach_section(now: Reach, before: Reach, period: Period) -> Section:
             f"What shares achieved, {period.start:%d %b} to {period.end:%d %b %Y}",
             ["Figure", "In the period", "In the period before", "Change"],
             [
-                [label, value, previous, _change(value, previous)]
+                [label, value, previous, change(value, previous)]
                 for label, value, previous in figures
             ],
             note=f"Earned media value: {now.formula}. The 4-1-1 guideline asks for about "

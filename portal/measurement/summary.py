@@ -25,6 +25,7 @@ from portal.people.services import Role
 from . import motivation, objectives, selectors
 from .models import Grain, Rollup, SummarySent
 from .selectors import Period, Scope
+from .tables import change
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +56,7 @@ class Headline:
 
     @property
     def change(self) -> str:
-        if not isinstance(self.now, int | float) or not isinstance(self.before, int | float):
-            return ""
-        if not self.before:
-            return "new" if self.now else ""
-        return f"{(self.now - self.before) / self.before:+.0%}"
+        return change(self.now, self.before)
 
 
 def headlines(month: Period) -> list[Headline]:

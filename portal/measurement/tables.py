@@ -7,6 +7,7 @@ page shows (the small-group rule included).
 
 import csv
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -48,6 +49,15 @@ class Section:
     charts: list = field(default_factory=list)  # charts.Chart
     hidden: str = ""  # why the section shows nothing
     action: Link | None = None  # where programme admins change what it shows
+
+
+def change(now, before) -> str:
+    """A figure's change from the period before: "+12%", "-3%", "new", or nothing."""
+    if not isinstance(now, int | float | Decimal) or not isinstance(before, int | float | Decimal):
+        return ""
+    if not before:
+        return "new" if now else ""
+    return f"{(float(now) - float(before)) / float(before):+.0%}"
 
 
 def csv_response(table: Table, *, file_stem: str) -> HttpResponse:
