@@ -175,7 +175,7 @@ def generate() -> dict:
         ((ids[n % len(ids)], items[n // len(ids) % len(items)].pk,
           ["linkedin", "x", "facebook"][n % 3], "x", f"c{n:010d}",
           now - timedelta(seconds=rng.randint(0, seconds)), 0.5, 0.5, 0.5, 5, 2, 0, 9,
-          n % 50 == 0, rng.randint(10, 90), 50)
+          int(n % 50 == 0), rng.randint(10, 90), 50)
          for n in range(share_count)),
     )  # fmt: skip
     shares = list(Share.objects.values_list("pk", "created_at"))
@@ -183,7 +183,7 @@ def generate() -> dict:
         ShareDay._meta.db_table,
         ["share_id", "day", "clicks", "previews", "requests", "self_clicks", "conversions"],
         ((pk, timezone.localdate(created + timedelta(days=offset)), 5 - 2 * offset, 1, 4, 0,
-          offset == 0 and pk % 50 == 0)
+          int(offset == 0 and pk % 50 == 0))
          for pk, created in shares for offset in (0, 1)),
     )  # fmt: skip
     print(f"  {share_count:,} shares with {CLICKS:,} readers: "
@@ -210,7 +210,8 @@ def generate() -> dict:
           now - timedelta(days=n % DAYS, hours=1), now - timedelta(days=n % DAYS))
          for n, person in enumerate(learners)),
     )  # fmt: skip
-    attempts = ScenarioAttempt.objects.values_list("pk", "finished_at", "score")
+    # Read before the COPY starts: a connection in COPY runs no other query.
+    attempts = list(ScenarioAttempt.objects.values_list("pk", "finished_at", "score"))
     _insert(
         ScenarioChoice._meta.db_table,
         ["attempt_id", "position", "step_id", "choice_index", "label", "feedback", "score",
@@ -218,7 +219,7 @@ def generate() -> dict:
         ((pk, position, step, 0 if score == 4 or position else 1,
           ["Thank them", "Argue"][0 if score == 4 or position else 1] if position == 0
           else "Offer help in private", "", 2 if score == 4 or position else 0, finished)
-         for pk, finished, score in attempts.iterator(chunk_size=10_000)
+         for pk, finished, score in attempts
          for position, step in ((0, "start"), (1, "second"))),
     )  # fmt: skip
     _insert(
