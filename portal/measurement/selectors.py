@@ -79,18 +79,6 @@ def period_for(
     return Period(today.replace(day=1), today, PERIODS["month"], months_back=1)
 
 
-def people_in_scope(*, viewer: User) -> QuerySet[User] | None:
-    """Everyone for programme admins; the members of the teams a manager manages; None
-    for anyone else (they may not see the dashboard)."""
-    people = User.objects.filter(is_active=True)
-    if is_programme_admin(viewer):
-        return people
-    teams = managed_teams(user=viewer)
-    if not teams.exists():
-        return None
-    return people.filter(profile__team__in=teams)
-
-
 @dataclass
 class Scope:
     """Whom the dashboard counts: the people (for the funnel and the tables that read
@@ -108,13 +96,16 @@ FILTERS = ("department", "team", "location", "job_role")
 def scope_for(*, viewer: User, filters: dict) -> Scope | None:
     """The viewer's scope narrowed by ``filters`` (department and team ids, location and
     job role texts, matched without case); None if they may not see the dashboard."""
-    people = people_in_scope(viewer=viewer)
-    if people is None:
-        return None
     admin = is_programme_admin(viewer)
     teams = None if admin else list(managed_teams(user=viewer).values_list("pk", flat=True))
+    if teams == []:
+        return None  # neither a programme admin nor a manager
+    people = User.objects.filter(is_active=True)
     conditions: dict[str, Q] = {}
     if teams is not None:
+        # The team ids themselves, not the permission query: every per-person query of
+        # the page nests this one, and a list of ids plans well everywhere.
+        people = people.filter(profile__team_id__in=teams)
         conditions["team"] = Q(team__in=teams)
     if filters.get("department"):
         people = people.filter(profile__department_id=filters["department"])
