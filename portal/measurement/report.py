@@ -192,7 +192,7 @@ def report(*, viewer: User, scope: Scope, period: Period, by: str = "department"
         funnel_section(funnel, people=scope.people, period=period, by=by),
         reach_section(
             selectors.reach(people=scope.people, period=period),
-            selectors.reach(people=scope.people, period=period.previous()),
+            selectors.reach(people=scope.people, period=period.previous(), tops=False),
             period,
         ),
         motivation_section(scope=scope, period=period, viewer=viewer),

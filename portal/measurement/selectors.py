@@ -346,9 +346,10 @@ def earned_media_value(
     return value, " + ".join(terms) + f" = {value:,} {settings.currency}"
 
 
-def reach(*, people: QuerySet[User], period: Period) -> Reach:
+def reach(*, people: QuerySet[User], period: Period, tops: bool = True) -> Reach:
     """What the shares of ``people`` achieved in ``period`` (a handful of grouped
-    queries, on the daily figures, never the raw clicks)."""
+    queries, on the daily figures, never the raw clicks); without ``tops``, the totals
+    only (for the period before, which shows no top content)."""
     start, end = period.start_at, period.end_at
     shares = Share.objects.filter(user__in=people, created_at__gte=start, created_at__lt=end)
     by_network = dict(shares.values_list("network").annotate(count=Count("pk")).order_by())
@@ -362,18 +363,26 @@ def reach(*, people: QuerySet[User], period: Period) -> Reach:
         new_clicks=Sum("clicks", filter=Q(share__created_at__gte=start, share__created_at__lt=end)),
     )
     kinds = dict(shares.values_list("item__kind").annotate(count=Count("pk")).order_by())
-    top_by_clicks = list(
-        days.values_list("share__item__title")
-        .annotate(total=Sum("clicks"))
-        .filter(total__gt=0)
-        .order_by("-total", "share__item__title")[:5]
+    top_by_clicks = (
+        list(
+            days.values_list("share__item__title")
+            .annotate(total=Sum("clicks"))
+            .filter(total__gt=0)
+            .order_by("-total", "share__item__title")[:5]
+        )
+        if tops
+        else []
     )
-    top_by_quality = [
-        (title, round(average))
-        for title, average in shares.values_list("item__title")
-        .annotate(average=Avg("quality"))
-        .order_by("-average", "item__title")[:5]
-    ]
+    top_by_quality = (
+        [
+            (title, round(average))
+            for title, average in shares.values_list("item__title")
+            .annotate(average=Avg("quality"))
+            .order_by("-average", "item__title")[:5]
+        ]
+        if tops
+        else []
+    )
     settings = MeasurementSettings.load()
     clicks = totals["all_clicks"] or 0
     value, formula = earned_media_value(
