@@ -8,13 +8,12 @@ week in the database before sending, so a second run in the same week, or two ru
 once, never send the same digest twice. A failed send gives the week back.
 """
 
-import logging
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
@@ -23,11 +22,10 @@ from django_tasks_db.models import DBTaskResult
 from courses.selectors import onboarding_next_step
 from portal.mentoring.selectors import mentee_rows
 from portal.notifications.models import DigestSent, DigestSubscription
+from portal.notifications.services import send_once
 from portal.people.models import User
 from portal.recognition.models import Recognition
 from portal.sharing.selectors import hub_feed
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -99,20 +97,12 @@ def digests_send(*, now=None, dry_run: bool = False) -> DigestRun:
         if dry_run:
             run.sent += 1
             continue
-        try:
-            with transaction.atomic():
-                reservation = DigestSent.objects.create(user=user, week=week, sent_at=now)
-        except IntegrityError:  # another run took this week a moment ago
-            run.already_sent += 1
-            continue
-        try:
-            _send(user=user, content=content, week=week)
-        except Exception:
-            logger.exception("The weekly digest to %s failed; it will be tried again", user.email)
-            reservation.delete()
-            run.failed += 1
-            continue
-        run.sent += 1
+        outcome = send_once(
+            reserve=partial(DigestSent.objects.create, user=user, week=week, sent_at=now),
+            send=partial(_send, user=user, content=content, week=week),
+            what=f"The weekly digest to user {user.pk}",
+        )
+        setattr(run, outcome, getattr(run, outcome) + 1)
     return run
 
 

@@ -7,8 +7,8 @@ all four together. The person's place is
 their profile's as it is now: when the profile moves, ``rollups_follow`` moves the
 person's history with it (in the delivery that notices, on a profile save, and in a
 worker job for moves made by bulk updates), and erasing a person takes their statements
-out. So the rollups always equal what ``rollups_computed`` derives from the ledger and the
-profiles, which ``rebuild_rollups --check`` compares.
+out. So the rollups always equal what ``rollups_rebuild`` derives from the ledger at the
+places the milestones hold, which ``rebuild_rollups --check`` compares.
 """
 
 from collections import defaultdict

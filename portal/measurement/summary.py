@@ -6,19 +6,19 @@ month is reserved in the database before sending, so runs that overlap or repeat
 send it twice, and a failed send gives the month back for the next run.
 """
 
-import logging
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from portal.notifications.services import send_once
 from portal.people.models import User
 from portal.people.services import Role
 
@@ -26,8 +26,6 @@ from . import motivation, objectives, selectors
 from .models import Grain, Rollup, SummarySent
 from .selectors import Period, Scope
 from .tables import change
-
-logger = logging.getLogger(__name__)
 
 SUMMARY_DAY = 1
 SUMMARY_HOUR = 8
@@ -123,22 +121,13 @@ def summaries_send(*, month: date) -> SummaryRun:
             continue
         if context is None:  # computed once, for everyone
             context = _context(period)
-        try:
-            with transaction.atomic():
-                reservation = SummarySent.objects.create(
-                    user=user, month=period.start, sent_at=timezone.now()
-                )
-        except IntegrityError:  # another run took it a moment ago
-            run.already_sent += 1
-            continue
-        try:
-            _send(user=user, context=context)
-        except Exception:
-            logger.exception("The programme summary to user %s failed; it is tried again", user.pk)
-            reservation.delete()
-            run.failed += 1
-            continue
-        run.sent += 1
+        outcome = send_once(
+            reserve=partial(SummarySent.objects.create, user=user, month=period.start,
+                            sent_at=timezone.now()),
+            send=partial(_send, user=user, context=context),
+            what=f"The programme summary to user {user.pk}",
+        )  # fmt: skip
+        setattr(run, outcome, getattr(run, outcome) + 1)
     return run
 
 

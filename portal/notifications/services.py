@@ -1,7 +1,10 @@
 """Sending and reading personal notifications; their wording is in templates
 (``notification_text``), their links come from ``reverse()``."""
 
-from django.db import transaction
+import logging
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
 from django.template import Context, Engine
 from django.utils import timezone
 
@@ -10,6 +13,27 @@ from portal.people.models import User
 from portal.realtime import broadcast, broadcast_many, group_name
 
 from .models import DigestSubscription, Notification
+
+logger = logging.getLogger(__name__)
+
+
+def send_once(*, reserve: Callable[[], object], send: Callable[[], object], what: str) -> str:
+    """Reserve a message in the database, then send it, so runs that overlap or repeat
+    never send it twice: ``reserve`` creates the row a unique constraint guards, and a
+    failed ``send`` deletes it again for the next run. Returns "sent", "already_sent"
+    (another run reserved it) or "failed" (logged, with ``what`` naming the message)."""
+    try:
+        with transaction.atomic():
+            reservation = reserve()
+    except IntegrityError:
+        return "already_sent"
+    try:
+        send()
+    except Exception:
+        logger.exception("%s failed; it is tried again", what)
+        reservation.delete()  # type: ignore[attr-defined]
+        return "failed"
+    return "sent"
 
 
 def notification_text(name: str, /, **context) -> dict[str, str]:
