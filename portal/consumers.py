@@ -42,19 +42,22 @@ class PortalConsumer(AsyncWebsocketConsumer):
             # A session that still owes its two-step code opens no socket either.
             and await database_sync_to_async(sign_in_complete)(self.scope.get("session"))
         )
-        await self.accept()
         if not signed_in:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         groups = await self.authorise(user)
         if groups is None:
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
         # Every socket also follows its person's sign-in: it closes when the session that
-        # opened it ends (sign-out, password change, deactivation, erasure).
+        # opened it ends (sign-out, password change, deactivation, erasure). Groups are
+        # joined before the socket is accepted: once the browser sees it open, nothing
+        # sent to its groups can pass it by (events that arrive meanwhile wait until
+        # connect returns).
         for group in [*groups, signin_group(user.pk)]:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
+        await self.accept()
         if self.groups_joined:
             self._renewing = asyncio.create_task(
                 memberships_renewed(
@@ -65,6 +68,12 @@ class PortalConsumer(AsyncWebsocketConsumer):
                 )
             )
         await self.joined()
+
+    async def refuse(self, code: int) -> None:
+        """Accept, then close with ``code`` at once, so the browser learns why (a socket
+        refused during the handshake only sees 1006)."""
+        await self.accept()
+        await self.close(code=code)
 
     async def dispatch(self, message):
         """Call the handler for ``message``, without channels' extra database step.

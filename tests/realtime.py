@@ -37,6 +37,16 @@ async def ws_close(*communicators: WebsocketCommunicator) -> None:
     await sync_to_async(connections.close_all)()
 
 
+async def ws_closed(communicator: WebsocketCommunicator, timeout: float = 2) -> int:
+    """The code the consumer closed ``communicator`` with. Then, as a server would, tell
+    the consumer the socket is gone and wait for it to finish, so that no consumer is
+    left listening on the channel layer when the test's event loop closes."""
+    output = await communicator.receive_output(timeout)
+    assert output["type"] == "websocket.close", output
+    await communicator.disconnect(code=output.get("code", 1000))
+    return output["code"]
+
+
 @contextmanager
 def capture_broadcasts():
     """Collect every ``(group, event)`` the portal hands to the channel layer meanwhile

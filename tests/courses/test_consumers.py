@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 from courses import services
 from tests.courses.factories import workshop
 from tests.people.factories import UserFactory
-from tests.realtime import session_for, ws_close, ws_connect
+from tests.realtime import session_for, ws_close, ws_closed, ws_connect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -32,21 +32,21 @@ async def test_an_anonymous_socket_is_closed_with_4401():
     page, _, _ = await sync_to_async(_setup)(False)
     communicator, connected = await _connect(page.pk, None)
     assert connected
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    assert await ws_closed(communicator) == 4401
     await ws_close(communicator)
 
 
 async def test_someone_who_does_not_facilitate_is_closed_with_4403():
     page, _, session = await sync_to_async(_setup)(False)
     communicator, _ = await _connect(page.pk, session)
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4403}
+    assert await ws_closed(communicator) == 4403
     await ws_close(communicator)
 
 
 async def test_an_unknown_workshop_is_refused():
     _, _, session = await sync_to_async(_setup)(True)
     communicator, _ = await _connect(987654, session)
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4403}
+    assert await ws_closed(communicator) == 4403
     await ws_close(communicator)
 
 

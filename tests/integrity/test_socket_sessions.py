@@ -9,7 +9,7 @@ from django.test import Client
 from portal.people.services import person_deactivate
 from tests.conftest import PASSWORD
 from tests.people.factories import UserFactory
-from tests.realtime import ws_close, ws_connect
+from tests.realtime import ws_close, ws_closed, ws_connect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -21,12 +21,6 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-async def closed(communicator) -> int:
-    output = await communicator.receive_output(timeout=2)
-    assert output["type"] == "websocket.close"
-    return output["code"]
 
 
 async def open_sockets(*clients):
@@ -46,7 +40,7 @@ async def test_signing_out_closes_that_sessions_sockets_only():
     phone_socket, laptop_socket, their_socket = await open_sockets(phone, laptop, theirs)
 
     await sync_to_async(phone.post)("/accounts/logout/")
-    assert await closed(phone_socket) == 4401
+    assert await ws_closed(phone_socket) == 4401
     assert await laptop_socket.receive_nothing(timeout=0.5)
     assert await their_socket.receive_nothing(timeout=0.1)
     await ws_close(laptop_socket, their_socket)
@@ -62,7 +56,7 @@ async def test_a_password_change_closes_every_socket_of_the_person():
         person.save()
 
     await sync_to_async(reset)()
-    assert [await closed(socket) for socket in sockets] == [4401, 4401]
+    assert [await ws_closed(socket) for socket in sockets] == [4401, 4401]
 
 
 async def test_a_profile_save_without_a_new_password_keeps_sockets_open():
@@ -82,7 +76,7 @@ async def test_deactivating_a_leaver_closes_their_sockets():
     person = await sync_to_async(lambda: UserFactory(profile__onboarded=True))()
     [socket] = await open_sockets(await sync_to_async(signed_in)(person))
     await sync_to_async(person_deactivate)(user=person)
-    assert await closed(socket) == 4401
+    assert await ws_closed(socket) == 4401
 
 
 async def test_a_session_that_still_owes_its_code_opens_no_socket():
@@ -112,4 +106,4 @@ async def test_a_session_that_still_owes_its_code_opens_no_socket():
     )
     connected, _ = await communicator.connect()
     assert connected  # accepted, then closed with the reason
-    assert await closed(communicator) == 4401
+    assert await ws_closed(communicator) == 4401

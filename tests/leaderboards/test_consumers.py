@@ -14,7 +14,7 @@ from leaderboards.boards import current_window_key
 from portal.activity.services import activity_record
 from portal.people.models import Visibility
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
-from tests.realtime import session_for, ws_close, ws_connect
+from tests.realtime import session_for, ws_close, ws_closed, ws_connect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -49,7 +49,7 @@ async def test_refusals():
         ("/ws/leaderboards/company/?window=decade", 4403),
     ]:
         communicator = await ws_connect(path, session if code == 4403 else None)
-        assert await communicator.receive_output() == {"type": "websocket.close", "code": code}
+        assert await ws_closed(communicator) == code
         await ws_close(communicator)
 
 

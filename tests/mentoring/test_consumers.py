@@ -6,7 +6,7 @@ from asgiref.sync import sync_to_async
 from portal.activity.services import points_adjust
 from portal.mentoring import selectors, services
 from tests.mentoring.factories import paired
-from tests.realtime import session_for, ws_close, ws_connect
+from tests.realtime import session_for, ws_close, ws_closed, ws_connect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -16,7 +16,7 @@ pytestmark = [
 
 async def test_anonymous_sockets_are_closed():
     communicator = await ws_connect("/ws/mentoring/")
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    assert await ws_closed(communicator) == 4401
     await ws_close(communicator)
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from portal.notifications.services import notification_send
 from tests.people.factories import UserFactory
-from tests.realtime import session_for, ws_close, ws_connect
+from tests.realtime import session_for, ws_close, ws_closed, ws_connect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -27,7 +27,7 @@ async def _connect(session=None):
 
 async def test_anonymous_sockets_are_closed_with_4401():
     communicator = await _connect()
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    assert await ws_closed(communicator) == 4401
     await ws_close(communicator)
 
 

@@ -13,7 +13,7 @@ from portal.activity.models import Activity, PointsRule
 from portal.people.services import consent_set
 from tests.courses.factories import workshop
 from tests.people.factories import UserFactory
-from tests.realtime import session_for, ws_close, ws_connect
+from tests.realtime import session_for, ws_close, ws_closed, ws_connect
 from tests.recognition.factories import recognise, team_with_manager
 
 pytestmark = [
@@ -142,5 +142,5 @@ async def test_no_live_board_of_people_when_the_programme_shows_teams_only():
 
     session = await sync_to_async(setup)()
     communicator = await ws_connect("/ws/leaderboards/company/", session)
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4403}
+    assert await ws_closed(communicator) == 4403
     await ws_close(communicator)

@@ -5,7 +5,7 @@ from asgiref.sync import sync_to_async
 
 from portal.recognition.models import Category
 from tests.people.factories import UserFactory
-from tests.realtime import session_for, ws_close, ws_connect
+from tests.realtime import session_for, ws_close, ws_closed, ws_connect
 from tests.recognition.factories import recognise, team_with_manager
 
 pytestmark = [
@@ -16,7 +16,7 @@ pytestmark = [
 
 async def test_anonymous_sockets_are_closed():
     communicator = await ws_connect("/ws/recognition/")
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": 4401}
+    assert await ws_closed(communicator) == 4401
     await ws_close(communicator)
 
 
