@@ -3,7 +3,7 @@ ledger), and the mentoring and recognition budget figures read from their own ta
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 
 from portal.activity import verbs
 from portal.activity.selectors import levels
@@ -12,7 +12,7 @@ from portal.people.models import User
 from portal.people.privacy import MIN_GROUP
 from portal.recognition.models import Allowance, RecognitionSettings
 
-from .selectors import Period, Scope
+from .selectors import Period, Scope, count, totals
 from .tables import Table
 
 # What a trend can show: (measure, what it counts, statements or points).
@@ -22,23 +22,6 @@ TRENDS = {
     "training": (verbs.LESSON_COMPLETED.id, "Lessons completed", "statements"),
     "points": ("", "Points awarded", "points"),
 }
-
-
-def totals(rollups: QuerySet, period: Period) -> dict[str, tuple[int, int]]:
-    """measure -> (statements, points) over the period (one grouped query)."""
-    return {
-        measure: (statements or 0, points or 0)
-        for measure, statements, points in rollups.filter(
-            day__gte=period.start, day__lte=period.end
-        )
-        .values_list("measure")
-        .annotate(statements=Sum("statements"), points=Sum("points"))
-        .order_by()
-    }
-
-
-def count(figures: dict, measure: str) -> int:
-    return figures.get(measure, (0, 0))[0]
 
 
 def points_awarded(figures: dict) -> int:

@@ -191,12 +191,12 @@ def report(*, viewer: User, scope: Scope, period: Period, by: str = "department"
     sections += [
         funnel_section(funnel, people=scope.people, period=period, by=by),
         reach_section(
-            selectors.reach(people=scope.people, period=period),
-            selectors.reach(people=scope.people, period=period.previous(), tops=False),
+            selectors.reach(scope=scope, period=period),
+            selectors.reach(scope=scope, period=period.previous(), tops=False),
             period,
         ),
         motivation_section(scope=scope, period=period, viewer=viewer),
         trends_section(scope=scope, period=period),
-        training.section(people=scope.people, period=period),
+        training.section(people=scope.narrowing, period=period),
     ]
     return Report(scope, period, funnel, sections)

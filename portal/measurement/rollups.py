@@ -43,15 +43,19 @@ Figures = dict[Key, tuple[int, int]]
 
 # The ledger subscriber that keeps the rollups (and the milestones).
 SUBSCRIBER = "portal.measurement.services.measurement_hear"
-# Verbs counted also per value of one key of their result: "content.shared:linkedin".
-DETAILS = {
-    CONTENT_SHARED.id: "network",
-    SHARE_CLICKED.id: "network",
-    RECOGNITION_RECEIVED.id: "kind",
-    LEVEL_REACHED.id: "level",
-    SHARE_QUALITY.id: "step",
-}
-DETAIL_KEYS = sorted(set(DETAILS.values()))
+# Verbs counted also per value of one key of their result or context, as measures named
+# by a prefix and the value: "content.shared:linkedin", "content.shared.kind:own".
+# (verb, "result" or "context", key, the measure's prefix)
+DETAILS = [
+    (CONTENT_SHARED.id, "result", "network", CONTENT_SHARED.id),
+    (CONTENT_SHARED.id, "context", "kind", f"{CONTENT_SHARED.id}.kind"),
+    (SHARE_CLICKED.id, "result", "network", SHARE_CLICKED.id),
+    (RECOGNITION_RECEIVED.id, "result", "kind", RECOGNITION_RECEIVED.id),
+    (LEVEL_REACHED.id, "result", "level", LEVEL_REACHED.id),
+    (SHARE_QUALITY.id, "result", "step", SHARE_QUALITY.id),
+]
+DETAIL_KEYS = sorted({(field, key) for _, field, key, _ in DETAILS})
+DETAILED_VERBS = {verb for verb, *_ in DETAILS}
 
 
 def place(department, team, location, job_role) -> Place:
@@ -83,10 +87,24 @@ def cells(where: Place) -> list[tuple[int, int, int, str, str]]:
 
 
 def measures(verb: str, details: dict) -> list[str]:
-    detail = details.get(DETAILS[verb]) if verb in DETAILS else None
-    if detail is not None and detail != "":
-        return [verb, f"{verb}:{str(detail)[:40]}"]
-    return [verb]
+    """The measures a statement counts in: its verb, and its details' (``details`` maps
+    ``(field, key)`` to the value in the statement's result or context)."""
+    found = [verb]
+    if verb in DETAILED_VERBS:
+        for detailed, field, key, prefix in DETAILS:
+            value = details.get((field, key)) if detailed == verb else None
+            if value is not None and value != "":
+                found.append(f"{prefix}:{str(value)[:40]}")
+    return found
+
+
+def details_of(activity: Activity) -> dict:
+    """The ``(field, key) -> value`` of a statement that ``measures`` reads."""
+    parts = {"result": activity.result, "context": activity.context}
+    return {
+        (field, key): parts[field].get(key) if isinstance(parts[field], dict) else None
+        for field, key in DETAIL_KEYS
+    }
 
 
 def _spread(into: dict, day, where: Place, verb: str, details: dict, statements: int,
@@ -129,7 +147,7 @@ def _add(figures: Figures, *, sign: int = 1) -> None:
 def _detailed(statements, *columns: str) -> Iterable[tuple]:
     """(day, verb, *columns, details, statements, points) of a queryset of statements,
     grouped by all but the last two."""
-    keys = {f"detail_{key}": KeyTextTransform(key, "result") for key in DETAIL_KEYS}
+    keys = {f"detail_{field}_{key}": KeyTextTransform(key, field) for field, key in DETAIL_KEYS}
     rows = (
         statements.annotate(day=TruncDate("timestamp"), **keys)
         .values_list("day", "verb", *columns, *keys)
@@ -166,9 +184,8 @@ def rollups_hear(activity: Activity, milestones: Milestones) -> None:
     where = place_of(activity.actor_id)
     _follow(milestones, where)
     figures: Figures = {}
-    result = activity.result if isinstance(activity.result, dict) else {}
     day = timezone.localdate(activity.timestamp)
-    _spread(figures, day, where, activity.verb, result, 1, activity.points)
+    _spread(figures, day, where, activity.verb, details_of(activity), 1, activity.points)
     _add(figures)
 
 
@@ -252,15 +269,14 @@ def _fill(table: str) -> None:
         "job_role": F("actor__milestones__job_role_key"),
     }
     selections = [counted.annotate(measure=F("verb"))]
-    for key in DETAIL_KEYS:
-        verbs = [verb for verb, detail in DETAILS.items() if detail == key]
-        detail = KeyTextTransform(key, "result")
+    for verb, field, key, prefix in DETAILS:
+        detail = KeyTextTransform(key, field)
         selections.append(
-            counted.filter(verb__in=verbs)
+            counted.filter(verb=verb)
             .annotate(detail=Substr(Cast(detail, CharField()), 1, 40))
             .exclude(detail__isnull=True)
             .exclude(detail="")
-            .annotate(measure=Concat(F("verb"), Value(":"), F("detail"),
+            .annotate(measure=Concat(Value(f"{prefix}:"), F("detail"),
                                      output_field=CharField()))
         )  # fmt: skip
     with connection.cursor() as cursor:

@@ -9,16 +9,26 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from statistics import median
 
-from django.db.models import Avg, Count, DateField, F, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from portal.activity.verbs import CONTENT_SHARED, SHARE_CLICKED, SHARE_CONVERTED
 from portal.people.models import Department, Team, User
 from portal.people.permissions import is_programme_admin, managed_teams
 from portal.people.privacy import MIN_GROUP
-from portal.sharing.models import Kind, Network, Share, ShareDay
+from portal.sharing.models import ContentItem, Kind, Network, Share, ShareDay
 
 from .models import STEPS, Grain, MeasurementSettings, Rollup
 
@@ -88,6 +98,20 @@ class Scope:
     rollups: QuerySet[Rollup]
     whole_programme: bool  # a programme admin, before the filters
     teams: list[int] | None  # a manager's teams; None for a programme admin
+    everyone: bool = False  # the whole programme, nothing filtered
+
+    @property
+    def narrowing(self) -> QuerySet[User] | None:
+        """The people to narrow per-person tables to; None for the whole programme, whose
+        figures (like its rollups) count everyone's rows, people who left included."""
+        return None if self.everyone else self.people
+
+
+def of_people(rows, people: QuerySet[User] | None, field: str = "user") -> QuerySet:
+    """``rows`` (a manager or queryset) narrowed to those of ``people`` through ``field``;
+    None: all of them."""
+    rows = rows.all()
+    return rows if people is None else rows.filter(**{f"{field}__in": people})
 
 
 FILTERS = ("department", "team", "location", "job_role")
@@ -131,7 +155,8 @@ def scope_for(*, viewer: User, filters: dict) -> Scope | None:
     rollups = Rollup.objects.filter(grain=grain)
     for condition in conditions.values():
         rollups = rollups.filter(condition)
-    return Scope(people=people, rollups=rollups, whole_programme=admin, teams=teams)
+    return Scope(people=people, rollups=rollups, whole_programme=admin, teams=teams,
+                 everyone=grain == Grain.PROGRAMME)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -202,15 +227,48 @@ def funnel(*, people: QuerySet[User], period: Period) -> Funnel:
             Step(label, count, figures[f"{name}:new"], figures[f"{name}:before"], conversion)
         )
         previous_count = count
-    waits = [
-        (shared - joined).total_seconds() / 86400
-        for joined, shared in people.filter(milestones__first_share_at__lt=end).values_list(
-            "date_joined", "milestones__first_share_at"
-        )
-        if shared is not None
-    ]
-    result.median_days_to_first_share = round(median(waits), 1) if waits else None
+    _, wait = median_days(
+        people.filter(milestones__first_share_at__lt=end),
+        "date_joined",
+        "milestones__first_share_at",
+    )
+    result.median_days_to_first_share = round(wait, 1) if wait is not None else None
     return result
+
+
+class DaysBetween(Func):
+    """``DaysBetween(start, end)``: the days from one moment to another, as a number the
+    database computes itself (Django's own datetime difference calls a Python function
+    per row on SQLite)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="(julianday(%(expressions)s))", arg_joiner=") - julianday(",
+                           **extra)  # fmt: skip
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection,
+                           template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
+                           arg_joiner=" - ", **extra)  # fmt: skip
+
+
+def median_days(rows: QuerySet, start: str, end: str) -> tuple[int, float | None]:
+    """How many ``rows`` there are, and the median of ``end - start`` over them in days:
+    the database sorts and sends only the middle one or two (two queries, whatever the
+    number of rows)."""
+    waits = (
+        rows.annotate(wait=DaysBetween(F(end), F(start)))
+        .order_by("wait")
+        .values_list("wait", flat=True)
+    )
+    count = waits.count()
+    if not count:
+        return 0, None
+    middle = list(waits[(count - 1) // 2 : count // 2 + 1])
+    return count, sum(middle) / len(middle)
 
 
 @dataclass(frozen=True)
@@ -309,7 +367,6 @@ class Reach:
     clicks: int  # unique human readers, once a day each
     previews: int  # link-preview fetchers and bots, apart
     conversions: int
-    clicks_on_new_shares: int  # on shares made in the period
     own: int  # shares of our own content
     curated: int  # shares of others' content
     top_by_clicks: list[tuple[str, int]]
@@ -320,7 +377,7 @@ class Reach:
 
     @property
     def clicks_per_share(self) -> float | None:
-        return round(self.clicks_on_new_shares / self.shares, 1) if self.shares else None
+        return round(self.clicks / self.shares, 1) if self.shares else None
 
     @property
     def conversion_rate(self) -> float | None:
@@ -346,61 +403,90 @@ def earned_media_value(
     return value, " + ".join(terms) + f" = {value:,} {settings.currency}"
 
 
-def reach(*, people: QuerySet[User], period: Period, tops: bool = True) -> Reach:
-    """What the shares of ``people`` achieved in ``period`` (a handful of grouped
-    queries, on the daily figures, never the raw clicks); without ``tops``, the totals
-    only (for the period before, which shows no top content)."""
-    start, end = period.start_at, period.end_at
-    shares = Share.objects.filter(user__in=people, created_at__gte=start, created_at__lt=end)
-    by_network = dict(shares.values_list("network").annotate(count=Count("pk")).order_by())
-    days = ShareDay.objects.filter(
-        share__user__in=people, day__gte=period.start, day__lte=period.end
-    )
-    totals = days.aggregate(
-        all_clicks=Sum("clicks"),
-        all_previews=Sum("previews"),
-        all_conversions=Sum("conversions"),
-        new_clicks=Sum("clicks", filter=Q(share__created_at__gte=start, share__created_at__lt=end)),
-    )
-    kinds = dict(shares.values_list("item__kind").annotate(count=Count("pk")).order_by())
-    top_by_clicks = (
-        list(
-            days.values_list("share__item__title")
-            .annotate(total=Sum("clicks"))
-            .filter(total__gt=0)
-            .order_by("-total", "share__item__title")[:5]
+def totals(rollups: QuerySet[Rollup], period: Period) -> dict[str, tuple[int, int]]:
+    """measure -> (statements, points) over the period (one grouped query)."""
+    return {
+        measure: (statements or 0, points or 0)
+        for measure, statements, points in rollups.filter(
+            day__gte=period.start, day__lte=period.end
         )
-        if tops
-        else []
+        .values_list("measure")
+        .annotate(statements=Sum("statements"), points=Sum("points"))
+        .order_by()
+    }
+
+
+def count(figures: dict, measure: str) -> int:
+    return figures.get(measure, (0, 0))[0]
+
+
+def reach(*, scope: Scope, period: Period, tops: bool = True) -> Reach:
+    """What the shares of the people in ``scope`` achieved in ``period``: shares, readers
+    and conversions from the daily rollups of the ledger (one grouped query); link
+    previews, which are no one's statement, from the shares' daily figures; and, with
+    ``tops``, the content whose shares made in the period brought most readers and had the
+    best quality (without: the totals only, for the period before)."""
+    figures = totals(
+        scope.rollups.filter(
+            Q(measure__in=[CONTENT_SHARED.id, SHARE_CLICKED.id, SHARE_CONVERTED.id])
+            | Q(measure__startswith=f"{CONTENT_SHARED.id}:")
+            | Q(measure__startswith=f"{CONTENT_SHARED.id}.kind:")
+        ),
+        period,
     )
-    top_by_quality = (
-        [
-            (title, round(average))
-            for title, average in shares.values_list("item__title")
-            .annotate(average=Avg("quality"))
-            .order_by("-average", "item__title")[:5]
+    labels = dict(Network.choices)
+    by_network = {
+        measure.split(":", 1)[1]: statements
+        for measure, (statements, _) in figures.items()
+        if measure.startswith(f"{CONTENT_SHARED.id}:")
+    }
+    days = of_people(ShareDay.objects, scope.narrowing, "share__user").filter(
+        day__gte=period.start, day__lte=period.end
+    )
+    shares = of_people(Share.objects, scope.narrowing).filter(
+        created_at__gte=period.start_at, created_at__lt=period.end_at
+    )
+    previews = days.aggregate(previews=Sum("previews"))["previews"] or 0
+    top_by_clicks: list[tuple[str, int]] = []
+    top_by_quality: list[tuple[str, int]] = []
+    if tops:
+        # Grouped by item id, which the index holds; the titles of those items after.
+        grouped = list(
+            shares.values_list("item_id")
+            .annotate(readers=Sum("clicks"), quality=Avg("quality"))
+            .order_by()
+        )
+        titles = dict(
+            ContentItem.objects.filter(pk__in=[row[0] for row in grouped]).values_list(
+                "pk", "title"
+            )
+        )
+        items = [(titles[pk], readers, quality) for pk, readers, quality in grouped]
+        top_by_clicks = [
+            (title, readers)
+            for title, readers, _ in sorted(items, key=lambda row: (-(row[1] or 0), row[0]))[:5]
+            if readers
         ]
-        if tops
-        else []
-    )
+        top_by_quality = [
+            (title, round(quality))
+            for title, _, quality in sorted(items, key=lambda row: (-(row[2] or 0), row[0]))[:5]
+        ]
     settings = MeasurementSettings.load()
-    clicks = totals["all_clicks"] or 0
+    clicks = count(figures, SHARE_CLICKED.id)
     value, formula = earned_media_value(
         clicks=clicks, shares_by_network=by_network, settings=settings
     )
-    labels = dict(Network.choices)
     return Reach(
-        shares=sum(by_network.values()),
+        shares=count(figures, CONTENT_SHARED.id),
         by_network=[
-            (str(labels.get(network, network)), count)
-            for network, count in sorted(by_network.items())
+            (str(labels.get(network, network)), shares_made)
+            for network, shares_made in sorted(by_network.items())
         ],
         clicks=clicks,
-        previews=totals["all_previews"] or 0,
-        conversions=totals["all_conversions"] or 0,
-        clicks_on_new_shares=totals["new_clicks"] or 0,
-        own=kinds.get(Kind.OWN, 0),
-        curated=kinds.get(Kind.CURATED, 0),
+        previews=previews,
+        conversions=count(figures, SHARE_CONVERTED.id),
+        own=count(figures, f"{CONTENT_SHARED.id}.kind:{Kind.OWN}"),
+        curated=count(figures, f"{CONTENT_SHARED.id}.kind:{Kind.CURATED}"),
         top_by_clicks=top_by_clicks,
         top_by_quality=top_by_quality,
         value=value,

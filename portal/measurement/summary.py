@@ -63,8 +63,8 @@ def headlines(month: Period) -> list[Headline]:
     scope = programme_scope()
     funnel_now = selectors.funnel(people=scope.people, period=month)
     funnel_before = selectors.funnel(people=scope.people, period=before)
-    reach_now = selectors.reach(people=scope.people, period=month, tops=False)
-    reach_before = selectors.reach(people=scope.people, period=before, tops=False)
+    reach_now = selectors.reach(scope=scope, period=month, tops=False)
+    reach_before = selectors.reach(scope=scope, period=before, tops=False)
     figures_now = motivation.totals(scope.rollups, month)
     figures_before = motivation.totals(scope.rollups, before)
     rows = []

@@ -1,7 +1,8 @@
 """Training analytics: how people move through the courses, where scenarios and quizzes
 are hard, what learners say, and whether training changes how people share.
 
-Every figure is about the people in the dashboard's scope and hides groups under
+Every figure is about the people in the dashboard's scope (``people``; None for the whole
+programme, which reads the tables without a list of people) and hides groups under
 ``MIN_GROUP`` people. Item analysis follows the classical test theory that learning
 teams know: a question's difficulty is the share of people who got it right; its
 discrimination is that share among the best 27% of the quiz's takers minus the share
@@ -11,7 +12,6 @@ each person's first attempt, as retries teach the answers.
 """
 
 from collections import Counter, defaultdict
-from statistics import median
 
 from django.db.models import Avg, Count, F, Min, Q, QuerySet, Sum
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from courses.blocks import QuizBlock, ScenarioBlock
 from courses.models import (
     CourseFeedback,
+    CoursePage,
     Enrolment,
     LessonPage,
     QuizAttempt,
@@ -30,7 +31,7 @@ from courses.models import (
 from portal.people.models import User
 from portal.people.privacy import MIN_GROUP
 
-from .selectors import Period
+from .selectors import Period, median_days, of_people
 from .tables import Link, Section, Table
 
 UPPER_LOWER = 0.27  # the share of takers in each of the upper and lower groups
@@ -40,27 +41,39 @@ def _percent(part: int | float, whole: int | float) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def courses_table(*, people: QuerySet[User], period: Period) -> Table:
+def courses_table(*, people: QuerySet[User] | None, period: Period) -> Table:
     """Per course, by the end of the period: started, completed, completion rate, median
     days from start to completion, and feedback."""
-    rows = (
-        Enrolment.objects.filter(user__in=people, started_at__lt=period.end_at)
-        .values("course_id", "course__title")
+    # Grouped by course id alone (a join to the pages first would scan every enrolment
+    # once per page), then put in the courses' order with their titles.
+    figures = {
+        row["course_id"]: row
+        for row in of_people(Enrolment.objects, people)
+        .filter(started_at__lt=period.end_at)
+        .values("course_id")
         .annotate(
             started=Count("pk"),
             completed=Count("pk", filter=Q(completed_at__lt=period.end_at)),
         )
-        .order_by("course__path")
-    )
-    durations: dict[int, list[float]] = defaultdict(list)
-    for course_id, started, completed in Enrolment.objects.filter(
-        user__in=people, completed_at__lt=period.end_at
-    ).values_list("course_id", "started_at", "completed_at"):
-        if completed is not None:  # filtered above; the types cannot know
-            durations[course_id].append((completed - started).total_seconds() / 86400)
+        .order_by()
+    }
+    rows = [
+        {**figures[pk], "course__title": title}
+        for pk, title in CoursePage.objects.filter(pk__in=list(figures))
+        .order_by("path")
+        .values_list("pk", "title")
+    ]
+    completions = of_people(Enrolment.objects, people).filter(completed_at__lt=period.end_at)
+    durations = {
+        row["course_id"]: median_days(
+            completions.filter(course_id=row["course_id"]), "started_at", "completed_at"
+        )
+        for row in rows
+        if row["completed"] >= MIN_GROUP
+    }
     feedback = {
         row["course_id"]: row
-        for row in CourseFeedback.objects.filter(user__in=people)
+        for row in of_people(CourseFeedback.objects, people)
         .values("course_id")
         .annotate(count=Count("pk"), average=Avg("rating"))
         .order_by()
@@ -76,13 +89,13 @@ def courses_table(*, people: QuerySet[User], period: Period) -> Table:
         if row["started"] < MIN_GROUP:
             hidden += 1
             continue
-        days = durations.get(row["course_id"])
+        _, days = durations.get(row["course_id"], (0, None))
         rated = feedback.get(row["course_id"], {})
         count = rated.get("count", 0)
         table.rows.append([
             row["course__title"], row["started"], row["completed"],
             f"{_percent(row['completed'], row['started'])}%",
-            round(median(days), 1) if days and len(days) >= MIN_GROUP else None,
+            round(days, 1) if days is not None else None,
             round(rated["average"], 1) if count >= MIN_GROUP else None, count,
         ])  # fmt: skip
     if hidden:
@@ -91,19 +104,19 @@ def courses_table(*, people: QuerySet[User], period: Period) -> Table:
     return table
 
 
-def unlock_table(*, people: QuerySet[User], period: Period) -> Table:
-    waits = [
-        (unlocked - joined).total_seconds() / 86400
-        for joined, unlocked in people.filter(
+def unlock_table(*, people: QuerySet[User] | None, period: Period) -> Table:
+    unlocked, wait = median_days(
+        of_people(User.objects, people, "pk").filter(
             milestones__sharing_unlocked_at__lt=period.end_at
-        ).values_list("date_joined", "milestones__sharing_unlocked_at")
-        if unlocked is not None
-    ]
+        ),
+        "date_joined",
+        "milestones__sharing_unlocked_at",
+    )
     table = Table("unlock", "Time to unlock sharing", ["Figure", "Value"])
-    if len(waits) >= MIN_GROUP:
+    if unlocked >= MIN_GROUP and wait is not None:
         table.rows = [
-            ["People who unlocked sharing", len(waits)],
-            ["Median days from invitation to unlocking", round(median(waits), 1)],
+            ["People who unlocked sharing", unlocked],
+            ["Median days from invitation to unlocking", round(wait, 1)],
         ]
     else:
         table.note = f"Fewer than {MIN_GROUP} people have unlocked sharing."
@@ -127,7 +140,7 @@ def _block(lesson: LessonPage | None, block_id: str, kind: str):
     return None
 
 
-def scenario_tables(*, people: QuerySet[User], period: Period) -> list[Table]:
+def scenario_tables(*, people: QuerySet[User] | None, period: Period) -> list[Table]:
     """Scenario scores, the distribution of choices at every step, and the hardest
     choices: at each step, the poor choice (below the step's best) chosen most."""
     inside = Q(finished_at__gte=period.start_at, finished_at__lt=period.end_at)
@@ -137,7 +150,7 @@ def scenario_tables(*, people: QuerySet[User], period: Period) -> list[Table]:
         ["Scenario", "People", "Attempts", "Average score (%)", "Passed (%)"],
     )
     for row in (
-        ScenarioAttempt.objects.filter(inside, user__in=people, status="finished")
+        of_people(ScenarioAttempt.objects, people).filter(inside, status="finished")
         .values("lesson_id", "block_id", "title")
         .annotate(people=Count("user", distinct=True), attempts=Count("pk"),
                   average=Avg("percentage"), passed=Count("pk", filter=Q(passed=True)))
@@ -147,14 +160,12 @@ def scenario_tables(*, people: QuerySet[User], period: Period) -> list[Table]:
             scores.rows.append([row["title"], row["people"], row["attempts"],
                                 round(row["average"] or 0),
                                 _percent(row["passed"], row["attempts"])])  # fmt: skip
+    chosen = of_people(ScenarioChoice.objects, people, "attempt__user").filter(
+        chosen_at__gte=period.start_at, chosen_at__lt=period.end_at
+    )
     figures = (
-        ScenarioChoice.objects.filter(
-            attempt__user__in=people,
-            chosen_at__gte=period.start_at,
-            chosen_at__lt=period.end_at,
-        )
-        .values("attempt__lesson_id", "attempt__block_id", "attempt__title", "step_id",
-                "choice_index", "label", "score")
+        chosen.values("attempt__lesson_id", "attempt__block_id", "attempt__title", "step_id",
+                      "choice_index", "label", "score")
         .annotate(chosen=Count("pk"), people=Count("attempt__user", distinct=True))
         .order_by("attempt__title", "step_id", "choice_index")
     )  # fmt: skip
@@ -163,10 +174,9 @@ def scenario_tables(*, people: QuerySet[User], period: Period) -> list[Table]:
         steps[(row["attempt__lesson_id"], row["attempt__block_id"], row["step_id"])].append(row)
     step_people = {
         (lesson, block, step): count
-        for lesson, block, step, count in ScenarioChoice.objects.filter(
-            attempt__user__in=people, chosen_at__gte=period.start_at, chosen_at__lt=period.end_at
+        for lesson, block, step, count in chosen.values_list(
+            "attempt__lesson_id", "attempt__block_id", "step_id"
         )
-        .values_list("attempt__lesson_id", "attempt__block_id", "step_id")
         .annotate(people=Count("attempt__user", distinct=True))
         .order_by()
     }
@@ -250,7 +260,7 @@ def item_analysis(patterns: list[tuple]) -> list[tuple[float, float]]:
     return results
 
 
-def quiz_table(*, people: QuerySet[User], period: Period) -> Table:
+def quiz_table(*, people: QuerySet[User] | None, period: Period) -> Table:
     """Per quiz question: difficulty and discrimination, from first attempts made in the
     period (grouped by answer pattern in the database)."""
     table = Table(
@@ -260,7 +270,8 @@ def quiz_table(*, people: QuerySet[User], period: Period) -> Table:
     )
     # Each person's first attempt at each quiz (attempts are numbered as they come).
     firsts = (
-        QuizAttempt.objects.filter(user__in=people, submitted_at__lt=period.end_at)
+        of_people(QuizAttempt.objects, people)
+        .filter(submitted_at__lt=period.end_at)
         .values("user_id", "lesson_id", "block_id")
         .annotate(first=Min("pk"))
         .values("first")
@@ -308,7 +319,7 @@ def quiz_table(*, people: QuerySet[User], period: Period) -> Table:
     return table
 
 
-def comments_table(*, people: QuerySet[User]) -> Table:
+def comments_table(*, people: QuerySet[User] | None) -> Table:
     """The latest comments of each course with at least ``MIN_GROUP`` ratings, without
     names (five per course)."""
     table = Table(
@@ -316,7 +327,7 @@ def comments_table(*, people: QuerySet[User]) -> Table:
     )
     rated = {
         course_id
-        for course_id, count in CourseFeedback.objects.filter(user__in=people)
+        for course_id, count in of_people(CourseFeedback.objects, people)
         .values_list("course_id")
         .annotate(count=Count("pk"))
         .order_by()
@@ -324,7 +335,8 @@ def comments_table(*, people: QuerySet[User]) -> Table:
     }
     per_course: Counter = Counter()
     for title, rating, comment, course_id in (
-        CourseFeedback.objects.filter(user__in=people, course_id__in=rated)
+        of_people(CourseFeedback.objects, people)
+        .filter(course_id__in=rated)
         .exclude(comment="")
         .order_by("course__path", "-updated_at")
         .values_list("course__title", "rating", "comment", "course_id")[:200]
@@ -335,7 +347,7 @@ def comments_table(*, people: QuerySet[User]) -> Table:
     return table
 
 
-def outcomes_table(*, people: QuerySet[User]) -> Table:
+def outcomes_table(*, people: QuerySet[User] | None) -> Table:
     """Per course: the shares of the people who completed it, before and after they did
     (average quality, readers per share). A side needs shares by ``MIN_GROUP`` people."""
     table = Table(
@@ -344,7 +356,7 @@ def outcomes_table(*, people: QuerySet[User]) -> Table:
         ["Course", "Shares before", "Quality before", "Readers per share before",
          "Shares after", "Quality after", "Readers per share after"],
     )  # fmt: skip
-    completed = Enrolment.objects.filter(user__in=people, completed_at__isnull=False)
+    completed = of_people(Enrolment.objects, people).filter(completed_at__isnull=False)
     rows: dict[tuple[str, int], dict] = {}
     for side, condition in (
         ("before", Q(user__shares__created_at__lt=F("completed_at"))),
@@ -380,7 +392,7 @@ def outcomes_table(*, people: QuerySet[User]) -> Table:
     return table
 
 
-def section(*, people: QuerySet[User], period: Period) -> Section:
+def section(*, people: QuerySet[User] | None, period: Period) -> Section:
     return Section(
         "training",
         "Training",

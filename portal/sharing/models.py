@@ -226,7 +226,14 @@ class Share(models.Model):
                 fields=["user", "item", "network"], name="sharing_share_once_per_network"
             )
         ]
-        indexes = [models.Index(fields=["user", "-created_at"], name="sharing_share_user_time")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="sharing_share_user_time"),
+            # The programme dashboard's top content: the shares made in a period, read
+            # from the index alone.
+            models.Index(
+                fields=["created_at", "item", "clicks", "quality"], name="sharing_share_made"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} shared {self.item} on {self.get_network_display()}"
@@ -248,6 +255,8 @@ class ShareDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["share", "day"], name="sharing_shareday_unique")
         ]
+        # The programme dashboard: the link previews of a period, from the index alone.
+        indexes = [models.Index(fields=["day", "previews"], name="sharing_shareday_previews")]
 
     def __str__(self):
         return f"{self.share.code} on {self.day}: {self.clicks} clicks"
