@@ -107,3 +107,20 @@ async def test_a_session_that_still_owes_its_code_opens_no_socket():
     connected, _ = await communicator.connect()
     assert connected  # accepted, then closed with the reason
     assert await ws_closed(communicator) == 4401
+
+
+async def test_a_socket_hears_its_groups_as_soon_as_it_is_open():
+    """Groups are joined before the socket is accepted: an event sent the moment the
+    browser sees it open reaches it (on Redis, joining takes a round trip)."""
+    from channels.layers import get_channel_layer
+
+    from portal.people.services import signin_group
+
+    person = await sync_to_async(lambda: UserFactory(profile__onboarded=True))()
+    client = await sync_to_async(signed_in)(person)
+    [socket] = await open_sockets(client)
+    session = client.cookies["sessionid"].value
+    await get_channel_layer().group_send(
+        signin_group(person.pk), {"type": "people.sessions_ended", "ended": session}
+    )
+    assert await ws_closed(socket) == 4401
