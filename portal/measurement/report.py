@@ -26,7 +26,9 @@ class Report:
         )
 
 
-def funnel_section(funnel: Funnel, *, people, period: Period, by: str) -> Section:
+def funnel_section(
+    funnel: Funnel, *, people, period: Period, by: str, counts: list[dict]
+) -> Section:
     section = Section(
         "funnel",
         "Recruitment funnel",
@@ -72,7 +74,7 @@ def funnel_section(funnel: Funnel, *, people, period: Period, by: str) -> Sectio
             ["Median days from invitation to first share", funnel.median_days_to_first_share]
         )
     section.tables.append(waits)
-    rows, unshown = selectors.funnel_by(people=people, period=period, by=by)
+    rows, unshown = selectors.funnel_by(people=people, period=period, by=by, counts=counts)
     grouped = Table(
         f"funnel-by-{by}",
         f"By {selectors.GROUPINGS[by]}: people who reached each step by {period.end:%d %b %Y}",
@@ -170,7 +172,9 @@ def trends_section(*, scope: Scope, period: Period) -> Section:
 
 
 def report(*, viewer: User, scope: Scope, period: Period, by: str = "department") -> Report:
-    funnel = selectors.funnel(people=scope.people, period=period)
+    # The people are read once, grouped for the funnel's breakdown; the funnel sums them.
+    counts = selectors.funnel_counts(people=scope.people, period=period, by=by)
+    funnel = selectors.funnel(people=scope.people, period=period, counts=counts)
     sections = [objectives.section(period=period)]
     if funnel.hidden:
         why = (
@@ -189,7 +193,7 @@ def report(*, viewer: User, scope: Scope, period: Period, by: str = "department"
         ]
         return Report(scope, period, funnel, sections)
     sections += [
-        funnel_section(funnel, people=scope.people, period=period, by=by),
+        funnel_section(funnel, people=scope.people, period=period, by=by, counts=counts),
         reach_section(
             selectors.reach(scope=scope, period=period),
             selectors.reach(scope=scope, period=period.previous(), tops=False),

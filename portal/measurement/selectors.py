@@ -194,11 +194,28 @@ def _reached(columns: list[str], *, before: datetime) -> Q:
     return reached
 
 
-def funnel(*, people: QuerySet[User], period: Period) -> Funnel:
-    """The recruitment funnel of ``people``, by the end of ``period`` (one query). A step
-    counts everyone who reached it or a later one, so each step holds the next."""
+GROUPINGS = {
+    "department": "department",
+    "team": "team",
+    "cohort": "cohort (the wave people were invited in, or the month they joined)",
+}
+_GROUP_KEYS: dict[str, dict] = {
+    "department": {"department": F("profile__department__name")},
+    "team": {"team": F("profile__team__name"),
+             "team_department": F("profile__team__department__name")},
+    "cohort": {"cohort": F("profile__cohort"),
+               "joined": TruncMonth("date_joined", output_field=DateField())},
+}  # fmt: skip
+
+
+def funnel_counts(*, people: QuerySet[User], period: Period, by: str | None = None) -> list[dict]:
+    """One pass over ``people``: for each step, how many reached it (or a later one) by
+    the end of ``period``, during it, and by the end of the period before; how many were
+    invited by the end (``people``) and active in the last 30 days. One row per group of
+    ``by`` (a key of ``GROUPINGS``), or one row for everyone. ``funnel`` sums the rows,
+    ``funnel_by`` shows them: the page reads the people once for both."""
     end, start, before = period.end_at, period.start_at, period.previous().end_at
-    counts = {}
+    counts = {"people": Count("pk", filter=Q(date_joined__lt=end))}
     for index, (name, _) in enumerate(STEPS):
         later = [_column(step) for step, _ in STEPS[index:]]
         counts[f"{name}:by"] = Count("pk", filter=_reached(later, before=end))
@@ -210,7 +227,19 @@ def funnel(*, people: QuerySet[User], period: Period) -> Funnel:
     counts["active"] = Count(
         "pk", filter=Q(milestones__last_active_at__gte=now - timedelta(days=30))
     )
-    figures = people.aggregate(**counts)
+    if by is None:
+        return [people.aggregate(**counts)]
+    return list(people.values(**_GROUP_KEYS[by]).annotate(**counts).order_by())
+
+
+def funnel(*, people: QuerySet[User], period: Period, counts: list[dict] | None = None) -> Funnel:
+    """The recruitment funnel of ``people``, by the end of ``period``, from
+    ``funnel_counts`` (made here, one query, unless given). A step counts everyone who
+    reached it or a later one, so each step holds the next."""
+    end = period.end_at
+    rows = counts if counts is not None else funnel_counts(people=people, period=period)
+    keys = ["active", *(f"{name}:{when}" for name, _ in STEPS for when in ("by", "new", "before"))]
+    figures = {key: sum(row[key] or 0 for row in rows) for key in keys}
     invited = figures["invited_at:by"]
     result = Funnel(people=invited, active_30_days=figures["active"])
     if result.hidden:
@@ -278,13 +307,6 @@ class GroupRow:
     steps: list[int]
 
 
-GROUPINGS = {
-    "department": "department",
-    "team": "team",
-    "cohort": "cohort (the wave people were invited in, or the month they joined)",
-}
-
-
 def _group_name(by: str, row: dict) -> str:
     if by == "department":
         return row["department"] or "No department"
@@ -295,29 +317,21 @@ def _group_name(by: str, row: dict) -> str:
     return f"Joined {row['joined']:%B %Y}" if row["joined"] else "Unknown"
 
 
-def funnel_by(*, people: QuerySet[User], period: Period, by: str) -> tuple[list[GroupRow], int]:
+def funnel_by(
+    *, people: QuerySet[User], period: Period, by: str, counts: list[dict] | None = None
+) -> tuple[list[GroupRow], int]:
     """Each group's step counts by the end of ``period`` (``by``: department, team or
-    cohort); groups of fewer than ``MIN_GROUP`` people merge into one row. Returns the
-    rows and how many people are in groups too small to show even merged."""
-    end = period.end_at
-    counts = {"people": Count("pk", filter=Q(date_joined__lt=end))}
-    for index, (name, _) in enumerate(STEPS):
-        counts[name] = Count(
-            "pk", filter=_reached([_column(step) for step, _ in STEPS[index:]], before=end)
-        )
-    keys: dict[str, dict] = {
-        "department": {"department": F("profile__department__name")},
-        "team": {"team": F("profile__team__name"),
-                 "team_department": F("profile__team__department__name")},
-        "cohort": {"cohort": F("profile__cohort"),
-                   "joined": TruncMonth("date_joined", output_field=DateField())},
-    }  # fmt: skip
+    cohort; from ``funnel_counts`` grouped so, made here unless given); groups of fewer
+    than ``MIN_GROUP`` people merge into one row. Returns the rows and how many people
+    are in groups too small to show even merged."""
+    grouped = counts if counts is not None else funnel_counts(people=people, period=period, by=by)
     merged_rows: dict[str, dict] = {}
-    for row in people.values(**keys[by]).annotate(**counts).order_by():
+    for row in grouped:
         name = _group_name(by, row)
         into = merged_rows.setdefault(name, {"people": 0, **{n: 0 for n, _ in STEPS}})
-        for column in into:
-            into[column] += row[column]
+        into["people"] += row["people"]
+        for step, _ in STEPS:
+            into[step] += row[f"{step}:by"]
     shown: list[tuple[str, dict]] = []
     small: list[tuple[str, dict]] = []
     for name, row in sorted(merged_rows.items()):
