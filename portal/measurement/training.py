@@ -167,7 +167,7 @@ def scenario_tables(*, people: QuerySet[User] | None, period: Period) -> list[Ta
     figures = (
         chosen.values("attempt__lesson_id", "attempt__block_id", "attempt__title", "step_id",
                       "choice_index", "label", "score")
-        .annotate(chosen=Count("pk"), people=Count("attempt__user", distinct=True))
+        .annotate(chosen=Count("pk"))
         .order_by("attempt__title", "step_id", "choice_index")
     )  # fmt: skip
     steps: dict[tuple, list[dict]] = defaultdict(list)
