@@ -101,7 +101,7 @@ def reach_section(now: Reach, before: Reach, period: Period) -> Section:
         ("Unique readers (clicks)", now.clicks, before.clicks),
         ("Link previews (bots, apart)", now.previews, before.previews),
         (
-            "Readers per share (of the shares made in the period)",
+            "Readers per share (readers / shares made in the period)",
             now.clicks_per_share,
             before.clicks_per_share,
         ),
