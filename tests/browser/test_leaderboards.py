@@ -1,7 +1,5 @@
 """One person watches the leaderboard while another earns points: it updates live."""
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
@@ -44,12 +42,11 @@ def test_the_board_moves_while_you_watch(live_daphne, chromium):
     earner = earning.new_page()
     sign_in(earner, "earn@example.com")
     earner.goto(lesson.url)
-    clicked = time.monotonic()
     earner.get_by_role("button", name="Mark this lesson complete").click()
 
     first = board.locator(".leaderboard .entry").first
+    # Live: the watcher never reloads (how fast is bench/leaderboard_fanout.py's to say).
     expect(first).to_contain_text("Green Spark", timeout=5000)
-    assert time.monotonic() - clicked < 2
     expect(first).to_contain_text("50")  # lesson 10 + course 40
     expect(board.get_by_text("You are #2")).to_be_visible()
     expect(board.locator("#leaderboard")).not_to_contain_text("Ernest")
