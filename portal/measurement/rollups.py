@@ -55,7 +55,10 @@ DETAILS = [
     (SHARE_QUALITY.id, "result", "step", SHARE_QUALITY.id),
 ]
 DETAIL_KEYS = sorted({(field, key) for _, field, key, _ in DETAILS})
-DETAILED_VERBS = {verb for verb, *_ in DETAILS}
+DETAILS_OF = {  # verb -> its (field, key, prefix)
+    verb: [(field, key, prefix) for other, field, key, prefix in DETAILS if other == verb]
+    for verb, *_ in DETAILS
+}
 
 
 def place(department, team, location, job_role) -> Place:
@@ -90,11 +93,10 @@ def measures(verb: str, details: dict) -> list[str]:
     """The measures a statement counts in: its verb, and its details' (``details`` maps
     ``(field, key)`` to the value in the statement's result or context)."""
     found = [verb]
-    if verb in DETAILED_VERBS:
-        for detailed, field, key, prefix in DETAILS:
-            value = details.get((field, key)) if detailed == verb else None
-            if value is not None and value != "":
-                found.append(f"{prefix}:{str(value)[:40]}")
+    for field, key, prefix in DETAILS_OF.get(verb, ()):
+        value = details.get((field, key))
+        if value is not None and value != "":
+            found.append(f"{prefix}:{str(value)[:40]}")
     return found
 
 

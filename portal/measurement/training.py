@@ -58,12 +58,7 @@ def courses_table(*, people: QuerySet[User] | None, period: Period) -> Table:
         )
         .order_by()
     }
-    rows = [
-        {**figures[pk], "course__title": title}
-        for pk, title in CoursePage.objects.filter(pk__in=list(figures))
-        .order_by("path")
-        .values_list("pk", "title")
-    ]
+    rows = [{**figures[pk], "course__title": title} for pk, title in _courses(figures).items()]
     completions = of_people(Enrolment.objects, people).filter(completed_at__lt=period.end_at)
     durations = {
         row["course_id"]: median_days(
@@ -103,6 +98,13 @@ def courses_table(*, people: QuerySet[User] | None, period: Period) -> Table:
         table.note = f"{hidden} course{'s' if hidden > 1 else ''} started by fewer than " \
             f"{MIN_GROUP} people {'are' if hidden > 1 else 'is'} not shown."  # fmt: skip
     return table
+
+
+def _courses(ids) -> dict[int, str]:
+    """The titles of the courses ``ids``, in the courses' order."""
+    return dict(
+        CoursePage.objects.filter(pk__in=list(ids)).order_by("path").values_list("pk", "title")
+    )
 
 
 def unlock_table(*, people: QuerySet[User] | None, period: Period) -> Table:
@@ -372,28 +374,17 @@ def outcomes_table(*, people: QuerySet[User] | None) -> Table:
             f"{side}_readers": Sum("user__shares__clicks", filter=condition),
         }
     grouped = list(completed.values("course_id").annotate(**figures).order_by())
-    titles = dict(
-        CoursePage.objects.filter(pk__in=[row["course_id"] for row in grouped]).values_list(
-            "pk", "title"
-        )
-    )
-    rows = {
-        (titles[row["course_id"]], row["course_id"]): {
-            side: {name: row[f"{side}_{name}"] for name in ("shares", "sharers", "quality",
-                                                           "readers")}
-            for side in sides
-            if row[f"{side}_shares"]
-        }
-        for row in grouped
-        if row["course_id"] in titles
-    }  # fmt: skip
-    for (title, _), measured in sorted(rows.items()):
-        cells: list = [title]
+    titles = _courses(row["course_id"] for row in grouped)
+    for row in sorted(
+        (row for row in grouped if row["course_id"] in titles),
+        key=lambda row: (titles[row["course_id"]], row["course_id"]),
+    ):
+        cells: list = [titles[row["course_id"]]]
         for side in sides:
-            found = measured.get(side)
-            if found and found["sharers"] >= MIN_GROUP:
-                cells += [found["shares"], round(found["quality"] or 0),
-                          round((found["readers"] or 0) / found["shares"], 2)]  # fmt: skip
+            shares, sharers = row[f"{side}_shares"], row[f"{side}_sharers"]
+            if shares and sharers >= MIN_GROUP:
+                cells += [shares, round(row[f"{side}_quality"] or 0),
+                          round((row[f"{side}_readers"] or 0) / shares, 2)]  # fmt: skip
             else:
                 cells += [None, None, None]
         if any(cell is not None for cell in cells[1:]):
