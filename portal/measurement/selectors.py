@@ -159,6 +159,18 @@ def scope_for(*, viewer: User, filters: dict) -> Scope | None:
                  everyone=grain == Grain.PROGRAMME)  # fmt: skip
 
 
+def whole_programme() -> Scope:
+    """The whole programme, unfiltered, as a programme admin's page sees it (the monthly
+    summary's scope)."""
+    return Scope(
+        people=User.objects.filter(is_active=True),
+        rollups=Rollup.objects.filter(grain=Grain.PROGRAMME),
+        whole_programme=True,
+        teams=None,
+        everyone=True,
+    )
+
+
 @dataclass(frozen=True)
 class Step:
     label: str

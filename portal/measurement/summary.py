@@ -23,8 +23,8 @@ from portal.people.models import User
 from portal.people.services import Role
 
 from . import motivation, objectives, selectors
-from .models import Grain, Rollup, SummarySent
-from .selectors import Period, Scope
+from .models import SummarySent
+from .selectors import Period
 from .tables import change
 
 SUMMARY_DAY = 1
@@ -35,15 +35,6 @@ def month_of(day: date) -> Period:
     first = day.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return Period(first, last, f"{first:%B %Y}")
-
-
-def programme_scope() -> Scope:
-    return Scope(
-        people=User.objects.filter(is_active=True),
-        rollups=Rollup.objects.filter(grain=Grain.PROGRAMME),
-        whole_programme=True,
-        teams=None,
-    )
 
 
 @dataclass(frozen=True)
@@ -60,7 +51,7 @@ class Headline:
 def headlines(month: Period) -> list[Headline]:
     """The month's headline figures for the whole programme, beside the month before's."""
     before = month_of(month.start - timedelta(days=1))
-    scope = programme_scope()
+    scope = selectors.whole_programme()
     funnel_now = selectors.funnel(people=scope.people, period=month)
     funnel_before = selectors.funnel(people=scope.people, period=before)
     reach_now = selectors.reach(scope=scope, period=month, tops=False)

@@ -12,6 +12,7 @@ from portal.activity.services import activity_record
 from portal.measurement import selectors
 from portal.measurement.models import MeasurementSettings
 from portal.measurement.rollups import rollups_rebuild
+from portal.people.models import User
 from portal.sharing.models import Kind, Network, Share, ShareDay
 from tests.people.factories import UserFactory
 from tests.sharing.factories import content_item, share
@@ -82,6 +83,13 @@ def test_reach_sums_the_ledger_and_the_daily_figures_of_the_period(shared, progr
     assert (nobody.shares, nobody.clicks, nobody.previews, nobody.top_by_clicks) == (0, 0, 0, [])
     # What the deliveries counted is what a rebuild derives from the ledger.
     assert rollups_rebuild(check_only=True) == 0
+    # The shares of someone who has since left still count for the whole programme, on
+    # an admin's page and in the monthly summary alike.
+    User.objects.filter(pk=shared[1].pk).update(is_active=False)
+    page = selectors.reach(scope=selectors.scope_for(viewer=programme_admin, filters={}),
+                           period=period)  # fmt: skip
+    assert (page.shares, page.clicks, page.previews) == (3, 20, 11)
+    assert selectors.reach(scope=selectors.whole_programme(), period=period) == page
 
 
 def test_earned_media_value_follows_the_settings_and_prints_its_formula(shared, programme_admin):
