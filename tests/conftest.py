@@ -289,3 +289,15 @@ def pytest_sessionfinish(session):
             ]
             if keys:
                 store.redis.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test gets channel layers of its own. A layer's locks belong to the event loop
+    that first used them, and every async test runs a loop of its own: a Redis receive
+    cut off when one test's loop closed could otherwise keep a lock that every later
+    socket waits on ("bound to a different event loop")."""
+    yield
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
