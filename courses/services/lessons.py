@@ -33,6 +33,7 @@ from ..selectors import (
     course_of,
     lesson_unpassed_blocks,
 )
+from ..signals import CHOSE, COMPLETED, ENROLLED, FINISHED, SUBMITTED, learning_recorded
 
 # --- access and enrolment --------------------------------------------------------------
 
@@ -44,7 +45,11 @@ def course_enrol(*, user: User, course: CoursePage) -> Enrolment:
         return enrolment
     try:
         with transaction.atomic():
-            return Enrolment.objects.create(user=user, course=course, started_at=timezone.now())
+            enrolment = Enrolment.objects.create(
+                user=user, course=course, started_at=timezone.now()
+            )
+            learning_recorded.send(sender=Enrolment, event=ENROLLED, record=enrolment)
+            return enrolment
     except IntegrityError:  # a parallel first visit enrolled them
         return Enrolment.objects.get(user=user, course=course)
 
@@ -147,6 +152,7 @@ def scenario_choose(
         score=chosen.score,
         chosen_at=now,
     )
+    learning_recorded.send(sender=ScenarioChoice, event=CHOSE, record=choice, attempt=attempt)
     attempt.position += 1
     attempt.score += chosen.score
     if chosen.next_step and scenario.step(chosen.next_step) is not None:
@@ -161,6 +167,7 @@ def scenario_choose(
     attempt.percentage = scenario.percentage(attempt.score)
     attempt.passed = scenario.passes(attempt.score)
     attempt.save()
+    learning_recorded.send(sender=ScenarioAttempt, event=FINISHED, record=attempt)
     if not attempt.passed:
         return ChoiceOutcome(attempt, choice)
     activity_record(
@@ -221,6 +228,7 @@ def quiz_submit(
         passed=percentage >= quiz.pass_percentage,
         submitted_at=timezone.now(),
     )
+    learning_recorded.send(sender=QuizAttempt, event=SUBMITTED, record=attempt)
     if not attempt.passed:
         return QuizOutcome(attempt)
     activity_record(
@@ -313,6 +321,7 @@ def _lesson_record(*, user: User, lesson: LessonPage) -> Completion:
         return Completion(lesson_completed=True, course_completed=False)
     enrolment.completed_at = now
     enrolment.save(update_fields=["completed_at"])
+    learning_recorded.send(sender=Enrolment, event=COMPLETED, record=enrolment)
     activity_record(
         actor=user,
         verb=COURSE_COMPLETED.id,

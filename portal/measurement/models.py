@@ -50,6 +50,9 @@ class Milestones(models.Model):
     team_key = models.BigIntegerField(default=0)
     location_key = models.CharField(max_length=120, blank=True)
     job_role_key = models.CharField(max_length=120, blank=True)
+    # Whether the person's funnel facts are counted in the rollups (``tallies``): true
+    # while they are here; people who left are taken out of the funnel.
+    in_funnel = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "milestones"
@@ -66,7 +69,7 @@ class Milestones(models.Model):
 
     def as_tuple(self) -> tuple:
         return (*(getattr(self, field) for field, _ in STEPS), self.last_active_at,
-                self.counted_in)  # fmt: skip
+                self.in_funnel, self.counted_in)  # fmt: skip
 
 
 class Grain(models.IntegerChoices):
@@ -94,7 +97,7 @@ class Rollup(models.Model):
     team = models.BigIntegerField(default=0)
     location = models.CharField(max_length=120, blank=True)  # lower case
     job_role = models.CharField(max_length=120, blank=True)  # lower case
-    measure = models.CharField(max_length=80)
+    measure = models.CharField(max_length=200)
     statements = models.IntegerField(default=0)
     points = models.BigIntegerField(default=0)
 
@@ -109,6 +112,12 @@ class Rollup(models.Model):
             models.Index(fields=["grain", "day"], name="rollup_grain_day"),
             models.Index(fields=["grain", "team", "day"], name="rollup_team_day"),
             models.Index(fields=["grain", "department", "day"], name="rollup_department_day"),
+            # The facts' and details' reads: one measure, or a range of them, over days;
+            # covering for the funnel by department or team.
+            models.Index(
+                fields=["grain", "measure", "day", "department", "team", "statements"],
+                name="rollup_measure_day",
+            ),
         ]
 
     def __str__(self):

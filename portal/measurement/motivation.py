@@ -12,7 +12,7 @@ from portal.people.models import User
 from portal.people.privacy import MIN_GROUP
 from portal.recognition.models import Allowance, RecognitionSettings
 
-from .selectors import Period, Scope, count, totals
+from .selectors import Period, Scope, count, of_people, totals
 from .tables import Table
 
 # What a trend can show: (measure, what it counts, statements or points).
@@ -34,7 +34,7 @@ def points_awarded(figures: dict) -> int:
 
 
 def motivation_table(*, scope: Scope, period: Period) -> Table:
-    now, before = totals(scope.rollups, period), totals(scope.rollups, period.previous())
+    now, before = totals(scope.statements, period), totals(scope.statements, period.previous())
     rows = []
 
     def add(label, measure=None, *, value=None, previous=None):
@@ -115,17 +115,15 @@ def _months(period: Period) -> list[date]:
 
 
 def mentoring_table(*, scope: Scope, period: Period) -> Table:
-    people = scope.people
-    everyone = people.count()
-    mentored = (
-        Pairing.objects.filter(mentee__in=people, status=Pairing.Status.ACTIVE)
-        .values("mentee")
-        .distinct()
-        .count()
-    )
+    """Mentoring coverage. For the whole programme, the rows are read without a list of
+    people: a leaver's pairings end when they leave, and their past check-ins and goals
+    count, as their statements do."""
+    everyone = scope.people.count()
+    pairings = of_people(Pairing.objects, scope.narrowing, "mentee")
+    mentored = pairings.filter(status=Pairing.Status.ACTIVE).values("mentee").distinct().count()
     inside = Q(created_at__gte=period.start_at, created_at__lt=period.end_at)
-    checkins = CheckIn.objects.filter(inside, pairing__mentee__in=people).count()
-    goals = Goal.objects.filter(pairing__mentee__in=people).aggregate(
+    checkins = of_people(CheckIn.objects, scope.narrowing, "pairing__mentee").filter(inside).count()
+    goals = of_people(Goal.objects, scope.narrowing, "pairing__mentee").aggregate(
         set_=Count("pk", filter=inside),
         met=Count("pk", filter=Q(done_at__gte=period.start_at, done_at__lt=period.end_at)),
     )
@@ -170,7 +168,7 @@ def trend_table(*, scope: Scope, period: Period) -> Table:
     wanted = {measure for measure, _, _ in TRENDS.values() if measure}
     by_day: dict[date, dict[str, int]] = {}
     for day, measure, statements, points in (
-        scope.rollups.filter(day__gte=period.start, day__lte=period.end)
+        scope.statements.filter(day__gte=period.start, day__lte=period.end)
         .filter(~Q(measure__contains=":"))
         .values_list("day", "measure")
         .annotate(statements=Sum("statements"), points=Sum("points"))

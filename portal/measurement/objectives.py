@@ -1,11 +1,12 @@
 """The programme's objectives and their KPI targets, with the programme's progress toward
-each: people counts from the milestones, events from the programme-wide rollups."""
+each: people counts from the funnel's facts, events from the statements, both in the
+programme-wide rollups."""
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -15,8 +16,8 @@ from portal.activity import verbs
 from portal.sharing.quality import QUALITY_SHARE_STEP
 
 from .charts import Chart
-from .models import PEOPLE_KPIS, Grain, Kpi, Milestones, Rollup, Target
-from .selectors import Period
+from .models import PEOPLE_KPIS, Grain, Kpi, Rollup, Target
+from .selectors import Period, funnel_now
 from .tables import Link, Section, Table
 
 EVENT_MEASURES = {
@@ -48,21 +49,18 @@ class Progress:
         return "on track" if self.now >= self.expected else "behind"
 
 
+PEOPLE_STEPS = {
+    Kpi.ACTIVE: "active",
+    Kpi.ONBOARDED: "onboarded_at",
+    Kpi.UNLOCKED: "sharing_unlocked_at",
+    Kpi.SHARERS: "first_share_at",
+}
+
+
 def people_now(kpi: str) -> int:
-    """A people KPI for the whole programme, today."""
-    people = Milestones.objects.filter(user__is_active=True)
-    if kpi == Kpi.ACTIVE:
-        return people.filter(last_active_at__gte=timezone.now() - timedelta(days=30)).count()
-    later = {
-        Kpi.ONBOARDED: ("onboarded_at", "training_started_at", "sharing_unlocked_at",
-                        "first_share_at", "first_quality_share_at"),
-        Kpi.UNLOCKED: ("sharing_unlocked_at", "first_share_at", "first_quality_share_at"),
-        Kpi.SHARERS: ("first_share_at", "first_quality_share_at"),
-    }[Kpi(kpi)]  # fmt: skip
-    reached = Q()
-    for column in later:
-        reached |= Q(**{f"{column}__isnull": False})
-    return people.filter(reached).count()
+    """A people KPI for the whole programme, today, from the funnel's facts: the people
+    here who reached the step (or a later one), or were active in the last 30 days."""
+    return funnel_now(Rollup.objects.filter(grain=Grain.PROGRAMME), PEOPLE_STEPS[Kpi(kpi)])
 
 
 def events_between(kpi: str, first: date, last: date) -> int:

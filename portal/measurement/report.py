@@ -27,7 +27,7 @@ class Report:
 
 
 def funnel_section(
-    funnel: Funnel, *, people, period: Period, by: str, counts: list[dict]
+    funnel: Funnel, *, scope: Scope, period: Period, by: str, counts: list[dict]
 ) -> Section:
     section = Section(
         "funnel",
@@ -74,7 +74,7 @@ def funnel_section(
             ["Median days from invitation to first share", funnel.median_days_to_first_share]
         )
     section.tables.append(waits)
-    rows, unshown = selectors.funnel_by(people=people, period=period, by=by, counts=counts)
+    rows, unshown = selectors.funnel_by(scope=scope, period=period, by=by, counts=counts)
     grouped = Table(
         f"funnel-by-{by}",
         f"By {selectors.GROUPINGS[by]}: people who reached each step by {period.end:%d %b %Y}",
@@ -172,9 +172,9 @@ def trends_section(*, scope: Scope, period: Period) -> Section:
 
 
 def report(*, viewer: User, scope: Scope, period: Period, by: str = "department") -> Report:
-    # The people are read once, grouped for the funnel's breakdown; the funnel sums them.
-    counts = selectors.funnel_counts(people=scope.people, period=period, by=by)
-    funnel = selectors.funnel(people=scope.people, period=period, counts=counts)
+    # The funnel's rollups are read once, grouped for its breakdown; the funnel sums them.
+    counts = selectors.funnel_counts(scope=scope, period=period, by=by)
+    funnel = selectors.funnel(scope=scope, period=period, counts=counts)
     sections = [objectives.section(period=period)]
     if funnel.hidden:
         why = (
@@ -193,7 +193,7 @@ def report(*, viewer: User, scope: Scope, period: Period, by: str = "department"
         ]
         return Report(scope, period, funnel, sections)
     sections += [
-        funnel_section(funnel, people=scope.people, period=period, by=by, counts=counts),
+        funnel_section(funnel, scope=scope, period=period, by=by, counts=counts),
         reach_section(
             selectors.reach(scope=scope, period=period),
             selectors.reach(scope=scope, period=period.previous(), tops=False),
@@ -201,6 +201,6 @@ def report(*, viewer: User, scope: Scope, period: Period, by: str = "department"
         ),
         motivation_section(scope=scope, period=period, viewer=viewer),
         trends_section(scope=scope, period=period),
-        training.section(people=scope.narrowing, period=period),
+        training.section(scope=scope, period=period),
     ]
     return Report(scope, period, funnel, sections)

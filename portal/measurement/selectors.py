@@ -15,8 +15,6 @@ from django.db.models import (
     Count,
     DateField,
     F,
-    FloatField,
-    Func,
     Q,
     QuerySet,
     Sum,
@@ -99,6 +97,22 @@ class Scope:
     whole_programme: bool  # a programme admin, before the filters
     teams: list[int] | None  # a manager's teams; None for a programme admin
     everyone: bool = False  # the whole programme, nothing filtered
+    # The filters as conditions on rollup rows, by dimension (a manager's teams: "team").
+    conditions: dict[str, Q] = field(default_factory=dict)
+
+    @property
+    def statements(self) -> QuerySet[Rollup]:
+        """The rollup rows of ledger statements alone (no ``tallies`` facts)."""
+        return self.rollups.exclude(measures("#"))
+
+    def rollups_by(self, dimension: str) -> QuerySet[Rollup]:
+        """Rollup rows of the same people that tell ``dimension`` (department, team...)
+        apart: that dimension's grain when nothing else is filtered, all four otherwise."""
+        grain = GRAINS[dimension] if set(self.conditions) <= {dimension} else Grain.GROUP
+        rows = Rollup.objects.filter(grain=grain)
+        for condition in self.conditions.values():
+            rows = rows.filter(condition)
+        return rows
 
     @property
     def narrowing(self) -> QuerySet[User] | None:
@@ -115,6 +129,8 @@ def of_people(rows, people: QuerySet[User] | None, field: str = "user") -> Query
 
 
 FILTERS = ("department", "team", "location", "job_role")
+GRAINS = {"department": Grain.DEPARTMENT, "team": Grain.TEAM, "location": Grain.LOCATION,
+          "job_role": Grain.JOB_ROLE}  # fmt: skip
 
 
 def scope_for(*, viewer: User, filters: dict) -> Scope | None:
@@ -124,6 +140,14 @@ def scope_for(*, viewer: User, filters: dict) -> Scope | None:
     teams = None if admin else list(managed_teams(user=viewer).values_list("pk", flat=True))
     if teams == []:
         return None  # neither a programme admin nor a manager
+    return scope_of(teams=teams, filters=filters)
+
+
+def scope_of(*, teams: list[int] | None, filters: dict | None = None) -> Scope:
+    """The people of ``teams`` (None: the whole programme, as a programme admin sees it)
+    narrowed by ``filters``."""
+    filters = filters or {}
+    admin = teams is None
     people = User.objects.filter(is_active=True)
     conditions: dict[str, Q] = {}
     if teams is not None:
@@ -144,19 +168,17 @@ def scope_for(*, viewer: User, filters: dict) -> Scope | None:
             conditions[text] = Q(**{text: value.lower()})
     # The coarsest grain that answers: one row per day and measure when nothing is
     # filtered, the filter's own grain for one dimension, all four together otherwise.
-    grains = {"department": Grain.DEPARTMENT, "team": Grain.TEAM, "location": Grain.LOCATION,
-              "job_role": Grain.JOB_ROLE}  # fmt: skip
     if not conditions:
         grain = Grain.PROGRAMME
     elif len(conditions) == 1:
-        grain = grains[next(iter(conditions))]
+        grain = GRAINS[next(iter(conditions))]
     else:
         grain = Grain.GROUP
     rollups = Rollup.objects.filter(grain=grain)
     for condition in conditions.values():
         rollups = rollups.filter(condition)
     return Scope(people=people, rollups=rollups, whole_programme=admin, teams=teams,
-                 everyone=grain == Grain.PROGRAMME)  # fmt: skip
+                 everyone=grain == Grain.PROGRAMME, conditions=conditions)  # fmt: skip
 
 
 def whole_programme() -> Scope:
@@ -220,12 +242,74 @@ _GROUP_KEYS: dict[str, dict] = {
 }  # fmt: skip
 
 
-def funnel_counts(*, people: QuerySet[User], period: Period, by: str | None = None) -> list[dict]:
-    """One pass over ``people``: for each step, how many reached it (or a later one) by
-    the end of ``period``, during it, and by the end of the period before; how many were
-    invited by the end (``people``) and active in the last 30 days. One row per group of
-    ``by`` (a key of ``GROUPINGS``), or one row for everyone. ``funnel`` sums the rows,
-    ``funnel_by`` shows them: the page reads the people once for both."""
+def _funnel_row(figures: dict[str, dict[str, int]]) -> dict:
+    """A row of ``funnel_counts`` from measure -> {"by", "new", "before"} sums."""
+    row = {"people": figures.get("#funnel:people", {}).get("by", 0)}
+    for name, _ in STEPS:
+        sums = figures.get(f"#funnel:{name}", {})
+        for when in ("by", "new", "before"):
+            row[f"{name}:{when}"] = sums.get(when, 0)
+    return row
+
+
+def funnel_counts(*, scope: Scope, period: Period, by: str | None = None) -> list[dict]:
+    """For each step, how many people in ``scope`` reached it (or a later one) by the end
+    of ``period``, during it, and by the end of the period before; how many were invited
+    by the end (``people``): from the rollups' funnel facts (``tallies``), one grouped
+    query. One row per group of ``by`` (a key of
+    ``GROUPINGS``), or one row for everyone. ``funnel`` sums the rows, ``funnel_by``
+    shows them: the page reads them once for both. Cohorts are no rollup dimension: they
+    are counted from the people themselves."""
+    if by == "cohort":
+        return _cohort_counts(people=scope.people, period=period)
+    dimension = {"department": "department", "team": "team"}.get(by or "")
+    rollups = scope.rollups if dimension is None else scope.rollups_by(dimension)
+    before = period.previous().end
+    grouped = (
+        rollups.filter(measures("#funnel:"), day__lte=period.end)
+        .exclude(measure="#funnel:active")
+        .values_list(*([dimension] if dimension else []), "measure")
+        .annotate(
+            by=Sum("statements"),
+            new=Sum("statements", filter=Q(day__gte=period.start)),
+            before=Sum("statements", filter=Q(day__lte=before)),
+        )
+        .order_by()
+    )
+    groups: dict = {}
+    for *key, measure, reached, new, earlier in grouped:
+        groups.setdefault(tuple(key), {})[measure] = {
+            "by": reached or 0,
+            "new": new or 0,
+            "before": earlier or 0,
+        }
+    if dimension is None:
+        return [_funnel_row(groups.get((), {}))]
+    rows = [{dimension: key[0], **_funnel_row(figures)} for key, figures in groups.items()]
+    return _named(dimension, rows)
+
+
+def _named(dimension: str, rows: list[dict]) -> list[dict]:
+    """Rows keyed by department or team id, with the names ``_group_name`` shows."""
+    ids = [row[dimension] for row in rows]
+    if dimension == "department":
+        names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+        for row in rows:
+            row["department"] = names.get(row["department"])
+        return rows
+    teams = {
+        pk: (name, department)
+        for pk, name, department in Team.objects.filter(pk__in=ids).values_list(
+            "pk", "name", "department__name"
+        )
+    }
+    for row in rows:
+        row["team"], row["team_department"] = teams.get(row["team"], (None, None))
+    return rows
+
+
+def _cohort_counts(*, people: QuerySet[User], period: Period) -> list[dict]:
+    """``funnel_counts`` by cohort, from the people (one pass)."""
     end, start, before = period.end_at, period.start_at, period.previous().end_at
     counts = {"people": Count("pk", filter=Q(date_joined__lt=end))}
     for index, (name, _) in enumerate(STEPS):
@@ -235,81 +319,61 @@ def funnel_counts(*, people: QuerySet[User], period: Period, by: str | None = No
             "pk", filter=_reached(later, before=end) & ~_reached(later, before=start)
         )
         counts[f"{name}:before"] = Count("pk", filter=_reached(later, before=before))
-    now = timezone.now()
-    counts["active"] = Count(
-        "pk", filter=Q(milestones__last_active_at__gte=now - timedelta(days=30))
-    )
-    if by is None:
-        return [people.aggregate(**counts)]
-    return list(people.values(**_GROUP_KEYS[by]).annotate(**counts).order_by())
+    return list(people.values(**_GROUP_KEYS["cohort"]).annotate(**counts).order_by())
 
 
-def funnel(*, people: QuerySet[User], period: Period, counts: list[dict] | None = None) -> Funnel:
-    """The recruitment funnel of ``people``, by the end of ``period``, from
-    ``funnel_counts`` (made here, one query, unless given). A step counts everyone who
-    reached it or a later one, so each step holds the next."""
-    end = period.end_at
-    rows = counts if counts is not None else funnel_counts(people=people, period=period)
-    keys = ["active", *(f"{name}:{when}" for name, _ in STEPS for when in ("by", "new", "before"))]
+def histogram_median(counts: dict[int, int]) -> tuple[int, float | None]:
+    """How many values a histogram (value -> how many) holds, and their median."""
+    total = sum(counts.values())
+    if not total:
+        return 0, None
+    wanted = {(total - 1) // 2, total // 2}
+    middle, seen = [], 0
+    for value, many in sorted(counts.items()):
+        for position in sorted(wanted):
+            if seen <= position < seen + many:
+                middle.append(value)
+        seen += many
+    return total, sum(middle) / len(middle)
+
+
+def histogram(figures: dict[str, tuple[int, int]], prefix: str) -> dict[int, int]:
+    """value -> count of the measures ``<prefix><value>`` in ``figures``."""
+    return {
+        int(measure[len(prefix) :]): statements
+        for measure, (statements, _) in figures.items()
+        if measure.startswith(prefix) and measure[len(prefix) :].lstrip("-").isdigit()
+    }
+
+
+def funnel(*, scope: Scope, period: Period, counts: list[dict] | None = None) -> Funnel:
+    """The recruitment funnel of ``scope``, by the end of ``period``, from
+    ``funnel_counts`` (made here unless given). A step counts everyone who reached it or
+    a later one, so each step holds the next."""
+    rows = counts if counts is not None else funnel_counts(scope=scope, period=period)
+    keys = ["people", *(f"{name}:{when}" for name, _ in STEPS for when in ("by", "new", "before"))]
     figures = {key: sum(row[key] or 0 for row in rows) for key in keys}
     invited = figures["invited_at:by"]
-    result = Funnel(people=invited, active_30_days=figures["active"])
+    result = Funnel(people=invited, active_30_days=funnel_now(scope.rollups, "active"))
     if result.hidden:
         return result
     previous_count = None
     for name, label in STEPS:
-        count = figures[f"{name}:by"]
+        count_ = figures[f"{name}:by"]
         conversion = (
-            (round(100 * count / previous_count) if previous_count else None)
+            (round(100 * count_ / previous_count) if previous_count else None)
             if previous_count is not None
             else None
         )
         result.steps.append(
-            Step(label, count, figures[f"{name}:new"], figures[f"{name}:before"], conversion)
+            Step(label, count_, figures[f"{name}:new"], figures[f"{name}:before"], conversion)
         )
-        previous_count = count
-    _, wait = median_days(
-        people.filter(milestones__first_share_at__lt=end),
-        "date_joined",
-        "milestones__first_share_at",
-    )
+        previous_count = count_
+    waits = totals(scope.rollups.filter(measures("#wait.share:")),
+                   Period(date.min, period.end, ""))  # fmt: skip
+    _, wait = histogram_median(histogram(waits, "#wait.share:"))
     result.median_days_to_first_share = round(wait, 1) if wait is not None else None
     return result
-
-
-class DaysBetween(Func):
-    """``DaysBetween(start, end)``: the days from one moment to another, as a number the
-    database computes itself (Django's own datetime difference calls a Python function
-    per row on SQLite)."""
-
-    output_field = FloatField()
-    arity = 2
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection,
-                           template="(julianday(%(expressions)s))", arg_joiner=") - julianday(",
-                           **extra)  # fmt: skip
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection,
-                           template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
-                           arg_joiner=" - ", **extra)  # fmt: skip
-
-
-def median_days(rows: QuerySet, start: str, end: str) -> tuple[int, float | None]:
-    """How many ``rows`` there are, and the median of ``end - start`` over them in days:
-    the database sorts and sends only the middle one or two (two queries, whatever the
-    number of rows)."""
-    waits = (
-        rows.annotate(wait=DaysBetween(F(end), F(start)))
-        .order_by("wait")
-        .values_list("wait", flat=True)
-    )
-    count = waits.count()
-    if not count:
-        return 0, None
-    middle = list(waits[(count - 1) // 2 : count // 2 + 1])
-    return count, sum(middle) / len(middle)
 
 
 @dataclass(frozen=True)
@@ -330,13 +394,13 @@ def _group_name(by: str, row: dict) -> str:
 
 
 def funnel_by(
-    *, people: QuerySet[User], period: Period, by: str, counts: list[dict] | None = None
+    *, scope: Scope, period: Period, by: str, counts: list[dict] | None = None
 ) -> tuple[list[GroupRow], int]:
     """Each group's step counts by the end of ``period`` (``by``: department, team or
     cohort; from ``funnel_counts`` grouped so, made here unless given); groups of fewer
     than ``MIN_GROUP`` people merge into one row. Returns the rows and how many people
     are in groups too small to show even merged."""
-    grouped = counts if counts is not None else funnel_counts(people=people, period=period, by=by)
+    grouped = counts if counts is not None else funnel_counts(scope=scope, period=period, by=by)
     merged_rows: dict[str, dict] = {}
     for row in grouped:
         name = _group_name(by, row)
@@ -440,6 +504,21 @@ def totals(rollups: QuerySet[Rollup], period: Period) -> dict[str, tuple[int, in
         .annotate(statements=Sum("statements"), points=Sum("points"))
         .order_by()
     }
+
+
+def measures(prefix: str) -> Q:
+    """Rollup rows whose measure begins with ``prefix``, as a range of values, which the
+    ``rollup_measure_day`` index serves (SQLite's LIKE, case-insensitive, cannot)."""
+    return Q(measure__gte=prefix, measure__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
+def funnel_now(rollups: QuerySet[Rollup], step: str) -> int:
+    """How many people have reached a step of the funnel (or a later one) by today;
+    ``step`` "active": how many were active in the last 30 days."""
+    today = timezone.localdate()
+    since = today - timedelta(days=29) if step == "active" else date.min
+    return count(totals(rollups.filter(measure=f"#funnel:{step}"), Period(since, today, "")),
+                 f"#funnel:{step}")  # fmt: skip
 
 
 def count(figures: dict, measure: str) -> int:

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from courses.models import CoursePage, Enrolment
+from courses.models import CoursePage, Enrolment, QuizAttempt, ScenarioAttempt, ScenarioChoice
+from courses.signals import CHOSE, COMPLETED, ENROLLED, FINISHED, SUBMITTED
 from portal.activity.models import Activity
 from portal.activity.subscribers import subscriber
 from portal.activity.verbs import (
@@ -21,10 +22,31 @@ from portal.activity.verbs import (
     WORKSHOP_CONTRIBUTED,
 )
 from portal.people.models import User
+from portal.sharing.models import Share
 from portal.sharing.quality import QUALITY_SHARE_STEP
 
 from .models import STEPS, Milestones
-from .rollups import people_places, place_columns, rollups_hear
+from .rollups import (
+    milestones_locked,
+    people_places,
+    place_columns,
+    rollups_hear,
+    rollups_tally,
+)
+from .tallies import (
+    Facts,
+    attempt_facts,
+    choice_facts,
+    completions_of,
+    difference,
+    enrolment_facts,
+    merged,
+    milestones_facts,
+    outcome_changes,
+    outcome_facts,
+    quiz_facts,
+    shares_of,
+)
 
 TRAINING_VERBS = (LESSON_COMPLETED.id, SCENARIO_PASSED.id, QUIZ_PASSED.id, COURSE_COMPLETED.id)
 # What a person does themselves; a click on their share or a badge the rules gave them
@@ -53,13 +75,15 @@ def _earliest(current, moment):
 def measurement_hear(activity: Activity) -> None:
     """Count a statement in the daily rollups and move the person's milestones on with
     it (in the delivery's transaction, the person's milestones row locked)."""
-    milestones, _ = Milestones.objects.select_for_update().get_or_create(
-        user_id=activity.actor_id, defaults={"invited_at": activity.actor.date_joined}
-    )
+    milestones = milestones_locked(activity.actor_id)
     rollups_hear(activity, milestones)
     if activity.verb in HEARD_VERBS:
+        before = milestones_facts(milestones, activity.actor.date_joined)
         _milestones_move(milestones, activity)
         milestones.save()
+        after = milestones_facts(milestones, activity.actor.date_joined)
+        rollups_tally(user_id=activity.actor_id, facts=difference(after, before),
+                      milestones=milestones)  # fmt: skip
 
 
 def _milestones_move(milestones: Milestones, activity: Activity) -> None:
@@ -81,13 +105,112 @@ def _milestones_move(milestones: Milestones, activity: Activity) -> None:
         milestones.first_quality_share_at = _earliest(milestones.first_quality_share_at, at)
 
 
+def learning_heard(sender, event: str, record, **kwargs) -> None:
+    """``courses.signals.learning_recorded``: count the record's training facts, in its
+    transaction (a person's first choice at a step, first finished attempt and first quiz
+    attempt count them among the people)."""
+    if event in (ENROLLED, COMPLETED):
+        user_id = record.user_id
+        facts = enrolment_facts(
+            record.course_id,
+            record.started_at,
+            record.completed_at,
+            started=event == ENROLLED,
+            completed=event == COMPLETED,
+        )
+        if event == COMPLETED:
+            shares = shares_of([user_id]).get(user_id, [])
+            completion = (record.course_id, record.completed_at)
+            facts = merged(facts, outcome_facts([completion], shares))
+    elif event == CHOSE:
+        attempt = kwargs["attempt"]
+        user_id = attempt.user_id
+        same_step = ScenarioChoice.objects.filter(
+            attempt__user_id=user_id,
+            attempt__lesson_id=attempt.lesson_id,
+            attempt__block_id=attempt.block_id,
+            step_id=record.step_id,
+        )
+        first = not same_step.exclude(pk=record.pk).exists()
+        facts = choice_facts(attempt.lesson_id, attempt.block_id, record.step_id,
+                             record.choice_index, record.chosen_at, first=first)  # fmt: skip
+    elif event == FINISHED:
+        user_id = record.user_id
+        finished = ScenarioAttempt.objects.filter(
+            user_id=user_id,
+            lesson_id=record.lesson_id,
+            block_id=record.block_id,
+            status=ScenarioAttempt.Status.FINISHED,
+        )
+        first = not finished.exclude(pk=record.pk).exists()
+        facts = attempt_facts(record.lesson_id, record.block_id, record.finished_at,
+                              record.percentage, record.passed, first=first)  # fmt: skip
+    elif event == SUBMITTED:
+        user_id = record.user_id
+        earlier = QuizAttempt.objects.filter(
+            user_id=user_id, lesson_id=record.lesson_id, block_id=record.block_id
+        ).exclude(pk=record.pk)
+        facts = (
+            {}
+            if earlier.exists()
+            else quiz_facts(record.lesson_id, record.block_id, record.answers, record.submitted_at)
+        )
+    else:
+        return
+    rollups_tally(user_id=user_id, facts=facts)
+
+
+def share_saved(sender, instance: Share, created: bool, raw: bool = False, **kwargs) -> None:
+    """``post_save`` of a share: a new share counts before or after each course its maker
+    completed."""
+    if not created or raw:
+        return
+    user_id = instance.user_id
+    completions = completions_of([user_id]).get(user_id)
+    if not completions:
+        return
+    shares = shares_of([user_id]).get(user_id, [])
+    made = (instance.created_at, instance.clicks, instance.quality)
+    others = list(shares)
+    if made in others:
+        others.remove(made)
+    facts = difference(outcome_facts(completions, shares), outcome_facts(completions, others))
+    rollups_tally(user_id=user_id, facts=facts)
+
+
+def shares_figures_changed(sender, changes, **kwargs) -> None:
+    """``portal.sharing.signals.shares_changed``: shares' new readers and quality count
+    before or after each course their makers completed."""
+    made = {
+        pk: (user_id, created_at)
+        for pk, user_id, created_at in Share.objects.filter(
+            pk__in=[share_id for share_id, _, _ in changes]
+        ).values_list("pk", "user_id", "created_at")
+    }
+    completions = completions_of({user_id for user_id, _ in made.values()})
+    people: dict[int, Facts] = {}
+    for share_id, readers, quality in changes:
+        user_id, created_at = made.get(share_id, (None, None))
+        if user_id is None or created_at is None or not completions.get(user_id):
+            continue
+        added = outcome_changes(completions[user_id], created_at, readers, quality)
+        people[user_id] = merged(people.get(user_id, {}), added)
+    for user_id in sorted(people):  # locks taken in one order by every writer
+        rollups_tally(user_id=user_id, facts=people[user_id])
+
+
 def milestone_signed_in(sender, request, user: User, **kwargs) -> None:
     """``user_logged_in``: the first sign-in is a step of the funnel."""
-    Milestones.objects.get_or_create(user=user, defaults={"invited_at": user.date_joined})
-    # Not user.last_login: Django's own receiver may set it after this one runs.
-    Milestones.objects.filter(user=user, signed_in_at__isnull=True).update(
-        signed_in_at=timezone.now()
-    )
+    with transaction.atomic():
+        milestones = milestones_locked(user.pk)
+        if milestones.signed_in_at is not None:
+            return
+        before = milestones_facts(milestones, user.date_joined)
+        # Not user.last_login: Django's own receiver may set it after this one runs.
+        milestones.signed_in_at = timezone.now()
+        milestones.save(update_fields=["signed_in_at"])
+        rollups_tally(user_id=user.pk, facts=difference(milestones_facts(milestones,
+                      user.date_joined), before), milestones=milestones)  # fmt: skip
 
 
 def _unlocked(*, user_ids: list[int] | None = None) -> dict[int, datetime]:
@@ -120,28 +243,28 @@ def _first(verbs, **extra) -> dict[int, object]:
 
 
 def milestones_computed() -> dict[int, tuple]:
-    """The milestones of everyone who signed in or has a statement, as the ledger implies
-    them (set-based: a few grouped queries, whatever the number of statements), with the
-    place their statements are counted in the rollups (their profile's). The first
-    sign-in is not in the ledger: the stored one is kept, or the last sign-in stands in
-    for it."""
+    """Everyone's milestones as the ledger implies them (set-based: a few grouped queries,
+    whatever the number of statements), whether they are in the funnel (still here), and
+    the place their statements and facts are counted in the rollups (their profile's).
+    The first sign-in is not in the ledger: the stored one is kept, or the last sign-in
+    stands in for it."""
     stored_sign_ins = dict(Milestones.objects.values_list("user_id", "signed_in_at"))
     onboarded = _first([ONBOARDING_COMPLETED.id])
     training = _first(TRAINING_VERBS)
     shared = _first([CONTENT_SHARED.id])
     quality = _first([SHARE_QUALITY.id], result__step=QUALITY_SHARE_STEP)
-    active = dict(
+    last_active = dict(
         Activity.objects.filter(verb__in=ACTIVE_VERBS)
         .values("actor_id")
         .annotate(last=Max("timestamp"))
         .values_list("actor_id", "last")
     )
-    with_statements = set(Activity.objects.values_list("actor_id", flat=True).distinct())
     places = people_places()
     unlocked = _unlocked()
     computed = {}
-    for user_id, joined, last_login in User.objects.values_list("pk", "date_joined", "last_login"):
-        counted = places[user_id] if user_id in with_statements else None
+    for user_id, joined, last_login, active in User.objects.values_list(
+        "pk", "date_joined", "last_login", "is_active"
+    ):
         values = (
             joined,
             stored_sign_ins.get(user_id) or last_login,
@@ -150,12 +273,11 @@ def milestones_computed() -> dict[int, tuple]:
             unlocked.get(user_id),
             shared.get(user_id),
             quality.get(user_id),
-            active.get(user_id),
-            counted,
+            last_active.get(user_id),
+            active,
+            places[user_id],
         )
-        # A row exists once a person signed in or has a statement.
-        if values[1] or counted is not None:
-            computed[user_id] = values
+        computed[user_id] = values
     return computed
 
 
@@ -164,7 +286,7 @@ def milestones_rebuild(*, check_only: bool = False) -> dict[int, tuple[tuple, tu
     ledger implies. Returns the differences: user id -> (stored, computed)."""
     computed = milestones_computed()
     stored = {row.user_id: row.as_tuple() for row in Milestones.objects.all()}
-    empty = (None,) * (len(STEPS) + 2)
+    empty = (None,) * (len(STEPS) + 3)
     differences = {
         user_id: (stored.get(user_id, empty), computed.get(user_id, empty))
         for user_id in stored.keys() | computed.keys()
@@ -172,7 +294,7 @@ def milestones_rebuild(*, check_only: bool = False) -> dict[int, tuple[tuple, tu
     }
     if check_only or not differences:
         return differences
-    fields = [field for field, _ in STEPS] + ["last_active_at"]
+    fields = [field for field, _ in STEPS] + ["last_active_at", "in_funnel"]
     with transaction.atomic():
         rows = [Milestones(user_id=user_id, **dict(zip(fields, values[:-1], strict=True)),
                            **place_columns(values[-1]))

@@ -52,12 +52,12 @@ def headlines(month: Period) -> list[Headline]:
     """The month's headline figures for the whole programme, beside the month before's."""
     before = month_of(month.start - timedelta(days=1))
     scope = selectors.whole_programme()
-    funnel_now = selectors.funnel(people=scope.people, period=month)
-    funnel_before = selectors.funnel(people=scope.people, period=before)
+    funnel_now = selectors.funnel(scope=scope, period=month)
+    funnel_before = selectors.funnel(scope=scope, period=before)
     reach_now = selectors.reach(scope=scope, period=month, tops=False)
     reach_before = selectors.reach(scope=scope, period=before, tops=False)
-    figures_now = motivation.totals(scope.rollups, month)
-    figures_before = motivation.totals(scope.rollups, before)
+    figures_now = motivation.totals(scope.statements, month)
+    figures_before = motivation.totals(scope.statements, before)
     rows = []
     if not funnel_now.hidden:
         for index in (2, 4, 5):  # onboarded, sharing unlocked, first share: the new ones

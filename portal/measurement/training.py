@@ -12,9 +12,10 @@ each person's first attempt, as retries teach the answers.
 """
 
 from collections import Counter, defaultdict
+from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Avg, Count, QuerySet
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -23,17 +24,22 @@ from courses.blocks import QuizBlock, ScenarioBlock
 from courses.models import (
     CourseFeedback,
     CoursePage,
-    Enrolment,
     LessonPage,
-    QuizAttempt,
-    ScenarioAttempt,
-    ScenarioChoice,
 )
 from portal.people.models import User
 from portal.people.privacy import MIN_GROUP
 
-from .selectors import Period, median_days, of_people
+from .selectors import (
+    Period,
+    Scope,
+    histogram,
+    histogram_median,
+    measures,
+    of_people,
+    totals,
+)
 from .tables import Link, Section, Table
+from .tallies import parse_answers
 
 UPPER_LOWER = 0.27  # the share of takers in each of the upper and lower groups
 
@@ -42,34 +48,34 @@ def _percent(part: int | float, whole: int | float) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def courses_table(*, people: QuerySet[User] | None, period: Period) -> Table:
+def _until(period: Period) -> Period:
+    """Everything up to the end of ``period`` (figures "by the end of the period")."""
+    return Period(date.min, period.end, period.label)
+
+
+def _split(measure: str, parts: int) -> list[str]:
+    """The ``parts`` fields after a measure's prefix (the last one may hold colons)."""
+    return measure.split(":", parts)[1:]
+
+
+def courses_table(*, scope: Scope, period: Period) -> Table:
     """Per course, by the end of the period: started, completed, completion rate, median
-    days from start to completion, and feedback."""
-    # Grouped by course id alone (a join to the pages first would scan every enrolment
-    # once per page), then put in the courses' order with their titles.
-    figures = {
-        row["course_id"]: row
-        for row in of_people(Enrolment.objects, people)
-        .filter(started_at__lt=period.end_at)
-        .values("course_id")
-        .annotate(
-            started=Count("pk"),
-            completed=Count("pk", filter=Q(completed_at__lt=period.end_at)),
-        )
-        .order_by()
-    }
-    rows = [{**figures[pk], "course__title": title} for pk, title in _courses(figures).items()]
-    completions = of_people(Enrolment.objects, people).filter(completed_at__lt=period.end_at)
-    durations = {
-        row["course_id"]: median_days(
-            completions.filter(course_id=row["course_id"]), "started_at", "completed_at"
-        )
-        for row in rows
-        if row["completed"] >= MIN_GROUP
-    }
+    days from start to completion (whole days), and feedback."""
+    figures = totals(scope.rollups.filter(measures("#course.")), _until(period))
+    started: dict[int, int] = {}
+    completed: dict[int, int] = {}
+    days: dict[int, dict[int, int]] = defaultdict(dict)
+    for measure, (count, _) in figures.items():
+        if measure.startswith("#course.started:"):
+            started[int(_split(measure, 1)[0])] = count
+        elif measure.startswith("#course.completed:"):
+            completed[int(_split(measure, 1)[0])] = count
+        elif measure.startswith("#course.days:"):
+            course, waited = _split(measure, 2)
+            days[int(course)][int(waited)] = count
     feedback = {
         row["course_id"]: row
-        for row in of_people(CourseFeedback.objects, people)
+        for row in of_people(CourseFeedback.objects, scope.narrowing)
         .values("course_id")
         .annotate(count=Count("pk"), average=Avg("rating"))
         .order_by()
@@ -81,17 +87,17 @@ def courses_table(*, people: QuerySet[User] | None, period: Period) -> Table:
          "Average rating (of 5)", "Ratings"],
     )  # fmt: skip
     hidden = 0
-    for row in rows:
-        if row["started"] < MIN_GROUP:
+    for course_id, title in _courses(started).items():
+        begun, done = started[course_id], completed.get(course_id, 0)
+        if begun < MIN_GROUP:
             hidden += 1
             continue
-        _, days = durations.get(row["course_id"], (0, None))
-        rated = feedback.get(row["course_id"], {})
+        wait = histogram_median(days[course_id])[1] if done >= MIN_GROUP else None
+        rated = feedback.get(course_id, {})
         count = rated.get("count", 0)
         table.rows.append([
-            row["course__title"], row["started"], row["completed"],
-            f"{_percent(row['completed'], row['started'])}%",
-            round(days, 1) if days is not None else None,
+            title, begun, done, f"{_percent(done, begun)}%",
+            round(wait, 1) if wait is not None else None,
             round(rated["average"], 1) if count >= MIN_GROUP else None, count,
         ])  # fmt: skip
     if hidden:
@@ -107,19 +113,14 @@ def _courses(ids) -> dict[int, str]:
     )
 
 
-def unlock_table(*, people: QuerySet[User] | None, period: Period) -> Table:
-    unlocked, wait = median_days(
-        of_people(User.objects, people, "pk").filter(
-            milestones__sharing_unlocked_at__lt=period.end_at
-        ),
-        "date_joined",
-        "milestones__sharing_unlocked_at",
-    )
+def unlock_table(*, scope: Scope, period: Period) -> Table:
+    waits = totals(scope.rollups.filter(measures("#wait.unlock:")), _until(period))
+    unlocked, wait = histogram_median(histogram(waits, "#wait.unlock:"))
     table = Table("unlock", "Time to unlock sharing", ["Figure", "Value"])
     if unlocked >= MIN_GROUP and wait is not None:
         table.rows = [
             ["People who unlocked sharing", unlocked],
-            ["Median days from invitation to unlocking", round(wait, 1)],
+            ["Median days from invitation to unlocking (whole days)", round(wait, 1)],
         ]
     else:
         table.note = f"Fewer than {MIN_GROUP} people have unlocked sharing."
@@ -143,47 +144,55 @@ def _block(lesson: LessonPage | None, block_id: str, kind: str):
     return None
 
 
-def scenario_tables(*, people: QuerySet[User] | None, period: Period) -> list[Table]:
+def _scenario_title(lesson: LessonPage | None, block_id: str) -> str | None:
+    value = _block(lesson, block_id, "scenario")
+    if value is not None:
+        return ScenarioBlock.scenario(value).title
+    return lesson.title if lesson is not None else None
+
+
+def scenario_tables(*, scope: Scope, period: Period) -> list[Table]:
     """Scenario scores, the distribution of choices at every step, and the hardest
-    choices: at each step, the poor choice (below the step's best) chosen most."""
-    inside = Q(finished_at__gte=period.start_at, finished_at__lt=period.end_at)
+    choices: at each step, the poor choice (below the step's best) chosen most. "People"
+    are those who finished a scenario, or answered a step, for the first time in the
+    period: a step or scenario shows once at least ``MIN_GROUP`` of them did."""
+    figures = totals(
+        scope.rollups.filter(measures("#scenario.") | measures("#choice")),
+        period,
+    )
+    scenarios: dict[tuple[int, str], dict[str, int]] = defaultdict(
+        lambda: {"finished": 0, "score": 0, "passed": 0, "people": 0}
+    )
+    steps: dict[tuple[int, str, str], dict[int, int]] = defaultdict(dict)
+    step_people: dict[tuple[int, str, str], int] = {}
+    for measure, (count, amount) in figures.items():
+        kind = measure.split(":", 1)[0]
+        if kind.startswith("#scenario."):
+            lesson, block_id = _split(measure, 2)
+            row = scenarios[(int(lesson), block_id)]
+            row[kind.removeprefix("#scenario.")] += count
+            if kind == "#scenario.finished":
+                row["score"] += amount
+        elif kind == "#choice":
+            lesson, block_id, index, step_id = _split(measure, 4)
+            steps[(int(lesson), block_id, step_id)][int(index)] = count
+        elif kind == "#choice.people":
+            lesson, block_id, step_id = _split(measure, 3)
+            step_people[(int(lesson), block_id, step_id)] = count
+    lessons = _lessons([key[0] for key in scenarios] + [key[0] for key in steps])
     scores = Table(
         "scenarios",
         "Scenarios finished in the period",
-        ["Scenario", "People", "Attempts", "Average score (%)", "Passed (%)"],
+        ["Scenario", "People (first finish)", "Attempts", "Average score (%)", "Passed (%)"],
     )
-    for row in (
-        of_people(ScenarioAttempt.objects, people).filter(inside, status="finished")
-        .values("lesson_id", "block_id", "title")
-        .annotate(people=Count("user", distinct=True), attempts=Count("pk"),
-                  average=Avg("percentage"), passed=Count("pk", filter=Q(passed=True)))
-        .order_by("title")
-    ):  # fmt: skip
-        if row["people"] >= MIN_GROUP:
-            scores.rows.append([row["title"], row["people"], row["attempts"],
-                                round(row["average"] or 0),
-                                _percent(row["passed"], row["attempts"])])  # fmt: skip
-    chosen = of_people(ScenarioChoice.objects, people, "attempt__user").filter(
-        chosen_at__gte=period.start_at, chosen_at__lt=period.end_at
-    )
-    figures = (
-        chosen.values("attempt__lesson_id", "attempt__block_id", "attempt__title", "step_id",
-                      "choice_index", "label", "score")
-        .annotate(chosen=Count("pk"))
-        .order_by("attempt__title", "step_id", "choice_index")
-    )  # fmt: skip
-    steps: dict[tuple, list[dict]] = defaultdict(list)
-    for row in figures:
-        steps[(row["attempt__lesson_id"], row["attempt__block_id"], row["step_id"])].append(row)
-    step_people = {
-        (lesson, block, step): count
-        for lesson, block, step, count in chosen.values_list(
-            "attempt__lesson_id", "attempt__block_id", "step_id"
-        )
-        .annotate(people=Count("attempt__user", distinct=True))
-        .order_by()
-    }
-    lessons = _lessons(key[0] for key in steps)
+    listed = []
+    for (lesson_id, block_id), row in scenarios.items():
+        title = _scenario_title(lessons.get(lesson_id), block_id)
+        if title is not None and row["people"] >= MIN_GROUP and row["finished"]:
+            listed.append([title, row["people"], row["finished"],
+                           round(row["score"] / row["finished"]),
+                           _percent(row["passed"], row["finished"])])  # fmt: skip
+    scores.rows = sorted(listed, key=lambda cells: cells[0])
     distribution = Table(
         "choices",
         "Every choice at every scenario step in the period",
@@ -197,36 +206,49 @@ def scenario_tables(*, people: QuerySet[User] | None, period: Period) -> list[Ta
     )
     candidates = []
     hidden = 0
-    for (lesson_id, block_id, step_id), rows in steps.items():
+    shown = []
+    for (lesson_id, block_id, step_id), chosen in steps.items():
         if step_people.get((lesson_id, block_id, step_id), 0) < MIN_GROUP:
             hidden += 1
             continue
-        total = sum(row["chosen"] for row in rows)
-        value = _block(lessons.get(lesson_id), block_id, "scenario")
-        best = max(row["score"] for row in rows)
-        where = step_id
-        if value is not None:
-            step = ScenarioBlock.scenario(value).step(step_id)
-            if step is not None and step.choices:
-                best = max(choice.score for choice in step.choices)
-                where = Truncator(strip_tags(str(step.situation))).chars(90) or step_id
+        page = lessons.get(lesson_id)
+        title = _scenario_title(page, block_id)
+        if title is None:
+            continue  # the lesson is gone
+        value = _block(page, block_id, "scenario")
+        step = ScenarioBlock.scenario(value).step(step_id) if value is not None else None
+        options = step.choices if step is not None else []
+        where = (Truncator(strip_tags(str(step.situation))).chars(90) if step is not None
+                 else "") or step_id  # fmt: skip
+        shown.append((title, step_id, where, lesson_id, chosen, options))
+    for title, _, where, lesson_id, chosen, options in sorted(shown, key=lambda row: row[:2]):
+        total = sum(chosen.values())
+        rows: list[dict[str, Any]] = [
+            {"label": options[index].label if index < len(options)
+                else f"Choice {index + 1} (no longer in the scenario)",
+             "score": options[index].score if index < len(options) else None,
+             "chosen": count}
+            for index, count in sorted(chosen.items())
+        ]  # fmt: skip
         for row in rows:
-            distribution.rows.append([row["attempt__title"], where, row["label"], row["score"],
-                                      row["chosen"], _percent(row["chosen"], total)])  # fmt: skip
-        poor = [row for row in rows if row["score"] < best]
+            distribution.rows.append([title, where, row["label"], row["score"], row["chosen"],
+                                      _percent(row["chosen"], total)])  # fmt: skip
+        if not options:
+            continue  # without the step, no one can say which choice was poor
+        best = max(choice.score for choice in options)
+        poor = [row for row in rows if row["score"] is not None and row["score"] < best]
         if poor:
             worst = max(poor, key=lambda row: (row["chosen"], -row["score"]))
-            candidates.append((_percent(worst["chosen"], total) or 0, worst, where, best,
-                               lesson_id))  # fmt: skip
-    for share, row, step_id, best, lesson_id in sorted(
-        candidates, key=lambda item: (-item[0], item[1]["attempt__title"], item[2])
+            candidates.append((_percent(worst["chosen"], total) or 0, title, where,
+                               worst["label"], best, lesson_id))  # fmt: skip
+    for share, title, where, label, best, lesson_id in sorted(
+        candidates, key=lambda item: (-item[0], item[1], item[2])
     )[:10]:
-        hardest.rows.append([row["attempt__title"], step_id, row["label"], share, best,
-                             _edit_url(lesson_id)])  # fmt: skip
+        hardest.rows.append([title, where, label, share, best, _edit_url(lesson_id)])
     if hidden:
         distribution.note = hardest.note = (
-            f"{hidden} step{'s' if hidden > 1 else ''} answered by fewer than {MIN_GROUP} "
-            "people in the period are not shown."
+            f"{hidden} step{'s' if hidden > 1 else ''} answered for the first time by fewer "
+            f"than {MIN_GROUP} people in the period {'are' if hidden > 1 else 'is'} not shown."
         )
     return [scores, hardest, distribution]
 
@@ -263,30 +285,18 @@ def item_analysis(patterns: list[tuple]) -> list[tuple[float, float]]:
     return results
 
 
-def quiz_table(*, people: QuerySet[User] | None, period: Period) -> Table:
+def quiz_table(*, scope: Scope, period: Period) -> Table:
     """Per quiz question: difficulty and discrimination, from first attempts made in the
-    period (grouped by answer pattern in the database)."""
+    period (counted by answer pattern in the rollups)."""
     table = Table(
         "quiz-questions",
         "Quiz questions: first attempts in the period",
         ["Quiz", "Question", "People", "Right (difficulty, %)", "Discrimination", "Edit"],
     )
-    # Each person's first attempt at each quiz (attempts are numbered as they come).
-    firsts = (
-        of_people(QuizAttempt.objects, people)
-        .filter(submitted_at__lt=period.end_at)
-        .values("user_id", "lesson_id", "block_id")
-        .annotate(first=Min("pk"))
-        .values("first")
-    )
     first: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-    for lesson_id, block_id, answers, count in (
-        QuizAttempt.objects.filter(pk__in=firsts, submitted_at__gte=period.start_at)
-        .values_list("lesson_id", "block_id", "answers")
-        .annotate(count=Count("pk"))
-        .order_by()
-    ):
-        first[(lesson_id, block_id)].append((answers, count))
+    for measure, (count, _) in totals(scope.rollups.filter(measures("#quiz:")), period).items():
+        lesson, block_id, answers = _split(measure, 3)
+        first[(int(lesson), block_id)].append((parse_answers(answers), count))
     lessons = _lessons(key[0] for key in first)
     hidden = 0
     for (lesson_id, block_id), answer_lists in sorted(first.items()):
@@ -350,41 +360,37 @@ def comments_table(*, people: QuerySet[User] | None) -> Table:
     return table
 
 
-def outcomes_table(*, people: QuerySet[User] | None) -> Table:
+def outcomes_table(*, scope: Scope) -> Table:
     """Per course: the shares of the people who completed it, before and after they did
-    (average quality, readers per share). A side needs shares by ``MIN_GROUP`` people."""
+    (average quality, readers per share), from the rollups' outcome facts. A side needs
+    shares by ``MIN_GROUP`` people."""
     table = Table(
         "outcomes",
         "Does training change sharing? Shares before and after completing each course",
         ["Course", "Shares before", "Quality before", "Readers per share before",
          "Shares after", "Quality after", "Readers per share after"],
     )  # fmt: skip
-    completed = of_people(Enrolment.objects, people).filter(completed_at__isnull=False)
-    # Both sides in one pass, grouped by course id alone (see ``courses_table``).
-    sides = {
-        "before": Q(user__shares__created_at__lt=F("completed_at")),
-        "after": Q(user__shares__created_at__gte=F("completed_at")),
-    }
-    figures: dict[str, Any] = {}
-    for side, condition in sides.items():
-        figures |= {
-            f"{side}_shares": Count("user__shares", filter=condition),
-            f"{side}_sharers": Count("user", distinct=True, filter=condition),
-            f"{side}_quality": Avg("user__shares__quality", filter=condition),
-            f"{side}_readers": Sum("user__shares__clicks", filter=condition),
-        }
-    grouped = list(completed.values("course_id").annotate(**figures).order_by())
-    titles = _courses(row["course_id"] for row in grouped)
-    for row in sorted(
-        (row for row in grouped if row["course_id"] in titles),
-        key=lambda row: (titles[row["course_id"]], row["course_id"]),
-    ):
-        cells: list = [titles[row["course_id"]]]
+    sides = ("before", "after")
+    figures: dict[int, dict[str, list[int]]] = defaultdict(
+        lambda: {side: [0, 0, 0, 0] for side in sides}  # shares, readers, sharers, quality
+    )
+    for measure, (count, amount) in totals(
+        scope.rollups.filter(measures("#outcome")), Period(date.min, date.max, "")
+    ).items():
+        kind, course, side = measure.split(":")
+        if side not in sides:
+            continue
+        row = figures[int(course)][side]
+        if kind == "#outcome":
+            row[0], row[1] = count, amount
+        else:
+            row[2], row[3] = count, amount
+    for course_id, title in _courses(figures).items():
+        cells: list = [title]
         for side in sides:
-            shares, sharers = row[f"{side}_shares"], row[f"{side}_sharers"]
+            shares, readers, sharers, quality = figures[course_id][side]
             if shares and sharers >= MIN_GROUP:
-                cells += [shares, round(row[f"{side}_quality"] or 0),
-                          round((row[f"{side}_readers"] or 0) / shares, 2)]  # fmt: skip
+                cells += [shares, round(quality / shares), round(readers / shares, 2)]
             else:
                 cells += [None, None, None]
         if any(cell is not None for cell in cells[1:]):
@@ -396,18 +402,18 @@ def outcomes_table(*, people: QuerySet[User] | None) -> Table:
     return table
 
 
-def section(*, people: QuerySet[User] | None, period: Period) -> Section:
+def section(*, scope: Scope, period: Period) -> Section:
     return Section(
         "training",
         "Training",
         "Where people stall, which choices and questions are hard, and whether training "
         "moves how people share.",
         tables=[
-            courses_table(people=people, period=period),
-            unlock_table(people=people, period=period),
-            *scenario_tables(people=people, period=period),
-            quiz_table(people=people, period=period),
-            comments_table(people=people),
-            outcomes_table(people=people),
+            courses_table(scope=scope, period=period),
+            unlock_table(scope=scope, period=period),
+            *scenario_tables(scope=scope, period=period),
+            quiz_table(scope=scope, period=period),
+            comments_table(people=scope.narrowing),
+            outcomes_table(scope=scope),
         ],
     )

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from .models import Department, PrivacySettings, Profile, Team, User, Visibility, normalise_email
 from .reporting import manager_cycles
 from .services import Role, role_add_many
-from .signals import people_moved
+from .signals import people_joined, people_moved
 from .tasks import invitations_queue
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
@@ -359,6 +359,8 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
             # Whoever manages a member of a team manages that team.
             team_managers.setdefault(team.pk, set()).add(manager.pk)
     Profile.objects.bulk_create(new_profiles, batch_size=CHUNK)
+    if new_users:
+        people_joined.send(sender=User, user_ids=[user.pk for user in new_users])
     if updated_profiles:
         Profile.objects.bulk_update(updated_profiles, sorted(updated_fields), batch_size=CHUNK)
         if moved:

@@ -11,6 +11,10 @@ people_moved = Signal()
 # or redraw what they show at once.
 consent_changed = Signal()
 
+# Sent with ``user_ids`` after people were made in bulk (an import, once their profiles
+# exist); one person made alone sends Django's own post_save.
+people_joined = Signal()
+
 # Sent with ``user_ids`` when people left (deactivated), came back or are about to be
 # erased: the boards and other projections take them off or put them back.
 people_left = Signal()

@@ -38,6 +38,7 @@ from .models import (
     ShareDay,
     VisitorSalt,
 )
+from .signals import shares_changed
 
 
 class SharingLocked(NotAllowed):
@@ -192,10 +193,13 @@ def share_quality_update(*, share: Share) -> quality.Quality:
     share = Share.objects.select_for_update().select_related("user").get(pk=share.pk)
     result = selectors.share_quality_of(share)
     steps = quality.steps_reached(quality=result.score, already=share.quality_step)
+    changed = result.score - share.quality
     share.quality = result.score
     if steps:
         share.quality_step = steps[-1]
     share.save(update_fields=["quality", "quality_step"])
+    if changed:
+        shares_changed.send(sender=Share, changes=[(share.pk, 0, changed)])
     for step in steps:
         activity_record(
             actor=share.user,
@@ -384,6 +388,7 @@ def _click_counts(*, touched: list[tuple[int, date]]) -> dict[tuple[int, date], 
 
 def _share_totals_update(*, share_ids) -> None:
     """Each share's totals are the sum of its days (the days outlive the raw clicks)."""
+    readers = dict(Share.objects.filter(pk__in=share_ids).values_list("pk", "clicks"))
     totals = (
         ShareDay.objects.filter(share_id__in=share_ids)
         .values("share_id")
@@ -395,8 +400,14 @@ def _share_totals_update(*, share_ids) -> None:
             conversions=Sum("conversions"),
         )
     )
+    changes = []
     for row in totals:
-        Share.objects.filter(pk=row.pop("share_id")).update(**row)
+        share_id = row.pop("share_id")
+        Share.objects.filter(pk=share_id).update(**row)
+        if (row["clicks"] or 0) != readers.get(share_id, 0):
+            changes.append((share_id, (row["clicks"] or 0) - readers.get(share_id, 0), 0))
+    if changes:
+        shares_changed.send(sender=Share, changes=changes)
 
 
 @transaction.atomic

@@ -34,8 +34,9 @@ def programme(django_capture_on_commit_callbacks):
         team = TeamFactory(department=DepartmentFactory(name=name))
         teams[name] = team
         for _ in range(size):
-            person = UserFactory(profile__team=team, profile__department=team.department)
-            User.objects.filter(pk=person.pk).update(date_joined=long_ago)
+            person = UserFactory(
+                date_joined=long_ago, profile__team=team, profile__department=team.department
+            )
             people.append(User.objects.get(pk=person.pk))
     with django_capture_on_commit_callbacks(execute=True):
         for index, person in enumerate(people):
@@ -63,7 +64,7 @@ def test_the_funnel_counts_what_the_ledger_says(programme):
     people, _ = programme
     today = timezone.localdate()
     period = selectors.Period(today - timedelta(days=6), today, "the last seven days")
-    funnel = selectors.funnel(people=User.objects.all(), period=period)
+    funnel = selectors.funnel(scope=selectors.whole_programme(), period=period)
     end = period.end_at
     reached = [
         {p.pk for p in people},  # invited long ago
@@ -114,10 +115,12 @@ def test_the_stored_milestones_equal_a_rebuild_from_the_ledger(programme):
 def test_no_figure_about_fewer_than_five_people(programme):
     _, teams = programme
     period = selectors.period_for("quarter", today=timezone.localdate())
-    small = User.objects.filter(profile__team=teams["Support"])
-    assert selectors.funnel(people=small, period=period).hidden
-    assert selectors.funnel(people=small, period=period).steps == []
-    rows, unshown = selectors.funnel_by(people=User.objects.all(), period=period, by="department")
+    small = selectors.scope_of(teams=[teams["Support"].pk])
+    assert selectors.funnel(scope=small, period=period).hidden
+    assert selectors.funnel(scope=small, period=period).steps == []
+    rows, unshown = selectors.funnel_by(
+        scope=selectors.whole_programme(), period=period, by="department"
+    )
     # Sales shows; Support, Legal and Design (3 + 3 + 1) merge into one row of 7.
     assert [(row.name, row.people) for row in rows] == [
         ("Sales", 7),
@@ -125,9 +128,7 @@ def test_no_figure_about_fewer_than_five_people(programme):
     ]
     assert unshown == 0
     rows, unshown = selectors.funnel_by(
-        people=User.objects.exclude(profile__team=teams["Sales"]).exclude(
-            profile__team=teams["Support"]
-        ),
+        scope=selectors.scope_of(teams=[teams["Legal"].pk, teams["Design"].pk]),
         period=period,
         by="department",
     )

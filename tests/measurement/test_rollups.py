@@ -12,7 +12,7 @@ from django.utils import timezone
 from portal.activity.deliveries import deliveries_sweep
 from portal.activity.models import Activity, Delivery
 from portal.activity.services import activity_record
-from portal.measurement.models import Grain, Milestones, Rollup
+from portal.measurement.models import Grain, Rollup
 from portal.measurement.rollups import rollups_follow, rollups_rebuild
 from portal.people.models import Profile
 from portal.privacy.erasure import person_erase
@@ -157,13 +157,6 @@ def test_erasing_a_person_takes_their_statements_out(people):
     assert verbs_only(stored(Grain.PROGRAMME)) == from_ledger()
     assert stored(Grain.TEAM, team=support.pk) == {}
     assert not Rollup.objects.filter(statements=0, points=0).exists()
-    check_agrees()
-
-
-def test_people_who_only_signed_in_have_no_place_in_the_rollups(people, client):
-    newcomer = UserFactory()
-    client.force_login(newcomer)
-    assert not Milestones.objects.get(user=newcomer).counted
     check_agrees()
 
 
