@@ -23,7 +23,7 @@ class MeasurementConfig(AppConfig):
             people_returned,
         )
         from portal.sharing.models import Share
-        from portal.sharing.signals import shares_changed
+        from portal.sharing.signals import previews_changed, shares_changed
 
         from .rollups import (
             people_leaving,
@@ -37,6 +37,7 @@ class MeasurementConfig(AppConfig):
         from .services import (
             learning_heard,
             milestone_signed_in,
+            previews_figures_changed,
             share_saved,
             shares_figures_changed,
         )
@@ -45,6 +46,7 @@ class MeasurementConfig(AppConfig):
         learning_recorded.connect(learning_heard, dispatch_uid="measurement-learning")
         post_save.connect(share_saved, sender=Share, dispatch_uid="measurement-share")
         shares_changed.connect(shares_figures_changed, dispatch_uid="measurement-shares")
+        previews_changed.connect(previews_figures_changed, dispatch_uid="measurement-previews")
         # A person's statements move with their profile and leave with them.
         post_save.connect(profile_saved, sender=Profile, dispatch_uid="measurement-profile")
         pre_delete.connect(user_deleting, sender=User, dispatch_uid="measurement-erase")

@@ -163,22 +163,25 @@ def buckets(period: Period) -> tuple[str, list[tuple[date, date]]]:
 
 def trend_table(*, scope: Scope, period: Period) -> Table:
     """Shares, readers, lessons and points per day, week or month of the period (one
-    grouped query)."""
+    query, a row a day)."""
     size, spans = buckets(period)
-    wanted = {measure for measure, _, _ in TRENDS.values() if measure}
+    sums = {
+        key: Sum("statements", filter=Q(measure=measure))
+        for key, (measure, _, _) in TRENDS.items()
+        if measure
+    }
+    sums["points"] = Sum("points", filter=Q(points__gt=0) & ~Q(measure=verbs.POINTS_ADJUSTED.id))
     by_day: dict[date, dict[str, int]] = {}
-    for day, measure, statements, points in (
+    for day_sums in (
         scope.statements.filter(day__gte=period.start, day__lte=period.end)
         .filter(~Q(measure__contains=":"))
-        .values_list("day", "measure")
-        .annotate(statements=Sum("statements"), points=Sum("points"))
+        .values("day")
+        .annotate(**sums)
         .order_by()
     ):
-        figures = by_day.setdefault(day, {})
-        if measure in wanted:
-            figures[measure] = figures.get(measure, 0) + (statements or 0)
-        if measure != verbs.POINTS_ADJUSTED.id and (points or 0) > 0:
-            figures["points"] = figures.get("points", 0) + points
+        by_day[day_sums["day"]] = {
+            measure or key: day_sums[key] or 0 for key, (measure, _, _) in TRENDS.items()
+        }
     rows = []
     for first, last in spans:
         row: list = [_span_label(size, first, last)]

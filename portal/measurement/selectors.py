@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
-    Avg,
     Count,
     DateField,
     F,
@@ -26,7 +25,7 @@ from portal.activity.verbs import CONTENT_SHARED, SHARE_CLICKED, SHARE_CONVERTED
 from portal.people.models import Department, Team, User
 from portal.people.permissions import is_programme_admin, managed_teams
 from portal.people.privacy import MIN_GROUP
-from portal.sharing.models import ContentItem, Kind, Network, Share, ShareDay
+from portal.sharing.models import ContentItem, Kind, Network
 
 from .models import STEPS, Grain, MeasurementSettings, Rollup
 
@@ -445,9 +444,9 @@ def team_choices(scope: Scope, *, department: int | None) -> list[Team] | None:
     teams = Team.objects.all() if scope.teams is None else Team.objects.filter(pk__in=scope.teams)
     if department:
         teams = teams.filter(department_id=department)
-    teams = teams.select_related("department").order_by("department__name", "name")
-    listed = list(teams[: MAX_TEAM_CHOICES + 1])
-    return None if len(listed) > MAX_TEAM_CHOICES else listed
+    if teams.count() > MAX_TEAM_CHOICES:
+        return None
+    return list(teams.select_related("department").order_by("department__name", "name"))
 
 
 @dataclass
@@ -526,11 +525,12 @@ def count(figures: dict, measure: str) -> int:
 
 
 def reach(*, scope: Scope, period: Period, tops: bool = True) -> Reach:
-    """What the shares of the people in ``scope`` achieved in ``period``: shares, readers
-    and conversions from the daily rollups of the ledger (one grouped query); link
-    previews, which are no one's statement, from the shares' daily figures; and, with
-    ``tops``, the content whose shares made in the period brought most readers and had the
-    best quality (without: the totals only, for the period before)."""
+    """What the shares of the people in ``scope`` achieved in ``period``, all from the
+    daily rollups: shares, readers and conversions from the ledger's statements; link
+    previews, which are no one's statement, from facts (``#previews``); and, with
+    ``tops``, the content whose shares made in the period brought most readers and had
+    the best quality (facts, ``#item``; without: the totals only, for the period
+    before)."""
     figures = totals(
         scope.rollups.filter(
             Q(measure__in=[CONTENT_SHARED.id, SHARE_CLICKED.id, SHARE_CONVERTED.id])
@@ -545,28 +545,28 @@ def reach(*, scope: Scope, period: Period, tops: bool = True) -> Reach:
         for measure, (statements, _) in figures.items()
         if measure.startswith(f"{CONTENT_SHARED.id}:")
     }
-    days = of_people(ShareDay.objects, scope.narrowing, "share__user").filter(
-        day__gte=period.start, day__lte=period.end
-    )
-    shares = of_people(Share.objects, scope.narrowing).filter(
-        created_at__gte=period.start_at, created_at__lt=period.end_at
-    )
-    previews = days.aggregate(previews=Sum("previews"))["previews"] or 0
+    previews = count(totals(scope.rollups.filter(measure="#previews"), period), "#previews")
     top_by_clicks: list[tuple[str, int]] = []
     top_by_quality: list[tuple[str, int]] = []
     if tops:
-        # Grouped by item id, which the index holds; the titles of those items after.
-        grouped = list(
-            shares.values_list("item_id")
-            .annotate(readers=Sum("clicks"), quality=Avg("quality"))
-            .order_by()
-        )
-        titles = dict(
-            ContentItem.objects.filter(pk__in=[row[0] for row in grouped]).values_list(
-                "pk", "title"
-            )
-        )
-        items = [(titles[pk], readers, quality) for pk, readers, quality in grouped]
+        # Per content item, from the shares made in the period: their readers, and their
+        # quality summed (each share a count) for the average.
+        made: dict[int, list[int]] = {}
+        for measure, (shares_made, amount) in totals(
+            scope.rollups.filter(measures("#item")), period
+        ).items():
+            kind, item = measure.split(":")
+            row = made.setdefault(int(item), [0, 0, 0])  # shares, readers, quality
+            if kind == "#item":
+                row[0], row[1] = shares_made, amount
+            else:
+                row[2] = amount
+        titles = dict(ContentItem.objects.filter(pk__in=list(made)).values_list("pk", "title"))
+        items = [
+            (titles[pk], readers, quality / shares_made)
+            for pk, (shares_made, readers, quality) in made.items()
+            if pk in titles and shares_made
+        ]
         top_by_clicks = [
             (title, readers)
             for title, readers, _ in sorted(items, key=lambda row: (-(row[1] or 0), row[0]))[:5]

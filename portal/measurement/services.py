@@ -40,10 +40,12 @@ from .tallies import (
     completions_of,
     difference,
     enrolment_facts,
+    item_facts,
     merged,
     milestones_facts,
     outcome_changes,
     outcome_facts,
+    previews_facts,
     quiz_facts,
     shares_of,
 )
@@ -161,41 +163,63 @@ def learning_heard(sender, event: str, record, **kwargs) -> None:
 
 
 def share_saved(sender, instance: Share, created: bool, raw: bool = False, **kwargs) -> None:
-    """``post_save`` of a share: a new share counts before or after each course its maker
-    completed."""
+    """``post_save`` of a share: a new share counts for its content item, and before or
+    after each course its maker completed."""
     if not created or raw:
         return
     user_id = instance.user_id
+    facts = item_facts(instance.item_id, instance.created_at, 1, instance.clicks,
+                       instance.quality)  # fmt: skip
     completions = completions_of([user_id]).get(user_id)
-    if not completions:
-        return
-    shares = shares_of([user_id]).get(user_id, [])
-    made = (instance.created_at, instance.clicks, instance.quality)
-    others = list(shares)
-    if made in others:
-        others.remove(made)
-    facts = difference(outcome_facts(completions, shares), outcome_facts(completions, others))
+    if completions:
+        shares = shares_of([user_id]).get(user_id, [])
+        made = (instance.created_at, instance.clicks, instance.quality)
+        others = list(shares)
+        if made in others:
+            others.remove(made)
+        facts = merged(facts, difference(outcome_facts(completions, shares),
+                                         outcome_facts(completions, others)))  # fmt: skip
     rollups_tally(user_id=user_id, facts=facts)
 
 
 def shares_figures_changed(sender, changes, **kwargs) -> None:
     """``portal.sharing.signals.shares_changed``: shares' new readers and quality count
-    before or after each course their makers completed."""
+    for their content items, and before or after each course their makers completed."""
     made = {
-        pk: (user_id, created_at)
-        for pk, user_id, created_at in Share.objects.filter(
+        pk: (user_id, item_id, created_at)
+        for pk, user_id, item_id, created_at in Share.objects.filter(
             pk__in=[share_id for share_id, _, _ in changes]
-        ).values_list("pk", "user_id", "created_at")
+        ).values_list("pk", "user_id", "item_id", "created_at")
     }
-    completions = completions_of({user_id for user_id, _ in made.values()})
+    completions = completions_of({user_id for user_id, _, _ in made.values()})
     people: dict[int, Facts] = {}
     for share_id, readers, quality in changes:
-        user_id, created_at = made.get(share_id, (None, None))
-        if user_id is None or created_at is None or not completions.get(user_id):
+        if share_id not in made:
             continue
-        added = outcome_changes(completions[user_id], created_at, readers, quality)
+        user_id, item_id, created_at = made[share_id]
+        added = item_facts(item_id, created_at, 0, readers, quality)
+        if completions.get(user_id):
+            added = merged(added, outcome_changes(completions[user_id], created_at, readers,
+                                                  quality))  # fmt: skip
         people[user_id] = merged(people.get(user_id, {}), added)
     for user_id in sorted(people):  # locks taken in one order by every writer
+        rollups_tally(user_id=user_id, facts=people[user_id])
+
+
+def previews_figures_changed(sender, changes, **kwargs) -> None:
+    """``portal.sharing.signals.previews_changed``: link previews count for the share's
+    maker on their day."""
+    makers = dict(
+        Share.objects.filter(pk__in=[share_id for share_id, _, _ in changes]).values_list(
+            "pk", "user_id"
+        )
+    )
+    people: dict[int, Facts] = {}
+    for share_id, day, previews in changes:
+        if share_id in makers:
+            user_id = makers[share_id]
+            people[user_id] = merged(people.get(user_id, {}), previews_facts(day, previews))
+    for user_id in sorted(people):
         rollups_tally(user_id=user_id, facts=people[user_id])
 
 

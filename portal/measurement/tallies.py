@@ -27,7 +27,10 @@ Their measures begin with ``#``, which no verb does (``l``: lesson id, ``b``: bl
 - ``#outcome:<c>:<side>`` (count: shares, amount: their readers) and
   ``#outcome.quality:<c>:<side>`` (count: 1, a person with shares on that side; amount:
   the shares' quality), ``side`` ``before`` or ``after`` completing the course: on the day
-  of the completion, whenever the shares were made.
+  of the completion, whenever the shares were made;
+- ``#previews``: link previews (bots) of the person's shares, on the day they came;
+- ``#item:<id>`` (count: shares of the content item, amount: the readers they brought)
+  and ``#item.quality:<id>`` (amount: their quality), on the day each share was made.
 """
 
 from collections.abc import Iterable, Iterator
@@ -37,7 +40,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment, QuizAttempt, ScenarioAttempt, ScenarioChoice
 from portal.people.models import User
-from portal.sharing.models import Share
+from portal.sharing.models import Share, ShareDay
 
 from .models import STEPS, Milestones
 
@@ -248,6 +251,41 @@ def _outcome_rows(user_ids: list[int] | None) -> Iterator[tuple[int, Facts]]:
         yield user_id, outcome_facts(completed, shares.get(user_id, []))
 
 
+def item_facts(item_id: int, created_at: datetime, shares: int, readers: int,
+               quality: int) -> Facts:  # fmt: skip
+    """A share of a content item (``shares`` 1), or what changed of one (0)."""
+    facts: Facts = {}
+    day = _day(created_at)
+    _put(facts, day, f"#item:{item_id}", shares, readers)
+    _put(facts, day, f"#item.quality:{item_id}", shares, quality)
+    return merged(facts)
+
+
+def _item_rows(user_ids: list[int] | None) -> Iterator[tuple[int, Facts]]:
+    rows = Share.objects.all() if user_ids is None else Share.objects.filter(user_id__in=user_ids)
+    for user_id, item_id, created_at, clicks, quality in rows.values_list(
+        "user_id", "item_id", "created_at", "clicks", "quality"
+    ).iterator(chunk_size=5000):
+        yield user_id, item_facts(item_id, created_at, 1, clicks, quality)
+
+
+def previews_facts(day: date, previews: int) -> Facts:
+    facts: Facts = {}
+    if previews:
+        _put(facts, day, "#previews", previews)
+    return facts
+
+
+def _preview_rows(user_ids: list[int] | None) -> Iterator[tuple[int, Facts]]:
+    rows = ShareDay.objects.filter(previews__gt=0)
+    if user_ids is not None:
+        rows = rows.filter(share__user_id__in=user_ids)
+    for user_id, day, previews in rows.values_list("share__user_id", "day", "previews").iterator(
+        chunk_size=5000
+    ):
+        yield user_id, previews_facts(day, previews)
+
+
 # --- everyone's, or one person's --------------------------------------------------------
 
 
@@ -315,6 +353,8 @@ def facts_everyone(user_ids: Iterable[int] | None = None) -> Iterator[tuple[int,
     yield from _funnel_rows(ids)
     yield from _training_rows(ids)
     yield from _outcome_rows(ids)
+    yield from _preview_rows(ids)
+    yield from _item_rows(ids)
 
 
 def person_facts(user_id: int) -> Facts:

@@ -38,7 +38,7 @@ from .models import (
     ShareDay,
     VisitorSalt,
 )
-from .signals import shares_changed
+from .signals import previews_changed, shares_changed
 
 
 class SharingLocked(NotAllowed):
@@ -314,11 +314,10 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
 
     touched = sorted(key for key in hit_keys if key[0] in share_ids)
     # Lock each touched day before counting, so parallel writers number clicks in turn.
-    before = {
-        (share_id, day): _share_day(share_id=share_id, day=day).clicks for share_id, day in touched
-    }
+    before = {(share_id, day): _share_day(share_id=share_id, day=day) for share_id, day in touched}
     counts = _click_counts(touched=touched)
     new_clicks: dict[tuple[int, date], range] = {}
+    previews = []
     for share_id, day in touched:
         figures = counts.get((share_id, day), {})
         ShareDay.objects.filter(share_id=share_id, day=day).update(
@@ -326,9 +325,12 @@ def clicks_record(*, hits: list[Hit], requests: dict[tuple[int, date], int]) -> 
             previews=figures.get(ClickKind.PREVIEW, 0),
             self_clicks=figures.get(ClickKind.SELF, 0),
         )
-        new_clicks[(share_id, day)] = range(
-            before[(share_id, day)] + 1, figures.get(ClickKind.HUMAN, 0) + 1
-        )
+        had = before[(share_id, day)]
+        new_clicks[(share_id, day)] = range(had.clicks + 1, figures.get(ClickKind.HUMAN, 0) + 1)
+        if figures.get(ClickKind.PREVIEW, 0) != had.previews:
+            previews.append((share_id, day, figures.get(ClickKind.PREVIEW, 0) - had.previews))
+    if previews:
+        previews_changed.send(sender=ShareDay, changes=previews)
     _share_totals_update(share_ids={share_id for share_id, _ in touched})
     shares = {
         share.pk: share

@@ -59,6 +59,7 @@ def shared(django_capture_on_commit_callbacks):
     Share.objects.filter(pk=new[0].pk).update(quality=80, clicks=10)
     Share.objects.filter(pk=new[1].pk).update(quality=40, clicks=5)
     Share.objects.filter(pk=new[2].pk).update(quality=40, clicks=1)
+    rollups_rebuild()  # the daily figures were written straight to their table
     return people
 
 

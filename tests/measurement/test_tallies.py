@@ -27,12 +27,12 @@ def check_agrees():
     call_command("rebuild_rollups", "--check")  # exits 1 on any difference
 
 
-def facts(grain=Grain.PROGRAMME, prefix="", **where):
+def facts(grain=Grain.PROGRAMME, prefix="#", **where):
     """measure -> count of the facts at one grain and place, all days together."""
     return {
         measure: count
         for measure, count in Rollup.objects.filter(
-            grain=grain, measure__contains=":", measure__startswith=prefix, **where
+            grain=grain, measure__startswith=prefix, **where
         )
         .values_list("measure")
         .annotate(count=Sum("statements"))
@@ -182,6 +182,11 @@ def test_shares_count_before_and_after_a_course_as_they_gain_readers(
                             kind=ClickKind.HUMAN, at=timezone.now())
                 for share in (early, late)
                 for n in range(3)
+            ]
+            + [
+                sharing.Hit(share_id=late.pk, day=today, visitor=f"bot{n}",
+                            kind=ClickKind.PREVIEW, at=timezone.now())
+                for n in range(2)
             ],
             requests=Counter({(early.pk, today): 3, (late.pk, today): 3}),
         )  # fmt: skip
@@ -189,4 +194,5 @@ def test_shares_count_before_and_after_a_course_as_they_gain_readers(
         grain=Grain.PROGRAMME, measure__startswith="#outcome:"
     ).values_list("measure", "points")
     assert dict(readers) == {f"#outcome:{course.pk}:before": 3, f"#outcome:{course.pk}:after": 3}
+    assert facts(prefix="#previews") == {"#previews": 2}
     check_agrees()
