@@ -12,8 +12,9 @@ class MeasurementConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_save, pre_delete
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
+        from courses.models import CoursePage, LessonPage
         from courses.signals import learning_recorded
         from portal.people.models import Profile, User
         from portal.people.signals import (
@@ -37,6 +38,8 @@ class MeasurementConfig(AppConfig):
         from .services import (
             learning_heard,
             milestone_signed_in,
+            page_deleted,
+            page_deleting,
             previews_figures_changed,
             share_saved,
             shares_figures_changed,
@@ -44,6 +47,9 @@ class MeasurementConfig(AppConfig):
 
         user_logged_in.connect(milestone_signed_in, dispatch_uid="measurement-signed-in")
         learning_recorded.connect(learning_heard, dispatch_uid="measurement-learning")
+        for page in (CoursePage, LessonPage):  # their records go with them
+            pre_delete.connect(page_deleting, sender=page, dispatch_uid=f"measurement-{page}")
+            post_delete.connect(page_deleted, sender=page, dispatch_uid=f"measurement-{page}")
         post_save.connect(share_saved, sender=Share, dispatch_uid="measurement-share")
         shares_changed.connect(shares_figures_changed, dispatch_uid="measurement-shares")
         previews_changed.connect(previews_figures_changed, dispatch_uid="measurement-previews")

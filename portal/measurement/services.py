@@ -45,6 +45,7 @@ from .tallies import (
     milestones_facts,
     outcome_changes,
     outcome_facts,
+    person_facts,
     previews_facts,
     quiz_facts,
     shares_of,
@@ -221,6 +222,43 @@ def previews_figures_changed(sender, changes, **kwargs) -> None:
             people[user_id] = merged(people.get(user_id, {}), previews_facts(day, previews))
     for user_id in sorted(people):
         rollups_tally(user_id=user_id, facts=people[user_id])
+
+
+def _learners_of(page) -> set[int]:
+    """Who has training records of a course or lesson page."""
+    learners = set(Enrolment.objects.filter(course_id=page.pk).values_list("user_id", flat=True))
+    for model in (ScenarioAttempt, QuizAttempt):
+        learners |= set(model.objects.filter(lesson_id=page.pk).values_list("user_id", flat=True))
+    return learners
+
+
+# A course deleted with its lessons sends every page's pre_delete before any post_delete,
+# all with the same ``origin``: the learners' facts before the deletion are noted once per
+# origin, and each post_delete takes out what is gone since the one before.
+_deleting: dict[int, tuple[object, dict[int, Facts], list[int]]] = {}
+
+
+def page_deleting(sender, instance, origin=None, **kwargs) -> None:
+    """``pre_delete`` of a course or lesson page: note its learners' facts, which its
+    records take with them."""
+    _, noted, pages = _deleting.setdefault(id(origin), (origin, {}, [0]))
+    pages[0] += 1
+    instance._learners = _learners_of(instance)
+    for user_id in instance._learners - noted.keys():
+        noted[user_id] = person_facts(user_id)
+
+
+def page_deleted(sender, instance, origin=None, **kwargs) -> None:
+    """``post_delete`` of a course or lesson page: take out what its records counted (in
+    the deleting transaction)."""
+    _, noted, pages = _deleting.get(id(origin), (origin, {}, [1]))
+    for user_id in sorted(getattr(instance, "_learners", ())):
+        now = person_facts(user_id)
+        rollups_tally(user_id=user_id, facts=difference(now, noted.get(user_id, now)))
+        noted[user_id] = now
+    pages[0] -= 1
+    if pages[0] <= 0:
+        _deleting.pop(id(origin), None)
 
 
 def milestone_signed_in(sender, request, user: User, **kwargs) -> None:

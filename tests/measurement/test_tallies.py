@@ -196,3 +196,18 @@ def test_shares_count_before_and_after_a_course_as_they_gain_readers(
     assert dict(readers) == {f"#outcome:{course.pk}:before": 3, f"#outcome:{course.pk}:after": 3}
     assert facts(prefix="#previews") == {"#previews": 2}
     check_agrees()
+
+
+def test_deleting_a_course_takes_its_figures_out(sales, django_capture_on_commit_callbacks):
+    course, (lesson,) = course_with_lessons(lessons=[[block("quiz", quiz_value())]])
+    (quiz_id,) = (child.id for child in lesson.body)
+    people = [UserFactory(profile__team=sales) for _ in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in people:
+            course_services.quiz_submit(
+                user=person, lesson=lesson, block_id=quiz_id, answers=[[1], [0, 1]]
+            )
+    assert facts(prefix="#quiz:") and facts(prefix="#course.")
+    course.delete()  # in the Wagtail admin: the course, its lessons and their records
+    assert facts(prefix="#quiz:") == facts(prefix="#course.") == {}
+    check_agrees()
