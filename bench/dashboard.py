@@ -5,8 +5,9 @@ locations and 40 job roles; BENCH_ROWS ledger statements (default 10,000,000) of
 kind the dashboard counts, over BENCH_DAYS days (default 365); shares with BENCH_CLICKS
 unique readers (default 1,000,000) in their daily figures; a course with a scenario and a
 quiz that 60% of people took; four targets. Bulk inserts, no services: the generator
-writes what the services would, then the rollups and milestones are rebuilt from the
-ledger with ``rebuild_rollups`` (timed: that is the rebuild at this size).
+writes what the services would, then the milestones and the rollups (statements and
+facts) are rebuilt from the ledger and the tables with ``rebuild_rollups`` (timed: that
+is the rebuild at this size).
 
 Then it times ``GET /programme/`` through Django's test client (middleware, every
 section, the template), for a programme admin and for a manager of two teams, over this

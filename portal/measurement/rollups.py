@@ -33,7 +33,7 @@ from portal.people.models import Profile, User
 
 from . import tallies
 from .models import Grain, Milestones, Rollup
-from .tallies import Facts, funnel_facts, merged, milestones_facts, milestones_values, person_facts
+from .tallies import Facts, funnel_facts, merged, milestones_facts, milestones_values
 
 # A person's place in the rollups: (department id, team id, location, job role), with
 # 0 and "" for none, the texts in lower case.
@@ -177,10 +177,10 @@ def _detailed(statements, *columns: str) -> Iterable[tuple]:
         yield (*row[:width], details, row[-2], row[-1] or 0)
 
 
-def _counted_statements(user_id: int):
-    """The person's statements that the rollups already hold: all but those still
+def _counted_statements(user_ids: list[int]):
+    """The people's statements that the rollups already hold: all but those still
     waiting for this subscriber's delivery."""
-    statements = Activity.objects.filter(actor_id=user_id)
+    statements = Activity.objects.filter(actor_id__in=user_ids)
     name = name_of(SUBSCRIBER)
     if name:
         statements = statements.exclude(deliveries__subscriber=name)
@@ -195,14 +195,37 @@ def _spread_facts(into: Figures, where: Place, facts: Facts, *, sign: int = 1) -
             into[key] = (had[0] + sign * count, had[1] + sign * amount)
 
 
-def _history(user_id: int, where: Place, *, pending: Facts | None = None) -> Figures:
-    """Everything of the person's that the rollups hold: their delivered statements and
-    their facts (but ``pending``: facts of a record just written, not counted yet)."""
-    history: Figures = {}
-    for day, verb, details, statements, points in _detailed(_counted_statements(user_id)):
-        _spread(history, day, where, verb, details, statements, points)
-    _spread_facts(history, where, tallies.difference(person_facts(user_id), pending or {}))
-    return history
+# A person's history in the rollups: their delivered statements, grouped (day, verb,
+# details, statements, points), and their facts.
+History = tuple[list[tuple], Facts]
+
+
+def _histories(user_ids: list[int], *, pending: dict[int, Facts] | None = None
+               ) -> dict[int, History]:  # fmt: skip
+    """Everything of these people's that the rollups hold (a few queries for them all):
+    their delivered statements and their facts, but ``pending``, facts of records just
+    written and not counted yet."""
+    histories: dict[int, History] = {user_id: ([], {}) for user_id in user_ids}
+    for day, verb, actor_id, details, statements, points in _detailed(
+        _counted_statements(user_ids), "actor_id"
+    ):
+        histories[actor_id][0].append((day, verb, details, statements, points))
+    for user_id, facts in tallies.facts_everyone(user_ids):
+        rows, had = histories[user_id]
+        histories[user_id] = (rows, merged(had, facts))
+    for user_id, facts in (pending or {}).items():
+        if user_id not in histories:
+            continue
+        rows, had = histories[user_id]
+        histories[user_id] = (rows, tallies.difference(had, facts))
+    return histories
+
+
+def _spread_history(into: Figures, history: History, where: Place, *, sign: int) -> None:
+    rows, facts = history
+    for day, verb, details, statements, points in rows:
+        _spread(into, day, where, verb, details, sign * statements, sign * points)
+    _spread_facts(into, where, facts, sign=sign)
 
 
 def rollups_hear(activity: Activity, milestones: Milestones) -> None:
@@ -225,16 +248,30 @@ def place_columns(where: Place | None) -> dict:
 
 
 def _follow(milestones: Milestones, where: Place, *, pending: Facts | None = None) -> bool:
-    counted = milestones.counted_in
-    if counted == where:
-        return False
-    if counted is not None:
-        _add(_history(milestones.user_id, counted, pending=pending), sign=-1)
-        _add(_history(milestones.user_id, where, pending=pending))
-    for name, value in place_columns(where).items():
-        setattr(milestones, name, value)
-    milestones.save(update_fields=list(place_columns(where)))
-    return True
+    """Move the person's history to ``where`` if they are counted elsewhere (their row
+    locked); the first time, only note the place."""
+    return _follow_many([(milestones, where)], pending={milestones.user_id: pending or {}}) > 0
+
+
+def _follow_many(moves: list[tuple[Milestones, Place]], *,
+                 pending: dict[int, Facts] | None = None) -> int:  # fmt: skip
+    """Move each person's history to their new place (their rows locked), with one read
+    of their histories and one upsert for them all. Returns how many moved."""
+    moving = [(milestones, where) for milestones, where in moves if milestones.counted_in != where]
+    counted = [milestones.user_id for milestones, _ in moving if milestones.counted_in is not None]
+    histories = _histories(counted, pending=pending) if counted else {}
+    figures: Figures = {}
+    for milestones, where in moving:
+        if milestones.counted_in is not None:
+            history = histories[milestones.user_id]
+            _spread_history(figures, history, milestones.counted_in, sign=-1)
+            _spread_history(figures, history, where, sign=1)
+        for name, value in place_columns(where).items():
+            setattr(milestones, name, value)
+    _add({key: value for key, value in figures.items() if value != (0, 0)})
+    Milestones.objects.bulk_update([milestones for milestones, _ in moving],
+                                   list(place_columns(None)))  # fmt: skip
+    return len(moving)
 
 
 PLACE_COLUMNS = ("department_key", "team_key", "location_key", "job_role_key")
@@ -319,7 +356,8 @@ def funnel_leave(*, user_id: int, leaving: bool) -> None:
 
 def rollups_follow(*, user_ids: Iterable[int] | None = None) -> int:
     """Move the history of people whose profile moved since they were last counted (all
-    of them, or ``user_ids``). Returns how many moved. A worker job and a profile hook."""
+    of them, or ``user_ids``), 500 at a time. Returns how many moved. A worker job and a
+    profile hook."""
     rows = Milestones.objects.filter(counted=True)
     if user_ids is not None:
         rows = rows.filter(user_id__in=list(user_ids))
@@ -329,15 +367,35 @@ def rollups_follow(*, user_ids: Iterable[int] | None = None) -> int:
             user_id__in=rows.values("user_id")
         ).values_list("user_id", "department_id", "team_id", "location", "job_role")
     }
+    moving = [
+        user_id
+        for user_id, *counted in rows.values_list("user_id", *PLACE_COLUMNS).iterator(
+            chunk_size=5000
+        )
+        if tuple(counted) != now.get(user_id, NOWHERE)
+    ]
     moved = 0
-    for user_id, *counted in rows.values_list("user_id", *PLACE_COLUMNS).iterator(chunk_size=5000):
-        if tuple(counted) == now.get(user_id, NOWHERE):
-            continue
+    for start in range(0, len(moving), 500):
         with transaction.atomic():
-            milestones = Milestones.objects.select_for_update().filter(user_id=user_id).first()
-            if milestones is not None and _follow(milestones, place_of(user_id)):
-                moved += 1
+            locked = list(
+                Milestones.objects.select_for_update()
+                .filter(user_id__in=moving[start : start + 500])
+                .order_by("user_id")
+            )
+            places = _places([milestones.user_id for milestones in locked])
+            moved += _follow_many(
+                [(milestones, places.get(milestones.user_id, NOWHERE)) for milestones in locked]
+            )
     return moved
+
+
+def _places(user_ids: list[int]) -> dict[int, Place]:
+    return {
+        user_id: place(*rest)
+        for user_id, *rest in Profile.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "department_id", "team_id", "location", "job_role"
+        )
+    }
 
 
 def rollups_forget(*, user_id: int) -> None:
@@ -346,7 +404,9 @@ def rollups_forget(*, user_id: int) -> None:
     milestones = Milestones.objects.select_for_update().filter(user_id=user_id).first()
     if milestones is None or milestones.counted_in is None:
         return
-    _add(_history(user_id, milestones.counted_in), sign=-1)
+    figures: Figures = {}
+    _spread_history(figures, _histories([user_id])[user_id], milestones.counted_in, sign=-1)
+    _add(figures)
 
 
 COLUMNS = ("day", "grain", "department", "team", "location", "job_role", "measure")

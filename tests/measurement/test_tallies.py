@@ -13,9 +13,9 @@ from django.utils import timezone
 from courses import services as course_services
 from portal.measurement.models import Grain, Rollup
 from portal.people.models import Profile, User
+from portal.privacy.erasure import person_erase
 from portal.sharing import services as sharing
 from portal.sharing.models import ClickKind, Share
-from portal.privacy.erasure import person_erase
 from tests.courses.factories import block, course_with_lessons, quiz_value, scenario_value
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
 from tests.sharing.factories import content_item
@@ -115,7 +115,9 @@ def test_training_facts_are_counted_as_people_learn_and_move_and_go(
             attempt = course_services.scenario_start(
                 user=person, lesson=lesson, block_id=scenario_id
             )
-            for position, (step, choice) in enumerate(zip(["start", "second"], choices, strict=True)):
+            for position, (step, choice) in enumerate(
+                zip(["start", "second"], choices, strict=True)
+            ):
                 course_services.scenario_choose(
                     user=person, lesson=lesson, block_id=scenario_id, attempt_id=attempt.pk,
                     step_id=step, position=position, choice_index=choice,
@@ -210,4 +212,23 @@ def test_deleting_a_course_takes_its_figures_out(sales, django_capture_on_commit
     assert facts(prefix="#quiz:") and facts(prefix="#course.")
     course.delete()  # in the Wagtail admin: the course, its lessons and their records
     assert facts(prefix="#quiz:") == facts(prefix="#course.") == {}
+    check_agrees()
+
+
+def test_many_people_move_with_a_few_queries(sales, django_assert_max_num_queries):
+    """A reorganisation moves everyone's history in one pass per 500 people: the number of
+    queries does not grow with the people moved."""
+    from portal.measurement.rollups import rollups_follow
+
+    course, _ = course_with_lessons(lessons=[[block("quiz", quiz_value())]])
+    people = [UserFactory(profile__team=sales, profile__department=sales.department)
+              for _ in range(12)]  # fmt: skip
+    for person in people:
+        course_services.course_enrol(user=person, course=course)
+    support = TeamFactory(department=DepartmentFactory(name="Support"))
+    Profile.objects.filter(user__in=people).update(team=support, department=support.department)
+    with django_assert_max_num_queries(25):
+        assert rollups_follow() == 12
+    assert facts(Grain.TEAM, team=sales.pk) == {}
+    assert facts(Grain.TEAM, "#course.", team=support.pk) == {f"#course.started:{course.pk}": 12}
     check_agrees()
