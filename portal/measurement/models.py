@@ -97,6 +97,9 @@ class Rollup(models.Model):
     team = models.BigIntegerField(default=0)
     location = models.CharField(max_length=120, blank=True)  # lower case
     job_role = models.CharField(max_length=120, blank=True)  # lower case
+    # Compared byte by byte on PostgreSQL (collation "C", set by migration 0009): the
+    # dashboard reads ranges of measures. A migration that alters this field must set
+    # it again.
     measure = models.CharField(max_length=200)
     statements = models.IntegerField(default=0)
     points = models.BigIntegerField(default=0)

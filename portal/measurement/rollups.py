@@ -1,14 +1,17 @@
-"""Daily rollups of the ledger: what the dashboard's motivation figures and trends read.
+"""Daily rollups of the ledger and of facts: everything the programme dashboard reads.
 
 Each statement adds one to its measures (its verb; for some verbs also the verb and a
 detail: a share's network, a recognition's kind, a level's name) on its day, at every
 grain: the whole programme, the person's department, team, location and job role, and
-all four together. The person's place is
-their profile's as it is now: when the profile moves, ``rollups_follow`` moves the
+all four together. Facts that are not statements (``tallies``: the funnel, training,
+shares before and after a course, previews, content items) are counted the same way by
+``rollups_tally``, called by the services that write their records. The person's place
+is their profile's as it is now: when the profile moves, ``rollups_follow`` moves the
 person's history with it (in the delivery that notices, on a profile save, and in a
-worker job for moves made by bulk updates), and erasing a person takes their statements
-out. So the rollups always equal what ``rollups_rebuild`` derives from the ledger at the
-places the milestones hold, which ``rebuild_rollups --check`` compares.
+worker job for moves made by bulk updates), and erasing a person takes their history
+out. So the rollups always equal what ``rollups_rebuild`` derives from the ledger and
+the facts' tables at the places the milestones hold, which ``rebuild_rollups --check``
+compares.
 """
 
 from collections import defaultdict
@@ -278,35 +281,39 @@ PLACE_COLUMNS = ("department_key", "team_key", "location_key", "job_role_key")
 
 
 def milestones_locked(user_id: int) -> Milestones:
-    """The person's milestones row, locked (in the caller's transaction); made, with their
-    funnel counted, if they have none yet."""
-    milestones = Milestones.objects.select_for_update().filter(user_id=user_id).first()
-    if milestones is not None:
+    """The person's milestones row, locked for the caller's transaction; made, with their
+    funnel counted, if they have none yet (in a transaction of its own when the caller
+    has none)."""
+    with transaction.atomic(savepoint=False):
+        milestones = Milestones.objects.select_for_update().filter(user_id=user_id).first()
+        if milestones is not None:
+            return milestones
+        joined, active = User.objects.values_list("date_joined", "is_active").get(pk=user_id)
+        milestones, created = Milestones.objects.select_for_update().get_or_create(
+            user_id=user_id, defaults={"invited_at": joined, "in_funnel": active}
+        )
+        if created:
+            where = place_of(user_id)
+            _follow(milestones, where)
+            figures: Figures = {}
+            _spread_facts(figures, where, milestones_facts(milestones, joined))
+            _add(figures)
         return milestones
-    joined, active = User.objects.values_list("date_joined", "is_active").get(pk=user_id)
-    milestones, created = Milestones.objects.select_for_update().get_or_create(
-        user_id=user_id, defaults={"invited_at": joined, "in_funnel": active}
-    )
-    if created:
-        where = place_of(user_id)
-        _follow(milestones, where)
-        figures: Figures = {}
-        _spread_facts(figures, where, milestones_facts(milestones, joined))
-        _add(figures)
-    return milestones
 
 
 def rollups_tally(*, user_id: int, facts: Facts, milestones: Milestones | None = None) -> None:
     """Count the facts of a record just written (or, negative, taken back), in its
-    transaction, at the person's place (moving their history first if they moved)."""
+    transaction (or one of its own when it was written without), at the person's place
+    (moving their history first if they moved)."""
     if not facts:
         return
-    milestones = milestones or milestones_locked(user_id)
-    where = place_of(user_id)
-    _follow(milestones, where, pending=facts)
-    figures: Figures = {}
-    _spread_facts(figures, where, facts)
-    _add(figures)
+    with transaction.atomic(savepoint=False):
+        milestones = milestones or milestones_locked(user_id)
+        where = place_of(user_id)
+        _follow(milestones, where, pending=facts)
+        figures: Figures = {}
+        _spread_facts(figures, where, facts)
+        _add(figures)
 
 
 def people_joined(user_ids: Iterable[int]) -> None:

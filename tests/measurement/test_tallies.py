@@ -209,7 +209,8 @@ def test_deleting_a_course_takes_its_figures_out(sales, django_capture_on_commit
             course_services.quiz_submit(
                 user=person, lesson=lesson, block_id=quiz_id, answers=[[1], [0, 1]]
             )
-    assert facts(prefix="#quiz:") and facts(prefix="#course.")
+    assert facts(prefix="#quiz:") == {f"#quiz:{lesson.pk}:{quiz_id}:1|0.1": 2}
+    assert facts(prefix="#course.started:") == {f"#course.started:{course.pk}": 2}
     course.delete()  # in the Wagtail admin: the course, its lessons and their records
     assert facts(prefix="#quiz:") == facts(prefix="#course.") == {}
     check_agrees()
@@ -231,4 +232,37 @@ def test_many_people_move_with_a_few_queries(sales, django_assert_max_num_querie
         assert rollups_follow() == 12
     assert facts(Grain.TEAM, team=sales.pk) == {}
     assert facts(Grain.TEAM, "#course.", team=support.pk) == {f"#course.started:{course.pk}": 12}
+    check_agrees()
+
+
+def test_measures_compare_byte_by_byte():
+    """The dashboard picks ranges of measures (``#funnel:`` up to ``#funnel;``): on
+    PostgreSQL the column has collation "C", whatever the database's collation (a
+    language's would ignore the punctuation and cut the range)."""
+    from django.db import connection
+
+    from portal.measurement.selectors import measures
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT collation_name FROM information_schema.columns "
+                "WHERE table_name = 'measurement_rollup' AND column_name = 'measure'"
+            )
+            assert cursor.fetchone()[0] == "C"
+    day = timezone.localdate()
+    for measure in ("#funnel:people", "#funnel:signed_in_at", "#funnelx", "funnel:people"):
+        Rollup.objects.create(day=day, grain=Grain.PROGRAMME, measure=measure, statements=1)
+    picked = Rollup.objects.filter(measures("#funnel:")).values_list("measure", flat=True)
+    assert sorted(picked) == ["#funnel:people", "#funnel:signed_in_at"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_written_outside_a_transaction_are_counted():
+    """``createsuperuser``, a shell or a script write without a transaction: the facts
+    take one of their own (PostgreSQL refuses a row lock outside one)."""
+    person = UserFactory()
+    Share.objects.create(user=person, item=content_item(title="News"), network="x", code="out1")
+    assert facts(prefix="#funnel:people") == {"#funnel:people": 1}
+    assert len(facts(prefix="#item:")) == 1
     check_agrees()
