@@ -135,29 +135,42 @@ def _add(figures: Figures, *, sign: int = 1) -> None:
 
 
 def _write(table: str, figures: Figures, *, sign: int = 1, upsert: bool) -> None:
-    """Insert ``figures`` into ``table`` in chunks, in key order; ``upsert``: add them to
-    the rows that are there."""
+    """Insert ``figures`` into ``table`` in key order; ``upsert``: add them to the rows
+    that are there (a few rows, as the live counting writes: in chunks of multi-row
+    statements), otherwise a bulk load (the rebuild: COPY on PostgreSQL, one statement
+    for many rows elsewhere)."""
     quote = connection.ops.quote_name(table)
     columns = ", ".join(COLUMNS)
     keys = sorted(figures)
-    values = []
-    for key in keys:
-        statements, points = figures[key]
-        values += [*key, sign * statements, sign * points]
-    conflict = (
-        f" ON CONFLICT ({columns}) DO UPDATE SET "
-        f"statements = {quote}.statements + excluded.statements, "
-        f"points = {quote}.points + excluded.points"
-        if upsert
-        else ""
-    )
+    one = "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    if not upsert and connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with (
+            connection.connection.cursor() as raw,
+            raw.copy(f"COPY {quote} ({columns}, statements, points) FROM STDIN") as copy,
+        ):
+            for key in keys:
+                copy.write_row((*key, sign * figures[key][0], sign * figures[key][1]))
+        return
     with connection.cursor() as cursor:
+        if not upsert:
+            # Only names from the model's metadata are formatted in; values are parameters.
+            cursor.executemany(
+                f"INSERT INTO {quote} ({columns}, statements, points) VALUES {one}",  # noqa: S608
+                [(*key, sign * figures[key][0], sign * figures[key][1]) for key in keys],
+            )
+            return
+        values = []
+        for key in keys:
+            statements, points = figures[key]
+            values += [*key, sign * statements, sign * points]
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            # Only names from the model's metadata are formatted in; values are parameters.
             cursor.execute(
-                f"INSERT INTO {quote} ({columns}, statements, points) VALUES {rows}{conflict}",  # noqa: S608
+                f"INSERT INTO {quote} ({columns}, statements, points) VALUES "  # noqa: S608
+                f"{', '.join([one] * len(chunk))} ON CONFLICT ({columns}) DO UPDATE SET "
+                f"statements = {quote}.statements + excluded.statements, "
+                f"points = {quote}.points + excluded.points",
                 values[start * 9 : (start + len(chunk)) * 9],
             )
 

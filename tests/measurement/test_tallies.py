@@ -257,7 +257,7 @@ def test_measures_compare_byte_by_byte():
     assert sorted(picked) == ["#funnel:people", "#funnel:signed_in_at"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_records_written_outside_a_transaction_are_counted():
     """``createsuperuser``, a shell or a script write without a transaction: the facts
     take one of their own (PostgreSQL refuses a row lock outside one)."""
