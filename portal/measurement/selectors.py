@@ -232,13 +232,9 @@ GROUPINGS = {
     "team": "team",
     "cohort": "cohort (the wave people were invited in, or the month they joined)",
 }
-_GROUP_KEYS: dict[str, dict] = {
-    "department": {"department": F("profile__department__name")},
-    "team": {"team": F("profile__team__name"),
-             "team_department": F("profile__team__department__name")},
-    "cohort": {"cohort": F("profile__cohort"),
-               "joined": TruncMonth("date_joined", output_field=DateField())},
-}  # fmt: skip
+# A cohort is no rollup dimension: the funnel by cohort groups the people themselves.
+_COHORT_KEYS = {"cohort": F("profile__cohort"),
+                "joined": TruncMonth("date_joined", output_field=DateField())}  # fmt: skip
 
 
 def _funnel_row(figures: dict[str, dict[str, int]]) -> dict:
@@ -318,7 +314,7 @@ def _cohort_counts(*, people: QuerySet[User], period: Period) -> list[dict]:
             "pk", filter=_reached(later, before=end) & ~_reached(later, before=start)
         )
         counts[f"{name}:before"] = Count("pk", filter=_reached(later, before=before))
-    return list(people.values(**_GROUP_KEYS["cohort"]).annotate(**counts).order_by())
+    return list(people.values(**_COHORT_KEYS).annotate(**counts).order_by())
 
 
 def histogram_median(counts: dict[int, int]) -> tuple[int, float | None]:

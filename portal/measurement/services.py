@@ -108,6 +108,11 @@ def _milestones_move(milestones: Milestones, activity: Activity) -> None:
         milestones.first_quality_share_at = _earliest(milestones.first_quality_share_at, at)
 
 
+def _only(rows, record) -> bool:
+    """Whether ``record`` is the only one of ``rows`` (the person's first)."""
+    return not rows.exclude(pk=record.pk).exists()
+
+
 def learning_heard(sender, event: str, record, **kwargs) -> None:
     """``courses.signals.learning_recorded``: count the record's training facts, in its
     transaction (a person's first choice at a step, first finished attempt and first quiz
@@ -134,7 +139,7 @@ def learning_heard(sender, event: str, record, **kwargs) -> None:
             attempt__block_id=attempt.block_id,
             step_id=record.step_id,
         )
-        first = not same_step.exclude(pk=record.pk).exists()
+        first = _only(same_step, record)
         facts = choice_facts(attempt.lesson_id, attempt.block_id, record.step_id,
                              record.choice_index, record.chosen_at, first=first)  # fmt: skip
     elif event == FINISHED:
@@ -145,18 +150,18 @@ def learning_heard(sender, event: str, record, **kwargs) -> None:
             block_id=record.block_id,
             status=ScenarioAttempt.Status.FINISHED,
         )
-        first = not finished.exclude(pk=record.pk).exists()
+        first = _only(finished, record)
         facts = attempt_facts(record.lesson_id, record.block_id, record.finished_at,
                               record.percentage, record.passed, first=first)  # fmt: skip
     elif event == SUBMITTED:
         user_id = record.user_id
-        earlier = QuizAttempt.objects.filter(
+        attempts = QuizAttempt.objects.filter(
             user_id=user_id, lesson_id=record.lesson_id, block_id=record.block_id
-        ).exclude(pk=record.pk)
+        )
         facts = (
-            {}
-            if earlier.exists()
-            else quiz_facts(record.lesson_id, record.block_id, record.answers, record.submitted_at)
+            quiz_facts(record.lesson_id, record.block_id, record.answers, record.submitted_at)
+            if _only(attempts, record)
+            else {}
         )
     else:
         return
