@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format browser bench validate-badges clean
+.PHONY: run test lint format browser counterparts bench validate-badges clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,16 @@ run: $(VENV)/.installed-run
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m daphne -v 0 --no-server-name -b $(HOST) -p $(PORT) portal.asgi:application
 
-test: $(VENV)/.installed-dev browser
+# Real counterparts the integration tests start (an OpenID Provider), from the npm
+# registry with the machine's Node.js, pinned by the lock file.
+COUNTERPARTS := tests/counterparts
+$(COUNTERPARTS)/node_modules/.package-lock.json: $(COUNTERPARTS)/package-lock.json
+	cd $(COUNTERPARTS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+counterparts: $(COUNTERPARTS)/node_modules/.package-lock.json
+
+test: $(VENV)/.installed-dev browser counterparts
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

@@ -36,6 +36,12 @@ class Conflict(ServiceError):
     status = 409
 
 
+class Unavailable(ServiceError):
+    """Another system the request needs (an identity provider, say) cannot be reached."""
+
+    status = 503
+
+
 def form_run(form, action):
     """Run ``action(form.cleaned_data)`` if ``form`` is valid: ``(result, None)`` when it
     succeeds, else ``(None, status)`` with the refusal's message on the form (400 for an

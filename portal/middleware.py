@@ -1,5 +1,7 @@
 """Project-wide middleware."""
 
+from urllib.parse import urlsplit
+
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 
@@ -30,4 +32,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path.startswith(settings.CSP_ADMIN_PREFIXES):
             parts.replace = {**settings.CSP_ADMIN_REPLACE, **(parts.replace or {})}
+        if settings.OIDC_ISSUER:
+            # Signing out posts a form that redirects to the identity provider (to end its
+            # session too); browsers hold that redirect to the page's form-action.
+            issuer = urlsplit(settings.OIDC_ISSUER)
+            update = dict(parts.update or {})
+            update["form-action"] = [
+                *update.get("form-action", []),
+                f"{issuer.scheme}://{issuer.netloc}",
+            ]
+            parts.update = update
         return parts

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "portal.mentoring",
     "portal.privacy",
     "portal.measurement",
+    "portal.identity",
     "cms",
     "courses",
     "badges",
@@ -181,7 +182,57 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "people:login"
+# Single sign-on with OpenID Connect (portal/identity/oidc.py, mozilla-django-oidc): set
+# OIDC_ISSUER (its discovery document gives the endpoints), OIDC_CLIENT_ID and
+# OIDC_CLIENT_SECRET; register SITE_URL + "/oidc/callback/" as the redirect URI and
+# SITE_URL + "/" as the post-logout redirect URI with the provider.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your company account")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for ending the provider's session at sign-out
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATE_CLASS = "portal.identity.oidc.SignInStart"
+OIDC_CALLBACK_CLASS = "portal.identity.oidc.SignInCallback"
+# Which claim carries each of the person's attributes (OIDC_CLAIM_<ATTRIBUTE>; empty:
+# the provider does not send it, and the portal keeps what it has). A dotted name reads
+# inside an object (address.locality).
+OIDC_CLAIMS = {
+    attribute: os.environ.get(f"OIDC_CLAIM_{attribute.upper()}", default).strip()
+    for attribute, default in {
+        "first_name": "given_name",
+        "last_name": "family_name",
+        "department": "department",
+        "team": "team",
+        "job_role": "job_title",
+        "location": "location",
+        "manager_email": "manager_email",
+        "cohort": "",
+    }.items()
+}
+if OIDC_ISSUER:
+    if not OIDC_ISSUER.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"OIDC_ISSUER must be the provider's URL (https://...), not {OIDC_ISSUER!r}."
+        )
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "OIDC_ISSUER is set, but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is not: set both "
+            "to the client the identity provider registered for the portal."
+        )
+    AUTHENTICATION_BACKENDS.append("portal.identity.oidc.Backend")
+# The password form on the sign-in page; 0 hides it where single sign-on is set up
+# (/accounts/login/?password=1 still shows it, for administrators' own accounts).
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+# Whether a sign-in through the company's provider stands for two-step sign-in (the
+# provider enforces its own); 0 asks for the portal's code as well.
+SSO_COUNTS_AS_TWO_FACTOR = env_bool("SSO_COUNTS_AS_TWO_FACTOR", True)
+SSO_BACKENDS = ["portal.identity.oidc.Backend"]
+
+LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"
 # Password reset and invitation links stay valid for a week.

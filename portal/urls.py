@@ -8,6 +8,7 @@ from cms.page_add import page_add
 from portal.dashboard import dashboard
 from portal.exports import export_download
 from portal.health import healthz, healthz_live, healthz_ready
+from portal.identity.urls import provider_urlpatterns
 from portal.media import media
 
 urlpatterns = [
@@ -25,6 +26,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("exports/<uuid:pk>/", export_download, name="export_download"),
     path("me/", dashboard, name="dashboard"),
+    path("", include("portal.identity.urls")),
+    *provider_urlpatterns,
     path("", include("portal.people.urls")),
     path("", include("courses.urls")),
     path("", include("portal.notifications.urls")),

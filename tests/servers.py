@@ -1,6 +1,7 @@
 """Real counterparts started by tests: a Redis server of the test's own (never the shared
 one on 6379, which these tests kill), and portal processes (workers, bursts)."""
 
+import json
 import os
 import socket
 import subprocess
@@ -80,3 +81,65 @@ def manage(*args: str, env: dict[str, str], **popen) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, **popen
     )
+
+
+COUNTERPARTS = ROOT / "tests" / "counterparts"
+
+
+def wait_for_line(process: subprocess.Popen, prefix: str, timeout: float = 30) -> str:
+    """Read ``process``'s output until a line starts with ``prefix``; that line."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            if process.poll() is not None:
+                break
+            continue
+        seen.append(line)
+        if line.startswith(prefix):
+            return line.strip()
+    process.kill()
+    raise RuntimeError(f"did not start ({prefix!r} never came):\n{''.join(seen)}")
+
+
+class OpenIDProvider:
+    """A real OpenID Provider (npm ``oidc-provider``, tests/counterparts/oidc_provider.mjs)
+    on a free port, with one confidential client and the given accounts (login -> claims).
+    Sign in on its own pages with an account's login and any password."""
+
+    def __init__(self, *, accounts: dict[str, dict], client_id: str, client_secret: str):
+        self.port = free_port()
+        self.accounts = accounts
+        self.client_id, self.client_secret = client_id, client_secret
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def issuer(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *, portal_url: str) -> "OpenIDProvider":
+        client = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "redirect_uris": [f"{portal_url}/oidc/callback/"],
+            "post_logout_redirect_uris": [f"{portal_url}/"],
+            "token_endpoint_auth_method": "client_secret_post",
+        }
+        folder = Path(tempfile.mkdtemp(prefix="oidc-provider-"))
+        config = folder / "config.json"
+        config.write_text(
+            json.dumps({"port": self.port, "clients": [client], "accounts": self.accounts})
+        )
+        self.process = subprocess.Popen(
+            ["node", str(COUNTERPARTS / "oidc_provider.mjs"), str(config)],
+            cwd=COUNTERPARTS, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        wait_for_line(self.process, "ready")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

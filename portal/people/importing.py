@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 
 from .models import Department, PrivacySettings, Profile, Team, User, Visibility, normalise_email
@@ -449,3 +449,102 @@ class SlugAllocator:
             self.next_number[base] = number
         taken.add(slug)
         return slug
+
+
+# --- one person, from a company system (single sign-on, SCIM) --------------------------
+
+# The attributes an identity provider or a SCIM client may set, beside the email.
+PERSON_ATTRIBUTES = ("first_name", "last_name", *OPTIONAL_COLUMNS)
+
+
+@dataclass
+class SyncResult:
+    user: User
+    created: bool
+    # Attributes that were sent but could not apply (an unknown manager, a team without a
+    # department), by name: the person is still synced, without them.
+    dropped: list[str] = field(default_factory=list)
+
+
+def person_sync(*, email: str, **attributes: str | None) -> SyncResult:
+    """Create or update one person as the company's systems describe them, with the same
+    rules as an import (``_write_people``): what a sign-in or a provisioning client sends
+    is one row of a file. An attribute that is absent (None) keeps its current value; an
+    empty string clears it. Unlike a file, nothing here refuses the person: an attribute
+    that cannot apply is dropped (``SyncResult.dropped``), the rest applies.
+
+    Raises ``ValidationError`` only for an unusable email address.
+    """
+    unknown = set(attributes) - set(PERSON_ATTRIBUTES)
+    if unknown:
+        raise TypeError(f"Unknown person attribute(s): {', '.join(sorted(unknown))}")
+    email = normalise_email(email)
+    validate_email(email)
+    try:
+        return _person_sync(email, attributes)
+    except IntegrityError:
+        # The same new person arrived twice at once (a double sign-in, a SCIM retry):
+        # the other one created them; this one now updates them.
+        return _person_sync(email, attributes)
+
+
+def _person_sync(email: str, attributes: dict[str, str | None]) -> SyncResult:
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .filter(email=email)
+            .select_related("profile__department", "profile__team", "profile__manager")
+            .first()
+        )
+        row = PersonRow(line=0, email=email, first_name="", last_name="")
+        current = _current_attributes(user)
+        for name in PERSON_ATTRIBUTES:
+            value = attributes.get(name)
+            text = current.get(name, "") if value is None else _clean(value)
+            setattr(row, name, text[: MAX_LENGTHS.get(name, 150)])
+        row.manager_email = normalise_email(row.manager_email)
+        dropped: list[str] = []
+        if row.team and not row.department:
+            row.team, dropped = "", [*dropped, "team"]
+        if row.manager_email and (
+            row.manager_email == email
+            or _invalid_email(row.manager_email)
+            or _manager_problems([row])
+        ):
+            row.manager_email, dropped = "", [*dropped, "manager_email"]
+        created = _write_people([row], ImportReport())
+    return SyncResult(
+        user=created[0] if created else User.objects.select_related("profile").get(email=email),
+        created=bool(created),
+        dropped=dropped,
+    )
+
+
+def _current_attributes(user: User | None) -> dict[str, str]:
+    if user is None:
+        return {}
+    profile = _existing_profile(user)
+    values = {"first_name": user.first_name, "last_name": user.last_name}
+    if profile is not None:
+        values |= {
+            "department": profile.department.name if profile.department else "",
+            "team": profile.team.name if profile.team else "",
+            "manager_email": profile.manager.email if profile.manager else "",
+            "location": profile.location,
+            "job_role": profile.job_role,
+            "cohort": profile.cohort,
+        }
+    return values
+
+
+def _invalid_email(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return True
+    return False
+
+
+def _clean(value: object) -> str:
+    """One line of text: no NUL (PostgreSQL refuses it), no runs of whitespace."""
+    return " ".join(str(value).replace("\x00", " ").split())

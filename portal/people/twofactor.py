@@ -11,6 +11,7 @@ setting one up) before anything else.
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
@@ -40,8 +41,16 @@ def two_factor_required(user: User | AnonymousUser) -> bool:
 
 
 def state_note(request, user: User) -> dict:
-    """Note in the session whether ``user`` has a second factor and must have one."""
-    state = {"device": user_has_device(user), "required": two_factor_required(user)}
+    """Note in the session whether ``user`` has a second factor and must have one. A
+    sign-in through the company's identity provider stands for both where
+    ``SSO_COUNTS_AS_TWO_FACTOR`` (the provider enforces its own second step)."""
+    if (
+        settings.SSO_COUNTS_AS_TWO_FACTOR
+        and request.session.get(BACKEND_SESSION_KEY) in settings.SSO_BACKENDS
+    ):
+        state = {"device": False, "required": False, "provider": True}
+    else:
+        state = {"device": user_has_device(user), "required": two_factor_required(user)}
     request.session[STATE_KEY] = state
     return state
 

@@ -7,8 +7,6 @@ from . import views
 app_name = "people"
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
         views.PasswordResetView.as_view(
