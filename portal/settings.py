@@ -231,6 +231,15 @@ PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
 # provider enforces its own); 0 asks for the portal's code as well.
 SSO_COUNTS_AS_TWO_FACTOR = env_bool("SSO_COUNTS_AS_TWO_FACTOR", True)
 SSO_BACKENDS = ["portal.identity.oidc.Backend"]
+# Provisioning with SCIM 2.0 (portal/identity/scim.py, django-scim2) at /scim/v2/, with
+# bearer tokens made by `python manage.py scim_token create NAME`.
+SCIM_SERVICE_PROVIDER = {
+    "NETLOC": SITE_URL.split("://", 1)[-1],
+    "SCHEME": SITE_URL.split("://", 1)[0],
+    "AUTHENTICATION_SCHEMES": [{"type": "oauthbearertoken", "name": "Bearer token"}],
+    # The views (portal/identity/scim_urls.py) name the portal's adapters themselves.
+    "AUTH_CHECK_MIDDLEWARE": "portal.identity.scim_auth.BearerTokenCheck",
+}
 
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "dashboard"

@@ -28,6 +28,7 @@ urlpatterns = [
     path("me/", dashboard, name="dashboard"),
     path("", include("portal.identity.urls")),
     *provider_urlpatterns,
+    path("scim/v2/", include("portal.identity.scim_urls", namespace="scim")),
     path("", include("portal.people.urls")),
     path("", include("courses.urls")),
     path("", include("portal.notifications.urls")),
