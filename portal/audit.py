@@ -21,6 +21,8 @@ ACTIONS = {
     "people.erase": ("Erase a person", "Person erased"),
     "activity.points_adjust": ("Adjust points", "Points adjusted"),
     "mentoring.pair": ("Pair mentor and mentee", "Mentor and mentee paired"),
+    "identity.scim_token_create": ("Make a SCIM token", "SCIM token made"),
+    "identity.scim_token_revoke": ("Revoke a SCIM token", "SCIM token revoked"),
 }
 # Entries that only matter for security, and go after SECURITY_LOG_DAYS.
 SECURITY_ACTIONS = ("people.sign_in", "people.sign_in_failed")

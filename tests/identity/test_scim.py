@@ -197,3 +197,35 @@ NOT_SUPPORTED = (
     "'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager'",
     "PATCH modify() did not remove attribute 'active'",
 )
+
+
+@pytest.mark.django_db
+def test_admins_make_and_revoke_tokens_on_the_admin_screen(client, programme_admin):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    client.force_login(programme_admin)
+    session = client.session
+    session["two_factor"] = {"device": False, "required": False}
+    session.save()
+    page = client.get("/admin/identity/")
+    assert page.status_code == 200
+    assert b"Not set up" in page.content  # no OpenID Connect in the test settings
+
+    made = client.post("/admin/identity/", {"name": "entra-id"})
+    token = made.context["new_token"]
+    assert token.startswith("scim_")
+    assert ScimToken.objects.get(name="entra-id").digest != token
+    assert client.post("/admin/identity/", {"name": "entra-id"}).status_code == 400
+
+    stored = ScimToken.objects.get(name="entra-id")
+    client.post("/admin/identity/", {"revoke": str(stored.pk)})
+    assert ScimToken.objects.active().count() == 0
+    assert client.post("/admin/identity/", {"revoke": "9" * 30}).status_code == 302
+    assert token.encode() not in client.get("/admin/identity/").content
+    assert not StaticDevice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_people_who_may_not_import_people_may_not_see_the_screen(client, onboarded_user):
+    client.force_login(onboarded_user)
+    assert client.get("/admin/identity/").status_code in (302, 403)

@@ -1,0 +1,96 @@
+"""The "Sign-on and provisioning" screen in the Wagtail admin: how single sign-on is set
+up (and whether the provider answers), and the SCIM tokens, made and revoked here or with
+``python manage.py scim_token``."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.audit import audit
+from portal.errors import Unavailable
+
+from . import oidc
+from .models import ScimToken
+
+PERMISSION = "people.import_people"  # who may import people may provision them
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="Name of a new token",
+        help_text="Who will use it, for example entra-id or okta.",
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].replace("\x00", "").split())
+        if not name:
+            raise forms.ValidationError("Give the token a name.")
+        return name
+
+
+def identity_view(request):
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and "revoke" in request.POST:
+        return _revoke(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                token, new_token = ScimToken.issue(form.cleaned_data["name"])
+                audit(token, "identity.scim_token_create", by=request.user, title=token.name)
+        except IntegrityError:
+            form.add_error("name", "A token with this name exists already.")
+    provider = None
+    if oidc.enabled() and request.GET.get("check") == "1":
+        try:
+            document = oidc.metadata()
+            provider = {"ok": True, "end_session": bool(document.get("end_session_endpoint"))}
+        except Unavailable as error:
+            provider = {"ok": False, "message": error.message}
+    context = {
+        "oidc": {
+            "enabled": oidc.enabled(),
+            "issuer": settings.OIDC_ISSUER,
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+            "name": settings.OIDC_PROVIDER_NAME,
+            "claims": [
+                (name.replace("_", " "), claim) for name, claim in settings.OIDC_CLAIMS.items()
+            ],
+            "password_sign_in": settings.PASSWORD_SIGN_IN,
+            "redirect_uri": settings.SITE_URL + reverse("oidc_authentication_callback"),
+        },
+        "provider": provider,
+        "scim_url": settings.SITE_URL + reverse("scim:root"),
+        "tokens": ScimToken.objects.all(),
+        "form": form,
+        "new_token": new_token,
+    }
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    return TemplateResponse(request, "identity/admin/identity.html", context, status=status)
+
+
+def _revoke(request):
+    value = request.POST.get("revoke", "")
+    token = (
+        ScimToken.objects.active().filter(pk=int(value)).first()
+        if value.isdigit() and len(value) < 18
+        else None
+    )
+    if token is None:
+        messages.warning(request, "That token was revoked already.")
+    else:
+        ScimToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+        audit(token, "identity.scim_token_revoke", by=request.user, title=token.name)
+        messages.success(
+            request, f"Token {token.name!r} revoked: clients using it are refused now."
+        )
+    return redirect("identity_admin")
