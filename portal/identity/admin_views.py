@@ -47,6 +47,7 @@ def identity_view(request):
             with transaction.atomic():
                 token, new_token = ScimToken.issue(form.cleaned_data["name"])
                 audit(token, "identity.scim_token_create", by=request.user, title=token.name)
+            form = TokenForm()  # made: the field is empty for the next one
         except IntegrityError:
             form.add_error("name", "A token with this name exists already.")
     provider = None
@@ -74,7 +75,7 @@ def identity_view(request):
         "form": form,
         "new_token": new_token,
     }
-    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    status = 400 if form.is_bound and not form.is_valid() else 200
     return TemplateResponse(request, "identity/admin/identity.html", context, status=status)
 
 
