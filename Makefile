@@ -31,6 +31,12 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 	@test -x $(CHROMIUM) || { echo "chromium is missing at $(CHROMIUM)"; exit 1; }
+	@# SAML signatures (djangosaml2 on pysaml2) are made and checked by xmlsec1.
+	@if ! command -v xmlsec1 >/dev/null; then \
+		echo "Installing Debian's xmlsec1 for SAML single sign-on"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq xmlsec1 >/dev/null; \
+	fi
 	@# The fault tests start (and kill) Redis servers of their own.
 	@if ! command -v redis-server >/dev/null; then \
 		echo "Installing Debian's redis-server for the fault tests"; \

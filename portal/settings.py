@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "portal.privacy",
     "portal.measurement",
     "portal.identity",
+    "djangosaml2",
     "cms",
     "courses",
     "badges",
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The SAML request in flight, for single sign-on with SAML (portal/identity/saml.py).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.AdminFramingMiddleware",
@@ -230,7 +233,43 @@ PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
 # Whether a sign-in through the company's provider stands for two-step sign-in (the
 # provider enforces its own); 0 asks for the portal's code as well.
 SSO_COUNTS_AS_TWO_FACTOR = env_bool("SSO_COUNTS_AS_TWO_FACTOR", True)
-SSO_BACKENDS = ["portal.identity.oidc.Backend"]
+# Single sign-on with SAML 2.0 (portal/identity/saml.py, djangosaml2 on pysaml2): the
+# identity provider's metadata from SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE; give
+# the provider SITE_URL + "/saml2/metadata/" (the portal's metadata: its entity ID and
+# SITE_URL + "/saml2/acs/"). Signing needs Debian's xmlsec1.
+SAML_IDP_METADATA_URL = os.environ.get("SAML_IDP_METADATA_URL", "").strip()
+SAML_IDP_METADATA_FILE = os.environ.get("SAML_IDP_METADATA_FILE", "").strip()
+SAML_PROVIDER_NAME = os.environ.get("SAML_PROVIDER_NAME", OIDC_PROVIDER_NAME)
+SAML_SP_ENTITY_ID = os.environ.get("SAML_SP_ENTITY_ID", "").strip()
+SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE", "").strip()
+SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE", "").strip()
+SAML_XMLSEC_BINARY = os.environ.get("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+SAML_ATTRIBUTE_EMAIL = os.environ.get("SAML_ATTRIBUTE_EMAIL", "mail").strip()
+# Which attribute carries each of the person's attributes (SAML_ATTRIBUTE_<ATTRIBUTE>),
+# as for OpenID Connect; the defaults are the LDAP names (inetOrgPerson).
+SAML_ATTRIBUTES = {
+    attribute: os.environ.get(f"SAML_ATTRIBUTE_{attribute.upper()}", default).strip()
+    for attribute, default in {
+        "first_name": "givenName",
+        "last_name": "sn",
+        "department": "departmentNumber",
+        "team": "ou",
+        "job_role": "title",
+        "location": "l",
+        "manager_email": "manager",
+        "cohort": "",
+    }.items()
+}
+SAML_CONFIG_LOADER = "portal.identity.saml.config_loader"
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "portal.identity.saml.sign_in_failed"
+SAML_CREATE_UNKNOWN_USER = True
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}
+# The request the portal sent travels in this cookie; the provider's answer comes back
+# from another site, which browsers allow only for SameSite=None (and so https).
+SAML_SESSION_COOKIE_SAMESITE = "None" if SITE_URL.startswith("https://") else "Lax"
+if SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE:
+    AUTHENTICATION_BACKENDS.append("portal.identity.saml.Backend")
+SSO_BACKENDS = ["portal.identity.oidc.Backend", "portal.identity.saml.Backend"]
 # Provisioning with SCIM 2.0 (portal/identity/scim.py, django-scim2) at /scim/v2/, with
 # bearer tokens made by `python manage.py scim_token create NAME`.
 SCIM_SERVICE_PROVIDER = {
@@ -508,5 +547,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "portal": {"level": os.environ.get("PORTAL_LOG_LEVEL", "INFO")},
+        # Their warnings quote the provider's answer, with the person's attributes.
+        "djangosaml2": {"level": "ERROR"},
+        "saml2": {"level": "ERROR"},
     },
 }

@@ -143,3 +143,81 @@ class OpenIDProvider:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+def self_signed(folder: Path, name: str) -> tuple[str, str]:
+    """A key and a self-signed certificate (PEM files) for a test's SAML party."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_file, cert_file = folder / f"{name}.key", folder / f"{name}.crt"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return str(key_file), str(cert_file)
+
+
+class SamlIdentityProvider:
+    """pysaml2's identity provider (tests/counterparts/saml_idp.py) on a free port, with the
+    given accounts (login -> attributes). ``sp_metadata_file`` must hold the portal's
+    metadata before anyone signs in."""
+
+    def __init__(self, *, accounts: dict[str, dict]):
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="saml-idp-"))
+        self.sp_metadata_file = self.folder / "sp.xml"
+        self.accounts = accounts
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def metadata_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/metadata"
+
+    def start(self) -> "SamlIdentityProvider":
+        key_file, cert_file = self_signed(self.folder, "idp")
+        config = self.folder / "config.json"
+        config.write_text(
+            json.dumps(
+                {
+                    "port": self.port,
+                    "key_file": key_file,
+                    "cert_file": cert_file,
+                    "sp_metadata_file": str(self.sp_metadata_file),
+                    "accounts": self.accounts,
+                }
+            )
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, str(COUNTERPARTS / "saml_idp.py"), str(config)],
+            cwd=COUNTERPARTS, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        wait_for_line(self.process, "ready")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

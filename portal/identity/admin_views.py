@@ -15,7 +15,7 @@ from django.utils import timezone
 from portal.audit import audit
 from portal.errors import Unavailable
 
-from . import oidc
+from . import oidc, saml
 from .models import ScimToken
 
 PERMISSION = "people.import_people"  # who may import people may provision them
@@ -57,6 +57,18 @@ def identity_view(request):
             provider = {"ok": True, "end_session": bool(document.get("end_session_endpoint"))}
         except Unavailable as error:
             provider = {"ok": False, "message": error.message}
+    saml_check = None
+    if saml.enabled() and request.GET.get("check") == "1":
+        try:
+            saml.config_loader(request)
+            saml_check = {"ok": True}
+        except Unavailable as error:
+            saml_check = {"ok": False, "message": error.message}
+        except Exception as error:  # pysaml2 refusing the metadata: say so, not a 500
+            saml_check = {
+                "ok": False,
+                "message": f"The metadata was refused: {type(error).__name__}.",
+            }
     context = {
         "oidc": {
             "enabled": oidc.enabled(),
@@ -70,6 +82,21 @@ def identity_view(request):
             "redirect_uri": settings.SITE_URL + reverse("oidc_authentication_callback"),
         },
         "provider": provider,
+        "saml": {
+            "enabled": saml.enabled(),
+            "metadata": settings.SAML_IDP_METADATA_URL or settings.SAML_IDP_METADATA_FILE,
+            "name": settings.SAML_PROVIDER_NAME,
+            "sp_metadata": settings.SITE_URL + reverse("saml2_metadata"),
+            "attributes": [
+                (name.replace("_", " "), attribute)
+                for name, attribute in {
+                    "email": settings.SAML_ATTRIBUTE_EMAIL,
+                    **settings.SAML_ATTRIBUTES,
+                }.items()
+            ],
+            "signing": bool(settings.SAML_SP_KEY_FILE and settings.SAML_SP_CERT_FILE),
+        },
+        "saml_check": saml_check,
         "scim_url": settings.SITE_URL + reverse("scim:root"),
         "tokens": ScimToken.objects.all(),
         "form": form,

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import oidc
+from . import oidc, saml
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ def providers(next_url: str = "") -> list[Provider]:
         found.append(
             Provider(settings.OIDC_PROVIDER_NAME, reverse("oidc_authentication_init") + query)
         )
+    if saml.enabled():
+        found.append(Provider(settings.SAML_PROVIDER_NAME, reverse("saml2_login") + query))
     return found
 
 
