@@ -15,7 +15,14 @@ from portal.activity.selectors import levels
 from portal.people.models import Department, Profile, Team, User, Visibility
 from portal.people.privacy import MIN_GROUP
 
-from .boards import COMPANY, Board, board_for_key, board_keys_for_profile, current_window_key
+from .boards import (
+    COMPANY,
+    Board,
+    board_for_key,
+    board_keys_for_profile,
+    current_window_key,
+    window_keys,
+)
 from .store import rank_store
 
 TOP = 20
@@ -113,10 +120,12 @@ def board_shared(board: str, window: str) -> SharedBoard:
 class _Board:
     """One board season's store, with hidden people left out of lists and ranks."""
 
-    def __init__(self, board: str, window: str, shared: SharedBoard | None = None):
+    def __init__(
+        self, board: str, window: str, shared: SharedBoard | None = None, season: str = ""
+    ):
         self.store = rank_store()
         self.board = board
-        self.season = current_window_key(window)
+        self.season = season or current_window_key(window)
         if shared is not None:
             self.hidden, self.hidden_points = set(shared.hidden), list(shared.hidden_points)
             return
@@ -157,6 +166,14 @@ class _Board:
         near.sort(key=lambda row: (-row[1], row[0]))
         at = [user for user, _ in near].index(user_id)
         return near[max(0, at - radius) : at + radius + 1]
+
+
+def board_top(board: str, window: str, *, at, limit: int = TOP) -> list[Entry]:
+    """The top of the board's season that ``at`` falls in (last week, say), as anyone
+    sees it: names or aliases, hidden people and leavers left out."""
+    season = _Board(board, window, season=window_keys(at)[window])
+    top = season.top(limit)
+    return _entries(top, _competition_ranks(top))
 
 
 def _entries(rows, ranks, viewer_id=None) -> list[Entry]:

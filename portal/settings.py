@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "portal.privacy",
     "portal.measurement",
     "portal.identity",
+    "portal.integrations",
     "djangosaml2",
     "cms",
     "courses",
@@ -336,6 +337,8 @@ ACTIVITY_SUBSCRIBERS = {
     "badges": "badges.services.badges_evaluate",
     # The programme dashboard's daily rollups and each person's funnel milestones.
     "measurement": "portal.measurement.services.measurement_hear",
+    # Webhooks to other systems and messages to chat channels (portal/integrations).
+    "integrations": "portal.integrations.events.integrations_hear",
 }
 
 # What every worker does besides tasks: (function, every so many seconds). Each is safe
@@ -361,6 +364,10 @@ WORKER_JOBS = [
     ("portal.measurement.rollups.rollups_follow", 300),
     # The monthly summary to programme admins, from the 1st at 08:00: queued once a month.
     ("portal.measurement.summary.summaries_monthly", 600),
+    # Webhook and chat deliveries that are due: retries, and any a task never sent.
+    ("portal.integrations.delivery.deliveries_due", 30),
+    # Monday 09:00: the past week's top advocates to the chat channels that want them.
+    ("portal.integrations.events.highlights_weekly", 600),
 ]
 
 # Content hub. Tracked links stop working this many days after the share; raw clicks

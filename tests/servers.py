@@ -221,3 +221,52 @@ class SamlIdentityProvider:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+class Receiver:
+    """An HTTP server on a free port that keeps every POST it gets (path, headers, body)
+    and answers with the statuses queued for its path (then 200): the other end of
+    webhooks and chat messages, which the tests then check."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.received: list[dict] = []
+        self.statuses: dict[str, list[int]] = {}
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                size = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(size)
+                receiver.received.append(
+                    {"path": self.path, "headers": dict(self.headers), "body": body}
+                )
+                queued = receiver.statuses.get(self.path) or []
+                status = queued.pop(0) if queued else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> "Receiver":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def bodies(self, path: str) -> list[dict]:
+        return [json.loads(item["body"]) for item in self.received if item["path"] == path]

@@ -1,6 +1,5 @@
 """Content hub pages and the conversions API; thin: check the request, call a service, render."""
 
-import hashlib
 import hmac
 import json
 import time
@@ -17,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from courses.selectors import sharing_blockers
+from portal import signatures
 from portal.errors import ServiceError, form_run
 from portal.fields import cleaned
 from portal.submissions import ALREADY_DONE, ALREADY_SENT, form_run_once
@@ -162,12 +162,6 @@ def _refuse(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-def conversion_signature(*, secret: str, timestamp: str, body: bytes) -> str:
-    """``sha256=<hex>``: HMAC-SHA256 of ``<timestamp>.<body>`` under the shared secret."""
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
-
-
 @csrf_exempt
 @require_POST
 def conversions_api(request):
@@ -179,9 +173,9 @@ def conversions_api(request):
     secret = settings.SHARING_CONVERSION_SECRET
     if not secret:
         return _refuse(503, "Conversion tracking is not configured on this portal.")
-    timestamp = request.headers.get("X-Advocate-Timestamp", "")
-    signature = request.headers.get("X-Advocate-Signature", "")
-    expected = conversion_signature(secret=secret, timestamp=timestamp, body=request.body)
+    timestamp = request.headers.get(signatures.TIMESTAMP_HEADER, "")
+    signature = request.headers.get(signatures.SIGNATURE_HEADER, "")
+    expected = signatures.signature(secret=secret, timestamp=timestamp, body=request.body)
     if not signature or not hmac.compare_digest(signature, expected):
         return _refuse(401, "The signature does not match.")
     try:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from portal.sharing.models import ContentItem, Conversion, Kind, Share
 from portal.sharing.tracking import SHARER_COOKIE
-from portal.sharing.views import conversion_signature
+from portal.signatures import signature as conversion_signature
 from tests.courses.factories import course_with_lessons
 from tests.forms import once
 from tests.people.factories import DepartmentFactory, UserFactory
