@@ -364,6 +364,8 @@ WORKER_JOBS = [
     ("portal.measurement.rollups.rollups_follow", 300),
     # The monthly summary to programme admins, from the 1st at 08:00: queued once a month.
     ("portal.measurement.summary.summaries_monthly", 600),
+    # RSS and Atom content sources: new entries become draft hub items in moderation.
+    ("portal.sharing.sources.sources_check", 900),
     # Webhook and chat deliveries that are due: retries, and any a task never sent.
     ("portal.integrations.delivery.deliveries_due", 30),
     # Monday 09:00: the past week's top advocates to the chat channels that want them.

@@ -334,3 +334,56 @@ class ClickBatch(models.Model):
 
     def __str__(self):
         return f"Click batch {self.id}"
+
+
+class ContentSource(models.Model):
+    """An RSS or Atom feed (the newsroom, a trusted third-party source) whose new entries
+    become draft hub items in moderation, tagged with the source's topics."""
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField(
+        "feed address", max_length=500, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.CURATED,
+        help_text="Our own content (the newsroom) or curated from others (for the 4-1-1 mix).",
+    )
+    topics = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated topics every new item gets."
+    )
+    active = models.BooleanField(default=True)
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ok_at = models.DateTimeField(null=True, blank=True, editable=False)
+    problem = models.CharField(max_length=300, blank=True, editable=False)
+    items_made = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def status(self) -> str:
+        if self.checked_at is None:
+            return "Not checked yet"
+        return self.problem or "OK"
+
+
+class SourceEntry(models.Model):
+    """An entry a source already gave: never turned into a second item."""
+
+    source = models.ForeignKey(ContentSource, on_delete=models.CASCADE, related_name="entries")
+    guid = models.CharField(max_length=64)  # SHA-256 of the entry's id (or link)
+    item = models.ForeignKey(ContentItem, null=True, on_delete=models.SET_NULL, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid"], name="sharing_source_entry_once")
+        ]
+
+    def __str__(self):
+        return self.guid

@@ -59,14 +59,15 @@ class Replayed(Conflict):
 @transaction.atomic
 def item_suggest(
     *,
-    user: User,
+    user: User | None,
     title: str,
     url: str,
     kind: str,
     summary: str = "",
     tags: tuple[str, ...] | list[str] = (),
 ) -> ContentItem:
-    """An advocate's suggestion: a draft that moderators approve before anyone sees it."""
+    """An advocate's suggestion (or, without ``user``, a content source's new entry): a
+    draft that moderators approve before anyone sees it."""
     item = ContentItem(
         title=(title or "").strip(),
         url=(url or "").strip(),
