@@ -16,7 +16,8 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Newsroom</title><link>https://news.example.com/</link>
 <description>Company news</description>
 <item><title>Our wind farm is live</title><link>https://news.example.com/wind</link>
-<guid>news-1</guid><description>&lt;p&gt;It powers &lt;b&gt;200,000&lt;/b&gt; homes.&lt;/p&gt;</description></item>
+<guid>news-1</guid>
+<description>&lt;p&gt;It powers &lt;b&gt;200,000&lt;/b&gt; homes.&lt;/p&gt;</description></item>
 <item><title>We are hiring engineers</title><link>https://news.example.com/jobs</link>
 <guid>news-2</guid><description>Join us.</description></item>
 <item><title>Broken entry</title><link>javascript:alert(1)</link><guid>news-3</guid></item>
