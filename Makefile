@@ -57,14 +57,22 @@ run: $(VENV)/.installed-run
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m daphne -v 0 --no-server-name -b $(HOST) -p $(PORT) portal.asgi:application
 
-# Real counterparts the integration tests start (an OpenID Provider), from the npm
-# registry with the machine's Node.js, pinned by the lock file.
+# Real counterparts the integration tests start: an OpenID Provider from the npm
+# registry with the machine's Node.js, pinned by the lock file; Ralph (below).
 COUNTERPARTS := tests/counterparts
 $(COUNTERPARTS)/node_modules/.package-lock.json: $(COUNTERPARTS)/package-lock.json
 	cd $(COUNTERPARTS) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-counterparts: $(COUNTERPARTS)/node_modules/.package-lock.json
+# A Learning Record Store (Ralph) for the xAPI tests, in a virtualenv of its own: it pins
+# fastapi, uvicorn and websockets versions of its own.
+RALPH_VENV := .venv-ralph
+$(RALPH_VENV)/.installed:
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet --disable-pip-version-check "ralph-malph[cli,lrs]==5.1.0" "requests>=2.31,<3"
+	touch $@
+
+counterparts: $(COUNTERPARTS)/node_modules/.package-lock.json $(RALPH_VENV)/.installed
 
 test: $(VENV)/.installed-dev browser counterparts
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run

@@ -368,6 +368,8 @@ WORKER_JOBS = [
     ("portal.sharing.sources.sources_check", 900),
     # Webhook and chat deliveries that are due: retries, and any a task never sent.
     ("portal.integrations.delivery.deliveries_due", 30),
+    # Ledger statements and scenario choices to the Learning Record Store (xAPI).
+    ("portal.integrations.xapi.xapi_push", 60),
     # Monday 09:00: the past week's top advocates to the chat channels that want them.
     ("portal.integrations.events.highlights_weekly", 600),
 ]
@@ -385,6 +387,18 @@ SHARING_CLICKS_PER_NETWORK = int(os.environ.get("SHARING_CLICKS_PER_NETWORK", "3
 SHARING_CONVERSION_SECRET = os.environ.get("SHARING_CONVERSION_SECRET", "")
 # A signed report older or newer than this (seconds) is refused as a possible replay.
 SHARING_CONVERSION_MAX_AGE = 300
+
+# The Learning Record Store the portal pushes xAPI 1.0.3 statements to (its endpoint,
+# for example https://lrs.example.com/xAPI/; basic auth), in batches of XAPI_BATCH.
+XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL", "").strip()
+XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
+XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
+XAPI_BATCH = int(os.environ.get("XAPI_BATCH", "200"))
+if XAPI_LRS_URL and not (XAPI_LRS_USERNAME and XAPI_LRS_PASSWORD):
+    raise ImproperlyConfigured(
+        "XAPI_LRS_URL is set, but XAPI_LRS_USERNAME or XAPI_LRS_PASSWORD is not: set the "
+        "credentials the Learning Record Store gave the portal."
+    )
 
 # Cache and channel layer: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")

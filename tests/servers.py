@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from django.db import connection
@@ -270,3 +271,77 @@ class Receiver:
 
     def bodies(self, path: str) -> list[dict]:
         return [json.loads(item["body"]) for item in self.received if item["path"] == path]
+
+
+RALPH_VENV = ROOT / ".venv-ralph"
+
+
+class RalphLRS:
+    """Ralph (PyPI ``ralph-malph``), a Learning Record Store, on a free port with its file
+    backend, in a virtualenv of its own (``make counterparts`` makes .venv-ralph)."""
+
+    username, password = "portal", "tests-only-lrs-password"
+
+    def __init__(self):
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="ralph-"))
+        self.process: subprocess.Popen | None = None
+        self.env = {
+            **os.environ,
+            "RALPH_RUNSERVER_BACKEND": "fs",
+            "RALPH_AUTH_FILE": str(self.folder / "auth.json"),
+            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.folder / "statements"),
+        }
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/xAPI/"
+
+    def start(self) -> "RalphLRS":
+        bin_dir = RALPH_VENV / "bin"
+        if not (bin_dir / "ralph").exists():
+            raise RuntimeError("Ralph is missing: `make counterparts` installs it.")
+        subprocess.run(
+            [str(bin_dir / "ralph"), "auth", "-u", self.username, "-p", self.password,
+             "-s", "all", "-M", "mailto:lrs@example.com", "-w"],
+            env=self.env, check=True, capture_output=True,
+        )  # fmt: skip
+        self.process = subprocess.Popen(
+            [str(bin_dir / "uvicorn"), "--app-dir", str(COUNTERPARTS), "ralph_app:app",
+             "--host", "127.0.0.1", "--port", str(self.port)],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1
+                ):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("Ralph did not start")
+
+    def statements(self) -> list[dict]:
+        """Everything the LRS holds (following its pages)."""
+        import base64
+
+        found, url = [], f"http://127.0.0.1:{self.port}/xAPI/statements/?limit=500"
+        token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+        while url:
+            request = urllib.request.Request(
+                url,
+                headers={"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"},
+            )
+            with urllib.request.urlopen(request) as answer:  # noqa: S310 (our own server)
+                page = json.loads(answer.read())
+            found += page["statements"]
+            more = page.get("more")
+            url = f"http://127.0.0.1:{self.port}{more}" if more else ""
+        return found
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

@@ -142,3 +142,21 @@ class Delivery(models.Model):
     @property
     def target(self):
         return self.webhook or self.channel
+
+
+class XapiCursor(models.Model):
+    """How far the push to the Learning Record Store has come, per kind of record
+    (ledger statements, scenario choices): the last id it sent."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    last_id = models.BigIntegerField(default=0)
+    sent = models.PositiveBigIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    problem = models.CharField(max_length=300, blank=True)
+    problem_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "learning record store push"
+
+    def __str__(self):
+        return self.name

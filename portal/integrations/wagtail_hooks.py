@@ -7,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .delivery import delivery_retry
-from .models import ChatChannel, Delivery, DeliveryState, Event, Webhook
+from .models import ChatChannel, Delivery, DeliveryState, Event, Webhook, XapiCursor
 
 
 class SecretKeepingForm(WagtailAdminModelForm):
@@ -128,11 +128,26 @@ class DeliveryViewSet(ModelViewSet):
         return Delivery.objects.select_related("webhook", "channel")
 
 
+class XapiCursorViewSet(ModelViewSet):
+    """How far the push to the Learning Record Store has come, and its last problem."""
+
+    model = XapiCursor
+    icon = "doc-full"
+    url_prefix = "integrations/lrs"
+    menu_label = "Learning record store"
+    list_display = ["name", "sent", "sent_at", "problem", "problem_at"]
+    add_view_enabled = False
+    edit_view_enabled = False
+    copy_view_enabled = False
+    delete_view_enabled = False
+    form_fields: list[str] = []
+
+
 class IntegrationsGroup(ModelViewSetGroup):
     menu_label = "Integrations"
     menu_icon = "link-external"
     menu_order = 920
-    items = (WebhookViewSet, ChatChannelViewSet, DeliveryViewSet)
+    items = (WebhookViewSet, ChatChannelViewSet, DeliveryViewSet, XapiCursorViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,6 +1,7 @@
 """Forms people fill in about themselves."""
 
 from django import forms
+from django.conf import settings
 from django.db.models.functions import Lower
 
 from .consent import BADGE_EVIDENCE, FEED, MATERIAL, Purpose
@@ -76,6 +77,14 @@ class ProfileForm(forms.Form):
         template_name="includes/checkbox_field.html",
         label="I'd like to mentor colleagues who are newer to social media",
     )
+    learning_record_email = forms.BooleanField(
+        required=False,
+        template_name="includes/checkbox_field.html",
+        label="Name me by my email address in the company's learning records",
+        help_text="The portal sends your training records (courses, scenarios, badges) to "
+        "the company's learning record store. Without this they carry only your portal "
+        "number.",
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
@@ -85,6 +94,8 @@ class ProfileForm(forms.Form):
             # Outside works-council mode managers see their team's progress anyway, so the
             # choice would change nothing: it is not offered.
             del self.fields["share_progress_with_manager"]
+        if not settings.XAPI_LRS_URL:
+            del self.fields["learning_record_email"]  # no records go anywhere
 
     @classmethod
     def initial_for(cls, profile: Profile) -> dict:
@@ -101,6 +112,7 @@ class ProfileForm(forms.Form):
             "consent_material": profile.consent_material,
             "share_progress_with_manager": profile.share_progress_with_manager,
             "mentor_opt_in": profile.mentor_opt_in,
+            "learning_record_email": profile.learning_record_email,
         }
 
     def clean_interests(self) -> list[str]:

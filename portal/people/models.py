@@ -170,6 +170,9 @@ class Profile(models.Model):
     # keeps managers to aggregates otherwise).
     share_progress_with_manager = models.BooleanField(default=False)
     mentor_opt_in = models.BooleanField(default=False)
+    # How the company's learning record store names this person in the training records
+    # the portal sends it (xAPI): by email only when they choose, else by portal number.
+    learning_record_email = models.BooleanField(default=False)
     onboarded_at = models.DateTimeField(null=True, blank=True)
     # When the person left (deactivated): hidden everywhere, data kept until erased.
     left_at = models.DateTimeField(null=True, blank=True)

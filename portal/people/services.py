@@ -141,6 +141,7 @@ def profile_update(
     consent_material: bool,
     mentor_opt_in: bool,
     share_progress_with_manager: bool | None = None,
+    learning_record_email: bool | None = None,
     first_answer: bool = False,
 ) -> Profile:
     """Save what a person tells about themselves (the onboarding and profile forms)."""
@@ -153,6 +154,8 @@ def profile_update(
     profile.mentor_opt_in = mentor_opt_in
     if share_progress_with_manager is not None:  # offered only in works-council mode
         profile.share_progress_with_manager = share_progress_with_manager
+    if learning_record_email is not None:  # offered only where records go to an LRS
+        profile.learning_record_email = learning_record_email
     try:
         with transaction.atomic():
             profile.save()

@@ -76,3 +76,12 @@ def test_a_channel_address_is_masked_and_the_log_sends_again(
     assert failed.attempts == 0
     assert failed.state == DeliveryState.FAILED
     assert failed.error == "The webhook or channel was switched off."
+
+
+def test_the_lrs_push_shows_how_far_it_came(admin_client):
+    from portal.integrations.models import XapiCursor
+
+    XapiCursor.objects.create(name="activity", sent=12, problem="The LRS answered 401.")
+    page = admin_client.get("/admin/integrations/lrs/")
+    assert page.status_code == 200
+    assert b"The LRS answered 401." in page.content
