@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "portal.measurement",
     "portal.identity",
     "portal.integrations",
+    "portal.api",
+    "ninja",
     "djangosaml2",
     "cms",
     "courses",

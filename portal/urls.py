@@ -26,6 +26,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("exports/<uuid:pk>/", export_download, name="export_download"),
     path("me/", dashboard, name="dashboard"),
+    path("", include("portal.api.urls")),
     path("", include("portal.identity.urls")),
     *provider_urlpatterns,
     path("scim/v2/", include("portal.identity.scim_urls", namespace="scim")),
