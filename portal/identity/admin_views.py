@@ -60,8 +60,12 @@ def identity_view(request):
     saml_check = None
     if saml.enabled() and request.GET.get("check") == "1":
         try:
-            saml.config_loader(request)
-            saml_check = {"ok": True}
+            found = saml.config_loader(request).metadata.identity_providers()
+            saml_check = (
+                {"ok": True}
+                if found
+                else {"ok": False, "message": "The metadata names no identity provider."}
+            )
         except Unavailable as error:
             saml_check = {"ok": False, "message": error.message}
         except Exception as error:  # pysaml2 refusing the metadata: say so, not a 500

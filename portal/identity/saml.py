@@ -133,9 +133,18 @@ class SignInStart(LoginView):
         if not enabled():
             raise Http404("Single sign-on with SAML is not set up.")
         try:
-            idp_metadata()
+            if not config_loader(request).metadata.identity_providers():
+                raise ValueError("no identity provider in the metadata")
         except Unavailable as error:
             return refused(request, error, back_url=reverse("identity:login"))
+        except Exception as error:  # pysaml2 refusing the metadata or the settings
+            logger.warning("SAML configuration refused: %s", type(error).__name__)
+            problem = Unavailable(
+                f"Sign-in with {settings.SAML_PROVIDER_NAME} is unavailable: the identity "
+                "provider's metadata or the portal's SAML settings were refused. Tell your "
+                "programme admin (the admin's Sign-on and provisioning screen checks them)."
+            )
+            return refused(request, problem, back_url=reverse("identity:login"))
         return super().get(request, *args, **kwargs)
 
 

@@ -119,3 +119,13 @@ def test_the_admin_screen_checks_the_saml_provider(client, programme_admin):
     with saml_settings(SAML_IDP_METADATA_URL=f"http://127.0.0.1:{free_port()}/metadata"):
         page = client.get("/admin/identity/?check=1")
     assert b"did not load from" in page.content
+
+
+@pytest.mark.django_db
+def test_metadata_that_is_not_metadata_gives_a_page_not_a_500(client, tmp_path):
+    broken = tmp_path / "idp.xml"
+    broken.write_text("<html>this is a login page, not metadata</html>")
+    with saml_settings(SAML_IDP_METADATA_FILE=str(broken)):
+        answer = client.get("/saml2/login/")
+    assert answer.status_code == 503
+    assert b"were refused" in answer.content
