@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -239,4 +239,4 @@ def content_suggest(request, payload: ItemIn):
         )
     except ServiceError as error:
         raise HttpError(400, error.message) from None
-    return 201, ContentItem.objects.prefetch_related("tags").get(pk=item.pk)
+    return Status(201, ContentItem.objects.prefetch_related("tags").get(pk=item.pk))
