@@ -44,12 +44,15 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
+# Links the portal prints (tracked links, badges, invitations) use the address it serves.
+SITE_URL ?= http://$(HOST):$(PORT)
 run: export DEBUG := $(if $(DEBUG),$(DEBUG),1)
+run: export SITE_URL := $(SITE_URL)
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 	@if [ "$$DEBUG" = "0" ]; then $(PY) manage.py collectstatic --noinput -v0; fi
 	$(PY) manage.py seed_demo --if-new
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Ctrl-C stops."
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/; links use $(SITE_URL)). Ctrl-C stops."
 	@# The background worker (tasks, and the sweep that keeps boards converging) runs
 	@# beside daphne and stops with it. -v 0: no access log, which would keep every
 	@# visitor's address (see the privacy notice).

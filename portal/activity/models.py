@@ -63,8 +63,16 @@ class Activity(models.Model):
 
     @property
     def verb_label(self) -> str:
+        """What this statement says happened, for lists: "Reached share quality 25 of
+        100", "Was recognised"."""
         verb = VERBS.get(self.verb)
-        return verb.label.capitalize() if verb else self.verb
+        return verb.said(self.result).capitalize() if verb else self.verb
+
+    @property
+    def you_label(self) -> str:
+        """The same, said to the person: "were recognised"."""
+        verb = VERBS.get(self.verb)
+        return verb.said(self.result, to_you=True) if verb else ""
 
     def as_statement(self) -> dict:
         """The row as an xAPI-like statement, for exports and the learning record."""

@@ -4,23 +4,47 @@ Later features register their own verbs here, one line each, so the ledger can r
 a misspelt verb before it is stored for good.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Verb:
     id: str
-    label: str
+    label: str  # what someone did: "completed a lesson", "was recognised"
     iri: str
+    you: str = ""  # the same, said to the person, where it differs: "were recognised"
+    # What one statement says, from its result, where the verb alone says too little.
+    describe: Callable[[dict], str] | None = None
+
+    def said(self, result: dict | None, *, to_you: bool = False) -> str:
+        if self.describe is not None:
+            return self.describe(result or {})
+        return (self.you or self.label) if to_you else self.label
 
 
 VERBS: dict[str, Verb] = {}
 
 
-def register(verb_id: str, label: str, iri: str) -> Verb:
-    verb = Verb(verb_id, label, iri)
+def register(
+    verb_id: str,
+    label: str,
+    iri: str,
+    *,
+    you: str = "",
+    describe: Callable[[dict], str] | None = None,
+) -> Verb:
+    verb = Verb(verb_id, label, iri, you, describe)
     VERBS[verb_id] = verb
     return verb
+
+
+def _quality_step(result: dict) -> str:
+    step = result.get("step")
+    if not isinstance(step, int):
+        return "made a quality share"
+    # 50 is where a share counts as a quality share (portal.sharing.quality).
+    return f"reached share quality {step} of 100" + (" (a quality share)" if step >= 50 else "")
 
 
 ONBOARDING_COMPLETED = register(
@@ -54,7 +78,10 @@ BADGE_REVOKED = register(
 # Recorded by the content hub, mentoring and recognition features; registered here now
 # so that points rules and badge criteria can name them.
 SHARE_QUALITY = register(
-    "share.quality", "made a quality share", "urn:advocate-portal:verbs:quality-share"
+    "share.quality",
+    "made a quality share",
+    "urn:advocate-portal:verbs:quality-share",
+    describe=_quality_step,
 )
 CONTENT_SHARED = register(
     "content.shared", "shared hub content", "http://adlnet.gov/expapi/verbs/shared"
@@ -66,7 +93,10 @@ SHARE_CLICKED = register(
     "share.clicked", "had a share clicked", "urn:advocate-portal:verbs:share-clicked"
 )
 RECOGNITION_RECEIVED = register(
-    "recognition.received", "was recognised", "urn:advocate-portal:verbs:recognised"
+    "recognition.received",
+    "was recognised",
+    "urn:advocate-portal:verbs:recognised",
+    you="were recognised",
 )
 MENTORING_CHECKIN = register(
     "mentoring.checkin", "held a mentoring check-in", "urn:advocate-portal:verbs:checked-in"

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from portal.activity.subscribers import subscriber
-from portal.activity.verbs import BADGE_EARNED, LEVEL_REACHED, RECOGNITION_RECEIVED, VERBS
+from portal.activity.verbs import BADGE_EARNED, LEVEL_REACHED, RECOGNITION_RECEIVED
 
 from .services import notification_push, notification_send, notification_text
 
@@ -45,14 +45,13 @@ def notify_from_activity(activity) -> None:
     if activity.points > 0 and activity.verb not in (BADGE_EARNED.id, LEVEL_REACHED.id):
         # Points are frequent: a toast, not an entry in the list (the level and badges
         # they lead to are kept).
-        verb = VERBS.get(activity.verb)
         notification_push(
             user_id=activity.actor_id,
             kind="points",
             **notification_text(
                 "points_earned",
                 points=activity.points,
-                verb=verb.label if verb else "",
+                verb=activity.you_label,
                 label=activity.object_label,
             ),
             url=reverse("badges:mine"),

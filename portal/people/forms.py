@@ -138,7 +138,11 @@ class ProfileForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("leaderboard_visibility") == Visibility.ALIAS and not cleaned.get("alias"):
+        if (
+            cleaned.get("leaderboard_visibility") == Visibility.ALIAS
+            and not cleaned.get("alias")
+            and "alias" not in self.errors  # a taken alias says so, once
+        ):
             self.add_error("alias", "Choose an alias to appear under.")
         return cleaned
 

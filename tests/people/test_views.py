@@ -68,6 +68,8 @@ class TestOnboardingGate:
             "/onboarding/", {**ONBOARDING_FORM, "leaderboard_visibility": "alias", "alias": "spark"}
         )
         assert "Someone already uses this alias" in response.text
+        # One error, not two that contradict each other ("choose an alias").
+        assert "Choose an alias to appear under." not in response.text
 
     def test_alias_taken_between_check_and_save_is_a_field_error(self, client, user, monkeypatch):
         """Two people racing for one alias: the database decides, the loser is told."""
