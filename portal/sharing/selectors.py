@@ -144,8 +144,15 @@ def _feed_items(*, now):
     )
 
 
-def hub_feed(*, user: User, tag: str = "", kind: str = "", now=None) -> Feed:
-    """The items on offer to ``user``, best first, each with the main reason why."""
+def _matches(item: ContentItem, item_tags, words: list[str]) -> bool:
+    """Every word of a search appears in the item's title, summary or topics."""
+    text = " ".join([item.title, item.summary, *(tag_.name for tag_ in item_tags)]).lower()
+    return all(word in text for word in words)
+
+
+def hub_feed(*, user: User, tag: str = "", kind: str = "", query: str = "", now=None) -> Feed:
+    """The items on offer to ``user``, best first, each with the main reason why
+    (``query``: only those whose title, summary or topics hold every word of it)."""
     now = now or timezone.now()
     profile = user.profile
     interests = _lower_set(profile.interests.names())
@@ -160,6 +167,7 @@ def hub_feed(*, user: User, tag: str = "", kind: str = "", now=None) -> Feed:
     for item_id, network in Share.objects.filter(user=user).values_list("item_id", "network"):
         mine.setdefault(item_id, []).append(network)
     colleagues = _colleague_results(profile=profile, user=user, now=now)
+    words = query.lower().split()[:10]
 
     cards: list = []
     tags: set[str] = set()
@@ -172,6 +180,8 @@ def hub_feed(*, user: User, tag: str = "", kind: str = "", now=None) -> Feed:
         if kind and item.kind != kind:
             continue
         if tag and tag.lower() not in {tag_.name.lower() for tag_ in item_tags}:
+            continue
+        if words and not _matches(item, item_tags, words):
             continue
         reasons = list(match.reasons)
         started = item.show_from or item.first_published_at or item.created_at

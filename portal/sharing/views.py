@@ -4,6 +4,7 @@ import hmac
 import json
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,7 +36,11 @@ def hub(request):
     kind = request.GET.get("kind", "")
     if kind not in Kind.values:
         kind = ""
-    feed = selectors.hub_feed(user=request.user, tag=tag, kind=kind)
+    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:200]
+    feed = selectors.hub_feed(user=request.user, tag=tag, kind=kind, query=query)
+    kept = urlencode(
+        [(name, value) for name, value in (("q", query), ("tag", tag), ("kind", kind)) if value]
+    )
     page = Paginator(feed.cards, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
     response = TemplateResponse(
         request,
@@ -45,6 +50,8 @@ def hub(request):
             "page": page,
             "tag": tag,
             "kind": kind,
+            "query": query,
+            "filters": kept + "&" if kept else "",
             "kinds": Kind.choices,
             "blockers": sharing_blockers(user=request.user),
         },

@@ -48,6 +48,25 @@ def test_the_feed_shows_items_for_the_person_with_a_reason(client, advocate):
     assert b"Nothing here with these filters" in nothing.content
 
 
+def test_the_hub_searches_titles_summaries_and_topics(client, advocate):
+    content_item(title="Our wind farm is live", summary="Clean power for 200,000 homes")
+    content_item(title="We are hiring", tags=["careers"], summary="Engineers wanted")
+    content_item(title="Quarterly results", summary="Strong growth")
+
+    def titles(**query):
+        page = client.get(reverse("sharing:hub"), query)
+        assert page.status_code == 200
+        return sorted(card.item.title for card in page.context["feed"].cards)
+
+    assert titles(q="wind") == ["Our wind farm is live"]
+    assert titles(q="CAREERS") == ["We are hiring"]  # a topic, whatever its case
+    assert titles(q="clean homes") == ["Our wind farm is live"]  # every word
+    assert titles(q="clean growth") == []
+    assert titles(q="\x00" + "x" * 5000) == []  # odd input is just a search
+    empty = client.get(reverse("sharing:hub"), {"q": "nothing like this"})
+    assert "Nothing here for “nothing like this”" in empty.content.decode()
+
+
 def test_the_feed_nudges_toward_the_4_1_1_mix(client, advocate):
     own = [content_item(title=f"Ours {n}") for n in range(3)]
     for item in own:
