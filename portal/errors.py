@@ -15,9 +15,15 @@ from django.template.response import TemplateResponse
 class ServiceError(Exception):
     status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field  # the form field the refusal is about, where there is one
+
+
+def form_error(form, error: ServiceError) -> None:
+    """Put a service's refusal on its field when the form has it, else on the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class InvalidInput(ServiceError):
@@ -51,7 +57,7 @@ def form_run(form, action):
     try:
         return action(form.cleaned_data), None
     except ServiceError as error:
-        form.add_error(None, error.message)
+        form_error(form, error)
         return None, error.status
 
 

@@ -16,7 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .errors import ServiceError
+from .errors import ServiceError, form_error
 from .fields import cleaned
 from .models import Submission
 
@@ -80,7 +80,7 @@ def form_run_once(form: OnceForm, action, *, user: AbstractBaseUser):
                 return ALREADY_DONE, None
             return action(data), None
     except ServiceError as error:
-        form.add_error(None, error.message)
+        form_error(form, error)
         return None, error.status
 
 

@@ -4,6 +4,8 @@ Pairings change only through ``portal.mentoring.services``, which also grants an
 removes the mentor's object permission to view the mentee's progress.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -96,6 +98,9 @@ class Pairing(models.Model):
     change_reason = models.CharField(max_length=300, blank=True)
     nudged_at = models.DateTimeField(null=True, blank=True)
 
+    # A mentor nudges a mentee at most once in this long.
+    NUDGE_EVERY = timedelta(days=1)
+
     class Meta:
         ordering = ["-started_at"]
         constraints = [
@@ -112,6 +117,11 @@ class Pairing(models.Model):
 
     def __str__(self):
         return f"{self.mentor} mentors {self.mentee} ({self.get_status_display()})"
+
+    @property
+    def nudged_recently(self) -> bool:
+        """Whether the mentor nudged within ``NUDGE_EVERY`` (the button says so)."""
+        return bool(self.nudged_at and self.nudged_at > timezone.now() - self.NUDGE_EVERY)
 
 
 class CheckIn(models.Model):

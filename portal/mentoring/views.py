@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from portal.errors import InvalidInput, NotAllowed, ServiceError, form_run, refused
+from portal.errors import Conflict, InvalidInput, NotAllowed, ServiceError, form_run, refused
 from portal.fields import cleaned
 from portal.people.models import PrivacySettings, Profile
 from portal.people.permissions import managed_teams
@@ -175,8 +175,11 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
             )
         messages.success(request, ALREADY_SENT if done is ALREADY_DONE else "Goal added.")
     elif action == "nudge":
-        services.nudge_send(pairing=pairing, by=request.user)
-        messages.success(request, "Nudge sent.")
+        try:
+            services.nudge_send(pairing=pairing, by=request.user)
+            messages.success(request, "Nudge sent.")
+        except Conflict as already:  # a second click, or another tab: no error page
+            messages.info(request, already.message)
     elif action == "end":
         services.pairing_end(
             pairing=pairing,

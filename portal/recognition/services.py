@@ -27,8 +27,8 @@ FEED_GROUP = group_name("recognition")
 
 
 class OverBudget(InvalidInput):
-    def __init__(self, message: str, *, remaining: int):
-        super().__init__(message)
+    def __init__(self, message: str, *, remaining: int, field: str | None = "points"):
+        super().__init__(message, field=field)
         self.remaining = remaining
 
 
@@ -131,6 +131,7 @@ def kudos_give(*, giver: User, recipient: User, message: str) -> Recognition:
         raise OverBudget(
             f"You have given your {config.kudos_daily_limit} kudos for today: more tomorrow.",
             remaining=0,
+            field=None,
         ) from error
     recognition = Recognition.objects.create(
         kind=Kind.KUDOS,

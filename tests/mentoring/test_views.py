@@ -24,6 +24,22 @@ def test_the_mentor_sees_their_mentee_and_nobody_elses(client):
     )
 
 
+def test_a_second_nudge_the_same_day_says_it_was_sent_not_an_error(client):
+    pairing = paired()
+    client.force_login(pairing.mentor)
+    page_url = reverse("mentoring:mentee", args=[pairing.mentee_id])
+    nudge = reverse("mentoring:act", args=[pairing.pk, "nudge"])
+    assert b"Send a friendly nudge" in client.get(page_url).content
+    first = client.post(nudge, {"back": page_url}, follow=True)
+    assert first.status_code == 200
+    assert b"Nudge sent." in first.content
+    assert b"Nudge sent today" in first.content  # the button says so now
+    assert b"Send a friendly nudge" not in first.content
+    again = client.post(nudge, {"back": page_url}, follow=True)  # another tab, say
+    assert again.status_code == 200
+    assert b"You nudged them today already" in again.content
+
+
 def test_ending_a_pairing_removes_page_access_at_once(client):
     pairing = paired()
     client.force_login(pairing.mentor)

@@ -44,6 +44,10 @@ def test_the_form_refuses_outsiders_and_overspending(client):
     over = client.post(reverse("recognition:give"), data | {"recipient": member.pk, "points": 500})
     assert over.status_code == 400
     assert "more than you have left: 200 of 200" in over.content.decode()
+    # On the points field, where it can be mended, not above the form.
+    form = over.context["form"]
+    assert form.errors["points"] == ["That is more than you have left: 200 of 200 this period."]
+    assert not form.non_field_errors()
     assert not Recognition.objects.exists()
 
 

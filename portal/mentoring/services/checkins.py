@@ -1,6 +1,6 @@
 """Writes inside a pairing: check-ins, goals and nudges."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.urls import reverse
@@ -88,7 +88,7 @@ def nudge_send(*, pairing: Pairing, by: User) -> None:
     if by.pk != pairing.mentor_id:
         raise NotAllowed("Only the mentor can nudge.")
     _member(pairing, by)
-    if pairing.nudged_at and pairing.nudged_at > timezone.now() - timedelta(days=1):
+    if pairing.nudged_recently:
         raise Conflict("You nudged them today already: give them a day.")
     pairing.nudged_at = timezone.now()
     pairing.save(update_fields=["nudged_at"])
