@@ -36,8 +36,14 @@
         return;
       }
       if (data.reload) {
-        window.location.assign(window.location.pathname + "#lesson-status");
-        window.location.reload();
+        // The lesson is complete: load it afresh at its status. A query (?retry=...)
+        // must go, or the page would reload into the empty form it asked for.
+        if (window.location.search) {
+          window.location.assign(window.location.pathname + "#lesson-status");
+        } else {
+          window.location.hash = "lesson-status";
+          window.location.reload();
+        }
         return;
       }
       block.innerHTML = data.html;

@@ -172,3 +172,30 @@ def test_the_facilitators_wall_shows_an_answer_within_a_second(live_daphne, chro
     assert serious_accessibility_violations(wall) == []
     host.close()
     guest.close()
+
+
+def test_a_quiz_passed_on_a_retry_shows_its_result(page):
+    from tests.courses.factories import block, course_with_lessons, quiz_value
+
+    UserFactory(email="retry@example.com", first_name="Ada", profile__onboarded=True)
+    _course, [lesson] = course_with_lessons(lessons=[[block("quiz", quiz_value())]])
+    sign_in(page, "retry@example.com")
+    page.goto(lesson.url)
+    quiz = page.locator(".quiz-form")
+    quiz.get_by_label("Yes", exact=True).check()  # wrong
+    quiz.get_by_label("The board minutes").check()  # wrong too
+    quiz.get_by_role("button").click()
+    expect(page.get_by_text("Not passed yet")).to_be_visible()
+
+    page.get_by_role("link", name="Try the quiz again").click()
+    expect(page).to_have_url(re.compile(r"\?retry="))
+    quiz = page.locator(".quiz-form")
+    quiz.get_by_label("No", exact=True).check()
+    quiz.get_by_label("Our public blog post").check()
+    quiz.get_by_label("A press release").check()
+    quiz.get_by_role("button").click()
+
+    # The lesson completes and the page reloads: with the result, not an empty quiz.
+    expect(page.get_by_text("Passed: 2 of 2 right")).to_be_visible()
+    assert "retry=" not in page.url
+    expect(page.locator(".quiz-form")).to_have_count(0)
