@@ -3,6 +3,26 @@
 // socket reconnects with backoff and the server sends a fresh snapshot on connect.
 (function () {
   "use strict";
+  // Choosing another board or season shows it at once (the Show button is for pages
+  // without JavaScript); the control chosen keeps the focus across the reload.
+  const switcher = document.querySelector(".board-switcher");
+  if (switcher) {
+    const show = switcher.querySelector("button[type=submit]");
+    if (show) show.hidden = true;
+    const focused = window.sessionStorage && sessionStorage.getItem("board-switcher-focus");
+    if (focused) {
+      sessionStorage.removeItem("board-switcher-focus");
+      const control = switcher.querySelector("#" + CSS.escape(focused));
+      if (control) control.focus();
+    }
+    switcher.addEventListener("change", function (event) {
+      if (window.sessionStorage && event.target.id) {
+        sessionStorage.setItem("board-switcher-focus", event.target.id);
+      }
+      switcher.requestSubmit ? switcher.requestSubmit() : switcher.submit();
+    });
+  }
+
   const root = document.getElementById("leaderboard");
   if (!root || !("WebSocket" in window)) return;
   const list = root.querySelector("[data-entries]");
@@ -73,10 +93,23 @@
     }
     list.replaceChildren.apply(list, items);
     if (me && message.me) {
-      me.textContent = message.me.rank
-        ? "You are #" + message.me.rank + " with " + message.me.points + " points on " +
-          root.dataset.boardLabel + "."
-        : "No points on this board yet.";
+      // The same words as the page: the board and its season, and the note for people
+      // who chose not to be listed.
+      const season = root.dataset.windowLabel;
+      if (message.me.rank) {
+        const place = document.createElement("strong");
+        place.textContent = "You are #" + message.me.rank;
+        const points = message.me.points;
+        me.replaceChildren(
+          place,
+          " with " + points + (points === 1 ? " point" : " points") + " on " +
+            root.dataset.boardLabel + ", " + season + "." +
+            ("hidden" in root.dataset ? " Only you see this: you chose not to be listed." : "")
+        );
+      } else {
+        me.textContent = "No points on this board yet " + season +
+          ". Complete training or share something to appear.";
+      }
     }
     if (around && message.around) {
       // Sent with the snapshot and whenever your own points move.

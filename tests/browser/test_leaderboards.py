@@ -1,5 +1,7 @@
 """One person watches the leaderboard while another earns points: it updates live."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -49,10 +51,22 @@ def test_the_board_moves_while_you_watch(live_daphne, chromium):
     expect(first).to_contain_text("Green Spark", timeout=5000)
     expect(first).to_contain_text("50")  # lesson 10 + course 40
     expect(board.get_by_text("You are #2")).to_be_visible()
+    # The live update keeps the season in the sentence, as the page first said it.
+    expect(board.locator("[data-me]")).to_have_text(
+        "You are #2 with 25 points on Company, this week."
+    )
     expect(board.locator("#leaderboard")).not_to_contain_text("Ernest")
     expect(board.locator("#leaderboard")).not_to_contain_text("Shy Person")
     screenshot(board, "leaderboard-live")
     assert serious_accessibility_violations(board) == []
+
+    # Another season shows at once, without a separate "Show" click, and the choice
+    # keeps the keyboard focus.
+    expect(board.get_by_role("button", name="Show")).to_be_hidden()
+    board.get_by_label("This month").check()
+    expect(board).to_have_url(re.compile(r"window=month"))
+    expect(board.get_by_label("This month")).to_be_focused()
+    expect(board.locator("[data-me]")).to_contain_text("this month")
     watching.close()
     earning.close()
 
