@@ -1,6 +1,8 @@
 """Reads for pairing: who needs a mentor, who has room, and the best pairs now
 (``pairing`` does the maths; nothing here is saved)."""
 
+from dataclasses import dataclass
+
 from portal.activity.verbs import (
     SHARE_QUALITY,
 )
@@ -116,6 +118,50 @@ def pairings_propose() -> list[pairing_math.Proposal]:
     mentors, mentees = candidates()
     preference = MentoringSettings.load().department_preference
     return pairing_math.assignment(mentors, mentees, preference=preference)
+
+
+@dataclass(frozen=True)
+class Option:
+    mentor: pairing_math.Mentor
+    fit: int
+    reasons: tuple[str, ...]
+
+    @property
+    def free(self) -> int:
+        return max(0, self.mentor.capacity - self.mentor.load)
+
+
+@dataclass(frozen=True)
+class PairingRow:
+    """One person who needs a mentor: the proposal for them (if the optimiser found a
+    place) and every mentor who could take them, best fit first."""
+
+    mentee: pairing_math.Mentee
+    proposal: pairing_math.Proposal | None
+    options: list[Option]
+
+
+def pairing_rows() -> tuple[list[PairingRow], list[pairing_math.Proposal]]:
+    """Everyone who needs a mentor, with the proposals, for pairing by hand."""
+    mentors, mentees = candidates()
+    preference = MentoringSettings.load().department_preference
+    proposals = pairing_math.assignment(mentors, mentees, preference=preference)
+    proposed = {proposal.mentee.user_id: proposal for proposal in proposals}
+    rows = []
+    for mentee in mentees:
+        options = [
+            Option(
+                mentor,
+                pairing_math.score(mentor, mentee, preference=preference),
+                pairing_math.reasons(mentor, mentee, preference=preference),
+            )
+            for mentor in mentors
+            if pairing_math.compatible(mentor, mentee)
+        ]
+        options.sort(key=lambda option: (-option.fit, option.mentor.name))
+        rows.append(PairingRow(mentee, proposed.get(mentee.user_id), options))
+    rows.sort(key=lambda row: (row.proposal is None, row.mentee.name))
+    return rows, proposals
 
 
 def as_plain(mentor_profile: MentoringProfile, mentee: User, load: int):

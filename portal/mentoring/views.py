@@ -17,7 +17,7 @@ from portal.submissions import ALREADY_DONE, ALREADY_SENT, form_run_once
 from . import selectors, services
 from .forms import CheckInForm, GoalForm, MentoringProfileForm, ReasonForm
 from .models import Goal, MentoringProfile, Pairing
-from .proposals import pairings_propose
+from .proposals import pairing_rows
 
 
 def _mentee_profile_for(request, user_id: int) -> Profile | None:
@@ -214,12 +214,7 @@ def goal_done(request, goal_id: int, back: str):
 
 @permission_required("mentoring.manage_pairings", raise_exception=True)
 def pairing_admin(request):
-    proposals = pairings_propose()
-    mentors = list(
-        MentoringProfile.objects.filter(is_mentor=True, user__is_active=True)
-        .select_related("user__profile")
-        .order_by("user__first_name")
-    )
+    rows, proposals = pairing_rows()
     status = 200
     if request.method == "POST":
         pairs = []
@@ -251,6 +246,6 @@ def pairing_admin(request):
     return TemplateResponse(
         request,
         "mentoring/pairing_admin.html",
-        {"proposals": proposals, "mentors": mentors, "changes": changes},
+        {"rows": rows, "proposals": proposals, "changes": changes},
         status=status,
     )

@@ -91,6 +91,14 @@ def test_the_pairing_screen_applies_overrides_and_refuses_broken_capacity(client
     page = client.get(reverse("mentoring:pairing_admin"))
     assert page.status_code == 200
     assert {p.mentee.user_id for p in page.context["proposals"]} == {first.pk}
+    # Everyone who needs a mentor is listed, the one the proposal left out too, with the
+    # mentors who could take them and their fit.
+    rows = {row.mentee.user_id: row for row in page.context["rows"]}
+    assert {first.pk, second.pk} <= set(rows)
+    assert rows[second.pk].proposal is None
+    assert [option.mentor.user_id for option in rows[second.pk].options] == [small.pk]
+    assert f'name="mentee-{second.pk}"' in page.content.decode()
+    assert "not proposed" in page.content.decode()
     over = client.post(
         reverse("mentoring:pairing_admin"),
         {f"mentee-{first.pk}": small.pk, f"mentee-{second.pk}": small.pk},
