@@ -2,8 +2,9 @@
 
 Builds the people in a scratch database (onboarded mentees who asked for a mentor;
 mentors with capacities 1-5, topics, networks, languages, locations, departments), then
-times ``pairings_propose`` (reading candidates, scoring every pair, SciPy's assignment)
-and ``pairings_apply`` (creating the pairings and granting the object permissions).
+times ``pairings_propose`` (reading candidates, scoring every pair, SciPy's assignment),
+the pairing screen's rows (``pairing_rows``: the same, then each person's best-fitting
+mentors) and ``pairings_apply`` (creating the pairings and granting the permissions).
 """
 
 import argparse
@@ -24,7 +25,7 @@ from taggit.models import Tag  # noqa: E402
 from portal.mentoring import pairing as pairing_math  # noqa: E402
 from portal.mentoring import services  # noqa: E402
 from portal.mentoring.models import MentoringProfile  # noqa: E402
-from portal.mentoring.proposals import pairing_rows  # noqa: E402
+from portal.mentoring.proposals import candidates, pairing_rows  # noqa: E402
 from portal.people.models import Department, Profile, User  # noqa: E402
 
 TOPICS = [
@@ -94,7 +95,7 @@ def main():
     args = parser.parse_args()
     build(args.mentees, args.mentors, random.Random(1))
     started = time.perf_counter()
-    mentors, mentees = services._candidates()
+    mentors, mentees = candidates()
     read = time.perf_counter()
     proposals = pairing_math.assignment(mentors, mentees, preference="other")
     solved = time.perf_counter()
@@ -113,8 +114,8 @@ def main():
     print(f"read candidates      {read - started:6.2f} s")
     print(f"score and assign     {solved - read:6.2f} s  (SciPy linear_sum_assignment)")
     print(f"propose, in all      {solved - started:6.2f} s")
-    print(f"pairing screen rows  {shown - solved:6.2f} s  ({len(rows):,} people with every "
-          "compatible mentor's fit)")  # fmt: skip
+    print(f"pairing screen rows  {shown - solved:6.2f} s  ({len(rows):,} people, each with the "
+          "10 best-fitting mentors who have a place)")  # fmt: skip
     print(f"apply                {done - shown:6.2f} s  ({len(applied.created):,} pairings, "
           "object permissions, notifications)")  # fmt: skip
 

@@ -1,6 +1,7 @@
 """Reads for pairing: who needs a mentor, who has room, and the best pairs now
 (``pairing`` does the maths; nothing here is saved)."""
 
+import heapq
 from dataclasses import dataclass
 
 from portal.activity.verbs import (
@@ -124,7 +125,6 @@ def pairings_propose() -> list[pairing_math.Proposal]:
 class Option:
     mentor: pairing_math.Mentor
     fit: int
-    reasons: tuple[str, ...]
 
     @property
     def free(self) -> int:
@@ -134,11 +134,17 @@ class Option:
 @dataclass(frozen=True)
 class PairingRow:
     """One person who needs a mentor: the proposal for them (if the optimiser found a
-    place) and every mentor who could take them, best fit first."""
+    place) and the mentors with a free place who fit them best, best first."""
 
     mentee: pairing_math.Mentee
     proposal: pairing_math.Proposal | None
     options: list[Option]
+    why: tuple[str, ...]  # the proposal's reasons, or the best option's
+
+
+# Each person's choice lists this many mentors (and the proposed one): a page of 2,000
+# people offers 20,000 choices, not every mentor to everyone.
+OPTIONS = 10
 
 
 def pairing_rows() -> tuple[list[PairingRow], list[pairing_math.Proposal]]:
@@ -147,19 +153,28 @@ def pairing_rows() -> tuple[list[PairingRow], list[pairing_math.Proposal]]:
     preference = MentoringSettings.load().department_preference
     proposals = pairing_math.assignment(mentors, mentees, preference=preference)
     proposed = {proposal.mentee.user_id: proposal for proposal in proposals}
+    open_mentors = [mentor for mentor in mentors if mentor.capacity > mentor.load]
     rows = []
     for mentee in mentees:
-        options = [
-            Option(
-                mentor,
-                pairing_math.score(mentor, mentee, preference=preference),
-                pairing_math.reasons(mentor, mentee, preference=preference),
-            )
-            for mentor in mentors
-            if pairing_math.compatible(mentor, mentee)
-        ]
-        options.sort(key=lambda option: (-option.fit, option.mentor.name))
-        rows.append(PairingRow(mentee, proposed.get(mentee.user_id), options))
+        proposal = proposed.get(mentee.user_id)
+        best = heapq.nlargest(
+            OPTIONS,
+            (
+                (pairing_math.score(mentor, mentee, preference=preference), -index)
+                for index, mentor in enumerate(open_mentors)
+                if pairing_math.compatible(mentor, mentee)
+            ),
+        )
+        options = [Option(open_mentors[-index], fit) for fit, index in best]
+        if proposal and all(o.mentor.user_id != proposal.mentor.user_id for o in options):
+            options.insert(0, Option(proposal.mentor, proposal.score))
+        if proposal:
+            why = proposal.reasons
+        elif options:
+            why = pairing_math.reasons(options[0].mentor, mentee, preference=preference)
+        else:
+            why = ()
+        rows.append(PairingRow(mentee, proposal, options, why))
     rows.sort(key=lambda row: (row.proposal is None, row.mentee.name))
     return rows, proposals
 
