@@ -106,6 +106,7 @@ def test_account_pages_are_accessible_on_a_phone(page):
     page.get_by_label("Email address").fill("settled@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Menu").click()  # on a phone the navigation folds
     page.get_by_role("link", name="Profile").click()
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
     screenshot(page, "profile-phone")
