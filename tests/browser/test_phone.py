@@ -49,3 +49,24 @@ def test_on_a_desktop_the_navigation_shows_without_a_menu(page):
     sign_in(page, "desk@example.com")
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(page.get_by_role("link", name="Leaderboard")).to_be_visible()
+
+
+@pytest.mark.parametrize("page", ["desktop", "phone"], indirect=True)
+def test_badge_progress_stays_inside_its_cards(page):
+    from tests.badges.factories import badge
+
+    badge("points", name="Point collector", count=1_000_000)
+    badge("mentees_onboarded", name="Mentor of many", count=100_000)
+    badge("streak", name="A year of streaks", count=52)
+    UserFactory(email="badges@example.com", first_name="Bo", profile__onboarded=True)
+    sign_in(page, "badges@example.com")
+    page.goto("/me/badges/")
+    expect(page.locator(".progress-label").first).to_be_visible()
+    outside = page.evaluate(
+        """() => [...document.querySelectorAll('.progress-label')].filter(label => {
+               const card = label.closest('.card, .badge-card').getBoundingClientRect();
+               return label.getBoundingClientRect().right > card.right + 1;
+           }).map(label => label.textContent)"""
+    )
+    assert outside == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
