@@ -203,12 +203,22 @@ OIDC_STORE_ID_TOKEN = True  # for ending the provider's session at sign-out
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATE_CLASS = "portal.identity.oidc.SignInStart"
 OIDC_CALLBACK_CLASS = "portal.identity.oidc.SignInCallback"
+
+
 # Which claim carries each of the person's attributes (OIDC_CLAIM_<ATTRIBUTE>; empty:
 # the provider does not send it, and the portal keeps what it has). A dotted name reads
 # inside an object (address.locality).
-OIDC_CLAIMS = {
-    attribute: os.environ.get(f"OIDC_CLAIM_{attribute.upper()}", default).strip()
-    for attribute, default in {
+def env_mapping(prefix: str, defaults: dict[str, str]) -> dict[str, str]:
+    """Each key's value from ``<prefix><KEY>`` in the environment, else its default."""
+    return {
+        key: os.environ.get(f"{prefix}{key.upper()}", value).strip()
+        for key, value in defaults.items()
+    }
+
+
+OIDC_CLAIMS = env_mapping(
+    "OIDC_CLAIM_",
+    {
         "first_name": "given_name",
         "last_name": "family_name",
         "department": "department",
@@ -217,8 +227,8 @@ OIDC_CLAIMS = {
         "location": "location",
         "manager_email": "manager_email",
         "cohort": "",
-    }.items()
-}
+    },
+)
 if OIDC_ISSUER:
     if not OIDC_ISSUER.startswith(("https://", "http://")):
         raise ImproperlyConfigured(
@@ -250,9 +260,9 @@ SAML_XMLSEC_BINARY = os.environ.get("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
 SAML_ATTRIBUTE_EMAIL = os.environ.get("SAML_ATTRIBUTE_EMAIL", "mail").strip()
 # Which attribute carries each of the person's attributes (SAML_ATTRIBUTE_<ATTRIBUTE>),
 # as for OpenID Connect; the defaults are the LDAP names (inetOrgPerson).
-SAML_ATTRIBUTES = {
-    attribute: os.environ.get(f"SAML_ATTRIBUTE_{attribute.upper()}", default).strip()
-    for attribute, default in {
+SAML_ATTRIBUTES = env_mapping(
+    "SAML_ATTRIBUTE_",
+    {
         "first_name": "givenName",
         "last_name": "sn",
         "department": "departmentNumber",
@@ -261,8 +271,8 @@ SAML_ATTRIBUTES = {
         "location": "l",
         "manager_email": "manager",
         "cohort": "",
-    }.items()
-}
+    },
+)
 SAML_CONFIG_LOADER = "portal.identity.saml.config_loader"
 SAML_ACS_FAILURE_RESPONSE_FUNCTION = "portal.identity.saml.sign_in_failed"
 SAML_CREATE_UNKNOWN_USER = True

@@ -1,5 +1,6 @@
-"""The portal's signed HTTP messages, both ways: the company's site signs conversion
-reports to the portal, and the portal signs its webhooks to other systems, alike.
+"""The portal's signed HTTP messages and bearer tokens. Signed messages go both ways:
+the company's site signs conversion reports to the portal, and the portal signs its
+webhooks to other systems, alike.
 
 Headers ``X-Advocate-Timestamp`` (Unix seconds) and ``X-Advocate-Signature``
 (``sha256=<hex>``: HMAC-SHA256 of ``<timestamp>.<body>`` under the shared secret).
@@ -7,6 +8,7 @@ Headers ``X-Advocate-Timestamp`` (Unix seconds) and ``X-Advocate-Signature``
 
 import hashlib
 import hmac
+import secrets
 import time
 
 TIMESTAMP_HEADER = "X-Advocate-Timestamp"
@@ -24,3 +26,18 @@ def signed_headers(*, secret: str, body: bytes, now: float | None = None) -> dic
         TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: signature(secret=secret, timestamp=timestamp, body=body),
     }
+
+
+# --- bearer tokens (SCIM, the API) -------------------------------------------------------
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a bearer token. Tokens are random (256 bits), so one SHA-256 is
+    as good as a slow hash here."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_new(prefix: str) -> tuple[str, str]:
+    """A new bearer token (shown once) and its digest (kept)."""
+    token = prefix + secrets.token_urlsafe(32)
+    return token, token_digest(token)

@@ -104,7 +104,26 @@ def wait_for_line(process: subprocess.Popen, prefix: str, timeout: float = 30) -
     raise RuntimeError(f"did not start ({prefix!r} never came):\n{''.join(seen)}")
 
 
-class OpenIDProvider:
+class Counterpart:
+    """A real implementation of another system, in a process of its own, on a free port."""
+
+    process: subprocess.Popen | None = None
+
+    def spawn(self, args: list[str], *, ready: str = "ready", **popen) -> None:
+        """Start it and wait until it prints a line starting with ``ready``."""
+        self.process = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen
+        )
+        wait_for_line(self.process, ready)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+class OpenIDProvider(Counterpart):
     """A real OpenID Provider (npm ``oidc-provider``, tests/counterparts/oidc_provider.mjs)
     on a free port, with one confidential client and the given accounts (login -> claims).
     Sign in on its own pages with an account's login and any password."""
@@ -113,7 +132,6 @@ class OpenIDProvider:
         self.port = free_port()
         self.accounts = accounts
         self.client_id, self.client_secret = client_id, client_secret
-        self.process: subprocess.Popen | None = None
 
     @property
     def issuer(self) -> str:
@@ -132,18 +150,8 @@ class OpenIDProvider:
         config.write_text(
             json.dumps({"port": self.port, "clients": [client], "accounts": self.accounts})
         )
-        self.process = subprocess.Popen(
-            ["node", str(COUNTERPARTS / "oidc_provider.mjs"), str(config)],
-            cwd=COUNTERPARTS, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-        wait_for_line(self.process, "ready")
+        self.spawn(["node", str(COUNTERPARTS / "oidc_provider.mjs"), str(config)], cwd=COUNTERPARTS)
         return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 def self_signed(folder: Path, name: str) -> tuple[str, str]:
@@ -180,7 +188,7 @@ def self_signed(folder: Path, name: str) -> tuple[str, str]:
     return str(key_file), str(cert_file)
 
 
-class SamlIdentityProvider:
+class SamlIdentityProvider(Counterpart):
     """pysaml2's identity provider (tests/counterparts/saml_idp.py) on a free port, with the
     given accounts (login -> attributes). ``sp_metadata_file`` must hold the portal's
     metadata before anyone signs in."""
@@ -190,7 +198,6 @@ class SamlIdentityProvider:
         self.folder = Path(tempfile.mkdtemp(prefix="saml-idp-"))
         self.sp_metadata_file = self.folder / "sp.xml"
         self.accounts = accounts
-        self.process: subprocess.Popen | None = None
 
     @property
     def metadata_url(self) -> str:
@@ -210,18 +217,10 @@ class SamlIdentityProvider:
                 }
             )
         )
-        self.process = subprocess.Popen(
-            [sys.executable, str(COUNTERPARTS / "saml_idp.py"), str(config)],
-            cwd=COUNTERPARTS, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-        wait_for_line(self.process, "ready")
+        self.spawn(
+            [sys.executable, str(COUNTERPARTS / "saml_idp.py"), str(config)], cwd=COUNTERPARTS
+        )
         return self
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 class Receiver:
@@ -276,7 +275,7 @@ class Receiver:
 RALPH_VENV = ROOT / ".venv-ralph"
 
 
-class RalphLRS:
+class RalphLRS(Counterpart):
     """Ralph (PyPI ``ralph-malph``), a Learning Record Store, on a free port with its file
     backend, in a virtualenv of its own (``make counterparts`` makes .venv-ralph)."""
 
@@ -285,7 +284,6 @@ class RalphLRS:
     def __init__(self):
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="ralph-"))
-        self.process: subprocess.Popen | None = None
         self.env = {
             **os.environ,
             "RALPH_RUNSERVER_BACKEND": "fs",
@@ -339,9 +337,3 @@ class RalphLRS:
             more = page.get("more")
             url = f"http://127.0.0.1:{self.port}{more}" if more else ""
         return found
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None

@@ -5,8 +5,9 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from portal.measurement.selectors import scope_for
+from portal.signatures import token_digest
 
-from .models import ApiToken, Scope, token_digest
+from .models import ApiToken, Scope
 
 
 class TokenAuth(HttpBearer):

@@ -1,19 +1,12 @@
 """What provisioning keeps beside the people app's records."""
 
-import hashlib
-import secrets
-
 from django.db import models
 from django.utils import timezone
 
 from portal.people.models import User
+from portal.signatures import token_new
 
 TOKEN_PREFIX = "scim_"  # noqa: S105 (a prefix, not a secret)
-
-
-def token_digest(token: str) -> str:
-    """Tokens are random (256 bits), so one SHA-256 is as good as a slow hash here."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ScimTokenQuerySet(models.QuerySet):
@@ -42,8 +35,8 @@ class ScimToken(models.Model):
 
     @classmethod
     def issue(cls, name: str) -> tuple["ScimToken", str]:
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        return cls.objects.create(name=name, digest=token_digest(token)), token
+        token, digest = token_new(TOKEN_PREFIX)
+        return cls.objects.create(name=name, digest=digest), token
 
 
 class Provisioned(models.Model):

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django_scim import constants
 from django_scim.middleware import SCIMAuthCheckMiddleware
 
-from .models import ScimToken, token_digest
+from portal.signatures import token_digest
+
+from .models import ScimToken
 
 
 class BearerTokenCheck(SCIMAuthCheckMiddleware):
