@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.page_add import page_add
-from portal.dashboard import dashboard
+from portal.dashboard import activity_history, dashboard
 from portal.exports import export_download
 from portal.health import healthz, healthz_live, healthz_ready
 from portal.identity.urls import provider_urlpatterns
@@ -26,6 +26,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("exports/<uuid:pk>/", export_download, name="export_download"),
     path("me/", dashboard, name="dashboard"),
+    path("me/activity/", activity_history, name="activity_history"),
     path("", include("portal.api.urls")),
     path("", include("portal.identity.urls")),
     *provider_urlpatterns,
