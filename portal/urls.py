@@ -10,11 +10,18 @@ from portal.exports import export_download
 from portal.health import healthz, healthz_live, healthz_ready
 from portal.identity.urls import provider_urlpatterns
 from portal.media import media
+from portal.pwa import app_icon, manifest, offline, service_worker
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/live", healthz_live, name="healthz_live"),
     path("healthz/ready", healthz_ready, name="healthz_ready"),
+    # The installable web app (portal/pwa.py); the worker must sit at the root to serve
+    # every page.
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("service-worker.js", service_worker, name="service_worker"),
+    path("app-icon-<int:size>.png", app_icon, name="app_icon"),
+    path("offline/", offline, name="offline"),
     path("django-admin/", admin.site.urls),
     # Before Wagtail's own: its "add page" view, safe when autosave and Publish race.
     path(

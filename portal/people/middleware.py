@@ -10,6 +10,9 @@ from django.utils.http import urlencode
 from .models import User
 from .twofactor import state_of
 
+# The installable app's files (portal/pwa.py): not pages, needed on every page.
+PWA_PATHS = ("/manifest.webmanifest", "/service-worker.js", "/app-icon-", "/offline/")
+
 # Paths a person may reach before onboarding: the step itself, signing out, the admin
 # (its own login and screens), and everything that is not a page.
 ALLOWED_PREFIXES = (
@@ -21,6 +24,7 @@ ALLOWED_PREFIXES = (
     "/media/",
     "/healthz",
     "/favicon",
+    *PWA_PATHS,
     # Data rights hold before onboarding too: the notice, one's data, erasure.
     "/privacy/",
     "/me/privacy/",
@@ -31,7 +35,7 @@ ALLOWED_PREFIXES = (
 # Paths open to a person who signed in with a password and still owes the code: signing
 # in and out, the code page itself, and what is not a page. (Setting up a second factor,
 # /me/security/, is open too when they must have one and have none yet.)
-TWO_FACTOR_OPEN = ("/accounts/", "/static/", "/healthz", "/favicon")
+TWO_FACTOR_OPEN = ("/accounts/", "/static/", "/healthz", "/favicon", *PWA_PATHS)
 
 
 class TwoFactorMiddleware:
