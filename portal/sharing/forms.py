@@ -9,7 +9,12 @@ from .models import ContentItem, Kind, Network
 
 
 class ShareForm(forms.Form):
-    network = forms.ChoiceField(choices=Network.choices, widget=forms.RadioSelect)
+    # One or more networks: one post, a tracked link for each.
+    network = forms.MultipleChoiceField(
+        choices=Network.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose where you will post it."},
+    )
     caption = forms.CharField(
         label="Your post",
         max_length=3000,

@@ -173,6 +173,20 @@ def share_create(
     return share
 
 
+@transaction.atomic
+def shares_create(
+    *, user: User, item: ContentItem, networks: list[str], caption: str
+) -> list[Share]:
+    """The same post on several networks, each with its own tracked link; all or none
+    (text too long for one of them makes none)."""
+    if not networks:
+        raise InvalidInput("Choose where you will post it.")
+    return [
+        share_create(user=user, item=item, network=network, caption=caption)
+        for network in dict.fromkeys(networks)
+    ]
+
+
 def _share_insert(*, user: User, item, network, **fields) -> Share:
     for _ in range(5):
         try:

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -77,14 +78,21 @@ def share(request, pk: int):
     if request.method == "POST":
         form = ShareForm(request.POST)
         made, status = form_run(
-            form, lambda data: services.share_create(user=request.user, item=item, **data)
+            form,
+            lambda data: services.shares_create(
+                user=request.user, item=item, networks=data["network"], caption=data["caption"]
+            ),
         )
-        if made is not None:
-            response = redirect("sharing:share_ready", code=made.code)
+        if made:
+            first, *others = made
+            ready = reverse("sharing:share_ready", args=[first.code])
+            if others:
+                ready += "?" + urlencode([("also", other.code) for other in others])
+            response = redirect(ready)
             sharer_cookie_set(response, request.user)
             return response
     else:
-        form = ShareForm(initial={"network": network, "caption": item.caption_for(network)})
+        form = ShareForm(initial={"network": [network], "caption": item.caption_for(network)})
     captions = {value: item.caption_for(value) for value in Network.values}
     limits = {value: services.caption_limit(value) for value in Network.values}
     return TemplateResponse(
@@ -106,20 +114,35 @@ def share_ready(request, code: str):
     made = Share.objects.select_related("item").filter(code=code, user=request.user).first()
     if made is None:
         raise Http404("You have no share with this code.")
-    link = links.tracked_url(made.code)
+    # The same post made for other networks at once (only the person's own, same item).
+    also = [code for code in request.GET.getlist("also") if links.code_is_well_formed(code)]
+    others = sorted(
+        Share.objects.filter(user=request.user, item=made.item, code__in=also).exclude(pk=made.pk),
+        key=lambda other: also.index(other.code),
+    )
+    cards = [_ready_card(made), *(_ready_card(other) for other in others)]
     return TemplateResponse(
         request,
         "sharing/share_ready.html",
         {
-            "share": made,
-            "link": link,
-            "text": f"{made.caption}\n\n{link}",
-            "network_url": links.share_page_url(
-                network=made.network, text=made.caption, link=link, subject=made.item.title
-            ),
-            "takes_text": links.network_takes_text(made.network),
+            **cards[0],
+            "cards": cards,
+            "networks": [card["share"].get_network_display() for card in cards],
         },
     )
+
+
+def _ready_card(made: Share) -> dict:
+    link = links.tracked_url(made.code)
+    return {
+        "share": made,
+        "link": link,
+        "text": f"{made.caption}\n\n{link}",
+        "network_url": links.share_page_url(
+            network=made.network, text=made.caption, link=link, subject=made.item.title
+        ),
+        "takes_text": links.network_takes_text(made.network),
+    }
 
 
 @login_required

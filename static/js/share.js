@@ -36,9 +36,13 @@
     var hint = form.querySelector("[data-touch-hint]");
     var count = form.querySelector("[data-caption-count]");
     var full = parseFloat(form.dataset.touchFull) || 0.4;
+    // One post for one or more networks: the suggestion of the first one ticked, and
+    // the shortest limit of those ticked.
+    var ticked = function () {
+      return Array.prototype.map.call(form.querySelectorAll("input[name=network]:checked"), function (box) { return box.value; });
+    };
     var network = function () {
-      var checked = form.querySelector("input[name=network]:checked");
-      return checked ? checked.value : "linkedin";
+      return ticked()[0] || "linkedin";
     };
     var current = network();
     var update = function () {
@@ -46,9 +50,9 @@
       var touch = mine.length ? 1 - similarity(words(captions[network()] || ""), mine) : 0;
       hint.textContent = mine.length ? touchHint(touch, full) : "Write the text of your post.";
       hint.dataset.touch = touch.toFixed(2);
-      var limit = limits[network()];
+      var limit = Math.min.apply(null, (ticked().length ? ticked() : [network()]).map(function (name) { return limits[name]; }));
       var left = limit - textarea.value.trim().length;
-      count.textContent = left >= 0 ? left + " characters left" : -left + " characters too many for this network";
+      count.textContent = left >= 0 ? left + " characters left" : -left + " characters too many" + (ticked().length > 1 ? " for one of these networks" : " for this network");
       count.classList.toggle("is-over", left < 0);
     };
     form.addEventListener("change", function (event) {
@@ -67,17 +71,10 @@
     update();
   }
 
-  var text = document.querySelector("[data-share-text]");
-  if (text) {
-    var status = document.querySelector("[data-copy-status]");
-    var copy = function () {
-      var done = function () { status.textContent = "Copied: paste it into your post."; };
-      if (navigator.clipboard && window.isSecureContext) {
-        return navigator.clipboard.writeText(text.value).then(done, function () { select(); });
-      }
-      select();
-      return Promise.resolve();
-    };
+  // The ready page: a card per network, each with its text and tracked link.
+  document.querySelectorAll("[data-share-card]").forEach(function (card) {
+    var text = card.querySelector("[data-share-text]");
+    var status = card.querySelector("[data-copy-status]");
     var select = function () {
       text.focus();
       text.select();
@@ -88,8 +85,32 @@
         status.textContent = "Select the text and copy it.";
       }
     };
-    document.querySelector("[data-copy-text]").addEventListener("click", copy);
-    var open = document.querySelector("[data-network-share]");
+    var copy = function () {
+      var done = function () { status.textContent = "Copied: paste it into your post."; };
+      if (navigator.clipboard && window.isSecureContext) {
+        return navigator.clipboard.writeText(text.value).then(done, function () { select(); });
+      }
+      select();
+      return Promise.resolve();
+    };
+    card.querySelector("[data-copy-text]").addEventListener("click", copy);
+    var open = card.querySelector("[data-network-share]");
     if (open && open.dataset.copies === "1") open.addEventListener("click", copy);
-  }
+
+    // The phone's own share sheet (Web Share API), where the browser has one: the
+    // post goes to the network's app with this card's tracked link in it.
+    var system = card.querySelector("[data-system-share]");
+    var shared = { text: text.value };
+    if (system && navigator.share && (!navigator.canShare || navigator.canShare(shared))) {
+      system.hidden = false;
+      system.addEventListener("click", function () {
+        navigator.share(shared).then(function () {
+          status.textContent = "Shared.";
+        }, function (error) {
+          // Closing the sheet is not an error worth showing.
+          if (error && error.name !== "AbortError") status.textContent = "Sharing did not work here: copy the text instead.";
+        });
+      });
+    }
+  });
 })();

@@ -124,3 +124,53 @@ def test_a_trained_advocate_shares_from_a_phone(page, live_daphne, chromium):
     expect(other.get_by_role("heading", name="Social media guidelines")).to_be_visible()
     assert unquote(other.url).endswith(course.url)
     newcomer.close()
+
+
+# Headless Chromium on Linux has no system share sheet (the Web Share API exists on
+# Android, iOS, Windows, macOS and ChromeOS), so this page gets one that records what it
+# was handed, as the phone's sheet would receive it.
+SHARE_SHEET = """
+window.__shared = [];
+navigator.share = (data) => { window.__shared.push(data); return Promise.resolve(); };
+navigator.canShare = (data) => typeof data.text === "string";
+"""
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_one_post_goes_to_several_networks_and_the_phones_share_sheet(page):
+    UserFactory(email="multi@example.com", first_name="Mo", profile__onboarded=True)
+    item = content_item(title="Our new plant opens")
+    page.add_init_script(SHARE_SHEET)
+    sign_in(page, "multi@example.com")
+    page.goto(f"/hub/items/{item.pk}/share/")
+    page.get_by_label("X").check()  # LinkedIn is ticked already
+    caption = page.get_by_label("Your post")
+    caption.fill("Proud of the people who built this. " + item.caption_x)
+    page.get_by_role("button", name="Get my link").click()
+
+    expect(page.get_by_role("heading", name="Ready to post on LinkedIn and X")).to_be_visible()
+    shares = {share.network: share for share in Share.objects.filter(item=item)}
+    assert set(shares) == {"linkedin", "x"}
+    x_card = page.locator("[data-share-card]", has_text="Your post for X")
+    x_card.get_by_role("button", name="Share with an app").click()
+    expect(x_card.get_by_role("status")).to_have_text("Shared.")
+    handed = page.evaluate("window.__shared")
+    assert len(handed) == 1
+    assert handed[0]["text"].startswith("Proud of the people who built this.")
+    assert handed[0]["text"].endswith(f"/s/{shares['x'].code}")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "share-several-networks-phone")
+
+
+def test_without_a_share_sheet_the_network_links_remain(page):
+    UserFactory(email="desk@example.com", first_name="Di", profile__onboarded=True)
+    item = content_item(title="Quarterly results")
+    page.add_init_script("delete Navigator.prototype.share; delete Navigator.prototype.canShare;")
+    sign_in(page, "desk@example.com")
+    page.goto(f"/hub/items/{item.pk}/share/")
+    page.get_by_role("button", name="Get my link").click()
+    expect(page.get_by_role("heading", name="Ready to post on LinkedIn")).to_be_visible()
+    assert page.evaluate("typeof navigator.share") == "undefined"
+    expect(page.get_by_role("button", name="Share with an app")).to_be_hidden()
+    expect(page.get_by_role("link", name=re.compile("Open LinkedIn"))).to_be_visible()

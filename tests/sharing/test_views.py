@@ -218,3 +218,46 @@ def test_the_signature_is_hmac_sha256_of_timestamp_and_body():
     assert conversion_signature(secret="s", timestamp="1700000000", body=b"{}") == (
         f"sha256={expected}"
     )
+
+
+def test_one_post_for_several_networks_makes_a_tracked_link_for_each(client, advocate):
+    item = content_item()
+    url = reverse("sharing:share", args=[item.pk])
+    caption = "Proud of this one. " + item.caption_x
+    response = client.post(url, {"network": ["linkedin", "x", "email"], "caption": caption})
+    made = {share.network: share for share in Share.objects.filter(user=advocate)}
+    assert set(made) == {"linkedin", "x", "email"}
+    assert len({made_share.code for made_share in made.values()}) == 3
+    assert {made_share.caption for made_share in made.values()} == {caption}
+    ready = client.get(response["Location"])
+    html = ready.content.decode()
+    assert "Ready to post on LinkedIn, X and Email" in html
+    for made_share in made.values():
+        assert f"http://testserver/s/{made_share.code}" in html
+    assert html.count("data-share-card") == 3
+    # Posting again (a double click) makes no second set.
+    client.post(url, {"network": ["linkedin", "x", "email"], "caption": caption})
+    assert Share.objects.filter(user=advocate).count() == 3
+
+
+def test_text_too_long_for_one_of_the_networks_makes_none(client, advocate):
+    item = content_item()
+    response = client.post(
+        reverse("sharing:share", args=[item.pk]),
+        {"network": ["linkedin", "x"], "caption": "a" * 400},
+    )
+    assert response.status_code == 400
+    assert "X allows" in response.content.decode()
+    assert not Share.objects.exists()
+
+
+def test_the_ready_page_lists_only_the_persons_own_shares_of_that_item(client, advocate):
+    mine = share(user=advocate)
+    other_item = share(user=advocate)
+    theirs = share(user=UserFactory(profile__onboarded=True), item=mine.item)
+    page = client.get(
+        reverse("sharing:share_ready", args=[mine.code]),
+        {"also": [other_item.code, theirs.code, "bad\x00code", "x" * 5000]},
+    )
+    assert page.status_code == 200
+    assert [card["share"] for card in page.context["cards"]] == [mine]
