@@ -17,13 +17,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from courses.selectors import onboarding_next_step
 from portal.mentoring.selectors import mentee_rows
 from portal.notifications.models import DigestSent, DigestSubscription
 from portal.notifications.services import send_once
-from portal.people.models import User
+from portal.people.models import User, WorkingTimeSettings
+from portal.people.worktime import working_time
 from portal.recognition.models import Recognition
 from portal.sharing.selectors import hub_feed
 
@@ -73,6 +75,8 @@ class DigestRun:
     skipped_empty: int = 0
     already_sent: int = 0
     failed: int = 0
+    # Outside their working hours now: a later run this week sends theirs.
+    waiting: int = 0
 
 
 def digests_send(*, now=None, dry_run: bool = False) -> DigestRun:
@@ -84,11 +88,15 @@ def digests_send(*, now=None, dry_run: bool = False) -> DigestRun:
     )
     done = set(DigestSent.objects.filter(week=week).values_list("user_id", flat=True))
     people = User.objects.filter(is_active=True, profile__onboarded_at__isnull=False)
+    defaults = WorkingTimeSettings.load()
     for user in people.select_related("profile").order_by("pk"):
         if user.pk in switched_off:
             continue
         if user.pk in done:
             run.already_sent += 1
+            continue
+        if not working_time(user.profile, defaults).contains(now):
+            run.waiting += 1
             continue
         content = digest_content(user=user, now=now)
         if content.empty:
@@ -121,25 +129,35 @@ def digests_send_task() -> dict:
     return asdict(run)
 
 
-# The digests go out from this weekday (0 is Monday) and hour, local time.
+# The digests go out from this weekday (0 is Monday) and hour, local time, to everyone
+# whose working window is open then; to the others as theirs opens (hourly reruns).
 DIGEST_WEEKDAY = 0
 DIGEST_HOUR = 8
+RERUN = timedelta(hours=1)
 
 
 def digests_weekly(*, now=None) -> bool:
-    """A worker job: from Monday 08:00 on, queue this week's digests once. Returns whether
-    it queued them."""
+    """A worker job: from Monday 08:00 on, queue this week's digests; while the last run
+    left people waiting for their working window, queue another an hour after it.
+    Returns whether it queued a run."""
     now = timezone.localtime(now or timezone.now())
     week_start = (now - timedelta(days=(now.weekday() - DIGEST_WEEKDAY) % 7)).replace(
         hour=DIGEST_HOUR, minute=0, second=0, microsecond=0
     )
     if week_start > now:
         week_start -= timedelta(days=7)
-    queued = DBTaskResult.objects.filter(
-        task_path=digests_send_task.module_path, enqueued_at__gte=week_start
+    last = (
+        DBTaskResult.objects.filter(
+            task_path=digests_send_task.module_path, enqueued_at__gte=week_start
+        )
+        .order_by("-enqueued_at")
+        .first()
     )
-    if queued.exists():
-        return False
+    if last is not None:
+        finished = last.status == TaskResultStatus.SUCCESSFUL
+        waiting = finished and (last.return_value or {}).get("waiting", 0)
+        if not waiting or last.enqueued_at > now - RERUN:
+            return False
     digests_send_task.enqueue()  # two workers at once queue it twice: it sends once
     return True
 

@@ -6,7 +6,7 @@ portal (SQLite, in-process channel layer, local-memory cache).
 """
 
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +227,9 @@ OIDC_CLAIMS = env_mapping(
         "location": "location",
         "manager_email": "manager_email",
         "cohort": "",
+        # Working time: OpenID Connect's standard zoneinfo claim; hourly pay ("yes"/"no").
+        "time_zone": "zoneinfo",
+        "hourly": "",
     },
 )
 if OIDC_ISSUER:
@@ -271,6 +274,8 @@ SAML_ATTRIBUTES = env_mapping(
         "location": "l",
         "manager_email": "manager",
         "cohort": "",
+        "time_zone": "",
+        "hourly": "",
     },
 )
 SAML_CONFIG_LOADER = "portal.identity.saml.config_loader"
@@ -353,6 +358,10 @@ ACTIVITY_SUBSCRIBERS = {
     "integrations": "portal.integrations.events.integrations_hear",
 }
 
+# Whether a statement falls outside an hourly worker's paid hours (then it earns
+# nothing): the programme's working-time settings decide (portal/people/worktime.py).
+ACTIVITY_UNPAID_TIME = "portal.people.worktime.unpaid_time"
+
 # What every worker does besides tasks: (function, every so many seconds). Each is safe
 # to run in several workers at once.
 WORKER_JOBS = [
@@ -363,8 +372,11 @@ WORKER_JOBS = [
     ("leaderboards.services.leaderboards_repair", 5),
     # Retention, leavers' erasure, batched workshop credit: reserved once per day.
     ("portal.privacy.daily.daily_run_once", 3600),
-    # The weekly digests, from Monday 08:00 (local time): queued once a week.
+    # The weekly digests, from Monday 08:00 (local time), then hourly while someone's
+    # working window has not opened yet.
     ("portal.digests.digests_weekly", 600),
+    # Notifications made outside people's working hours, pushed when their window opens.
+    ("portal.notifications.services.notifications_due", 60),
     # One-time form tokens older than a day.
     ("portal.submissions.submissions_prune", 3600),
     # Prepared exports past EXPORT_KEEP_HOURS, files included.
@@ -443,6 +455,17 @@ else:
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# Working time (portal/people/worktime.py): the programme's default days (ISO weekday
+# digits, 1 is Monday) and hours until a programme admin changes them (Settings ->
+# Working time); notifications, nudges and digests wait for a person's working hours.
+WORK_DAYS = os.environ.get("WORK_DAYS", "12345")
+WORK_HOURS = os.environ.get("WORK_HOURS", "09:00-17:00")
+if not WORK_DAYS or not set(WORK_DAYS) <= set("1234567"):
+    raise ImproperlyConfigured("WORK_DAYS lists ISO weekday digits, such as 12345.")
+try:
+    WORK_START, WORK_END = (time.fromisoformat(part.strip()) for part in WORK_HOURS.split("-"))
+except ValueError:
+    raise ImproperlyConfigured("WORK_HOURS is a start and an end, such as 09:00-17:00.") from None
 USE_I18N = True
 USE_TZ = True
 

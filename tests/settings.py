@@ -3,6 +3,7 @@
 import os
 import tempfile
 import uuid
+from datetime import time
 from pathlib import Path
 
 # Each test run keeps its Redis leaderboard keys apart from any other run.
@@ -54,3 +55,9 @@ if REDIS_URL:
         "CACHE_KEY_PREFIX", f"advocate-test-{uuid.uuid4().hex[:12]}"
     )
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "advocate-test"  # noqa: F405
+# Working time: always open in tests (a shift from midnight to midnight, every day), so
+# that what the suite expects does not depend on the hour it runs; the working-time
+# tests set the programme's hours themselves.
+WORK_DAYS = "1234567"
+WORK_HOURS = "00:00-00:00"
+WORK_START = WORK_END = time(0, 0)

@@ -79,6 +79,7 @@ def streak_weeks(*, user: AbstractBaseUser, today: date | None = None) -> int:
         for year, week, _ in (
             moment.isocalendar()
             for moment in Activity.objects.filter(actor_id=user.pk)
+            .exclude(context__has_key="outside_working_hours")
             .annotate(day=TruncDate("timestamp"))
             .values_list("day", flat=True)
             .distinct()

@@ -12,10 +12,12 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from portal.audit import audit
 
@@ -25,6 +27,16 @@ from .verbs import LEVEL_REACHED, POINTS_ADJUSTED, VERBS
 
 if TYPE_CHECKING:  # the ledger's actors are the user model (AUTH_USER_MODEL)
     from portal.people.models import User
+
+
+# The context key that marks a statement made outside an hourly worker's paid hours.
+UNPAID = "outside_working_hours"
+
+
+def _unpaid_time(actor, moment) -> bool:
+    """``settings.ACTIVITY_UNPAID_TIME`` (portal.people.worktime.unpaid_time) decides."""
+    path = getattr(settings, "ACTIVITY_UNPAID_TIME", "")
+    return bool(path) and import_string(path)(actor, moment)
 
 
 class UnknownVerbError(ValueError):
@@ -73,7 +85,12 @@ def activity_record(
         activity.object_id = str(obj.pk)
         activity.object_label = str(obj)[:255]
     with transaction.atomic():
-        if points is None:
+        if VERBS[verb].own and _unpaid_time(actor, activity.timestamp):
+            # Hourly work outside paid hours: recorded, but rewarded with nothing (no
+            # points, and the streak skips it: selectors.streak_weeks).
+            points = 0
+            activity.context = {**activity.context, UNPAID: True}
+        elif points is None:
             points = _points_by_rule(actor=actor, verb=verb, result=result, when=activity.timestamp)
         activity.points = int(points)
         try:

@@ -16,6 +16,10 @@ class Verb:
     you: str = ""  # the same, said to the person, where it differs: "were recognised"
     # What one statement says, from its result, where the verb alone says too little.
     describe: Callable[[dict], str] | None = None
+    # Something the person does themselves, at the moment it is recorded (training, a
+    # share, a check-in), as opposed to what happens to them (a click, a badge): only
+    # this is work time, which hourly workers may not be rewarded for outside hours.
+    own: bool = False
 
     def said(self, result: dict | None, *, to_you: bool = False) -> str:
         if self.describe is not None:
@@ -33,8 +37,9 @@ def register(
     *,
     you: str = "",
     describe: Callable[[dict], str] | None = None,
+    own: bool = False,
 ) -> Verb:
-    verb = Verb(verb_id, label, iri, you, describe)
+    verb = Verb(verb_id, label, iri, you, describe, own)
     VERBS[verb_id] = verb
     return verb
 
@@ -48,25 +53,31 @@ def _quality_step(result: dict) -> str:
 
 
 ONBOARDING_COMPLETED = register(
-    "onboarding.completed", "completed onboarding", "http://adlnet.gov/expapi/verbs/completed"
+    "onboarding.completed",
+    "completed onboarding",
+    "http://adlnet.gov/expapi/verbs/completed",
+    own=True,
 )
 POINTS_ADJUSTED = register(
     "points.adjusted", "had points adjusted", "urn:advocate-portal:verbs:points-adjusted"
 )
 LESSON_COMPLETED = register(
-    "lesson.completed", "completed a lesson", "http://adlnet.gov/expapi/verbs/completed"
+    "lesson.completed", "completed a lesson", "http://adlnet.gov/expapi/verbs/completed", own=True
 )
 COURSE_COMPLETED = register(
-    "course.completed", "completed a course", "http://adlnet.gov/expapi/verbs/completed"
+    "course.completed", "completed a course", "http://adlnet.gov/expapi/verbs/completed", own=True
 )
 SCENARIO_PASSED = register(
-    "scenario.passed", "passed a scenario", "http://adlnet.gov/expapi/verbs/passed"
+    "scenario.passed", "passed a scenario", "http://adlnet.gov/expapi/verbs/passed", own=True
 )
-QUIZ_PASSED = register("quiz.passed", "passed a quiz", "http://adlnet.gov/expapi/verbs/passed")
+QUIZ_PASSED = register(
+    "quiz.passed", "passed a quiz", "http://adlnet.gov/expapi/verbs/passed", own=True
+)
 WORKSHOP_CONTRIBUTED = register(
     "workshop.contributed",
     "contributed to a purpose workshop",
     "http://adlnet.gov/expapi/verbs/responded",
+    own=True,
 )
 LEVEL_REACHED = register(
     "level.reached", "reached a level", "http://id.tincanapi.com/verb/achieved"
@@ -84,7 +95,7 @@ SHARE_QUALITY = register(
     describe=_quality_step,
 )
 CONTENT_SHARED = register(
-    "content.shared", "shared hub content", "http://adlnet.gov/expapi/verbs/shared"
+    "content.shared", "shared hub content", "http://adlnet.gov/expapi/verbs/shared", own=True
 )
 SHARE_CONVERTED = register(
     "share.converted", "had a share convert", "urn:advocate-portal:verbs:share-converted"
@@ -99,7 +110,10 @@ RECOGNITION_RECEIVED = register(
     you="were recognised",
 )
 MENTORING_CHECKIN = register(
-    "mentoring.checkin", "held a mentoring check-in", "urn:advocate-portal:verbs:checked-in"
+    "mentoring.checkin",
+    "held a mentoring check-in",
+    "urn:advocate-portal:verbs:checked-in",
+    own=True,
 )
 MENTEE_ONBOARDED = register(
     "mentoring.mentee_onboarded",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from portal.events import NotificationsNotificationSent
 from portal.people.models import User
+from portal.people.worktime import deliver_times
 from portal.realtime import broadcast, broadcast_many, group_name
 
 from .models import DigestSubscription, Notification
@@ -50,18 +51,19 @@ def notification_text(name: str, /, **context) -> dict[str, str]:
 def notification_send(
     *, user: User, kind: str, title: str, body: str = "", url: str = ""
 ) -> Notification:
-    """Store a notification and push it to the person's open pages after commit."""
-    notification = Notification.objects.create(
-        user=user, kind=kind, title=title[:200], body=body, url=url, created_at=timezone.now()
-    )
-    _push(user.pk, kind, notification.title, body, url, notification.created_at)
-    return notification
+    """Store a notification; push it to the person's open pages after commit, or, outside
+    their working hours, when their next working window opens."""
+    return notification_send_many(
+        [{"user": user, "kind": kind, "title": title, "body": body, "url": url}]
+    )[0]
 
 
+@transaction.atomic
 def notification_send_many(items: list[dict]) -> list[Notification]:
     """``notification_send`` for many at once (``user``, ``kind``, ``title``, ``body``,
     ``url`` each): one insert, and one trip to the channel layer after commit."""
     now = timezone.now()
+    due = deliver_times([item["user"].pk for item in items], now)
     made = Notification.objects.bulk_create(
         Notification(
             user=item["user"],
@@ -70,20 +72,22 @@ def notification_send_many(items: list[dict]) -> list[Notification]:
             body=item.get("body", ""),
             url=item.get("url", ""),
             created_at=now,
+            push_due_at=due[item["user"].pk] if due[item["user"].pk] > now else None,
         )
         for item in items
     )
-    broadcast_many(
-        [(group_name("user", note.user_id), _event(note.kind, note.title, note.body, note.url, now))
-         for note in made]
-    )  # fmt: skip
+    _push_many([note for note in made if note.push_due_at is None])
     return made
 
 
 def notification_push(*, user_id: int, kind: str, title: str, body: str = "", url: str = ""):
     """Push a passing notification (a toast) to the person's open pages after commit,
-    without keeping it in their list: for events as frequent as points earned."""
-    _push(user_id, kind, title[:200], body, url, timezone.now())
+    without keeping it in their list: for events as frequent as points earned. Outside
+    the person's working hours there is none (it would be stale by the morning)."""
+    now = timezone.now()
+    if deliver_times([user_id], now)[user_id] > now:
+        return
+    broadcast(group_name("user", user_id), _event(kind, title[:200], body, url, now))
 
 
 def _event(kind, title, body, url, created) -> NotificationsNotificationSent:
@@ -93,8 +97,34 @@ def _event(kind, title, body, url, created) -> NotificationsNotificationSent:
     )  # fmt: skip
 
 
-def _push(user_id, kind, title, body, url, created) -> None:
-    broadcast(group_name("user", user_id), _event(kind, title, body, url, created))
+def _push_many(notes: list[Notification]) -> None:
+    """To the person's open pages (after commit), and to their phones (web push)."""
+    if not notes:
+        return
+    broadcast_many(
+        [(group_name("user", note.user_id), _event(note.kind, note.title, note.body, note.url,
+                                                   note.created_at))
+         for note in notes]
+    )  # fmt: skip
+
+
+def notifications_due(*, now=None, batch: int = 500) -> int:
+    """A worker job: push the notifications whose person's working window has opened.
+    Returns how many it pushed."""
+    now = now or timezone.now()
+    pushed = 0
+    while True:
+        with transaction.atomic():
+            notes = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(push_due_at__lte=now)
+                .order_by("push_due_at", "pk")[:batch]
+            )
+            if not notes:
+                return pushed
+            Notification.objects.filter(pk__in=[note.pk for note in notes]).update(push_due_at=None)
+            _push_many(notes)
+        pushed += len(notes)
 
 
 def notifications_mark_read(*, user: User) -> int:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("me/notifications/", views.notification_list, name="list"),
     path("me/notifications/read/", views.notifications_read, name="read"),
     path("me/notifications/digest/", views.digest_switch, name="digest"),
+    path("me/notifications/settings/", views.reach_settings, name="settings"),
 ]

@@ -5,7 +5,16 @@ from django.conf import settings
 from django.db.models.functions import Lower
 
 from .consent import BADGE_EVIDENCE, FEED, MATERIAL, Purpose
-from .models import AdvocacyStyle, PrivacySettings, Profile, User, Visibility
+from .models import (
+    WEEKDAYS,
+    AdvocacyStyle,
+    PrivacySettings,
+    Profile,
+    User,
+    Visibility,
+    WorkingTimeSettings,
+)
+from .worktime import zone_names
 
 SUGGESTED_INTERESTS = [
     "sustainability",
@@ -184,3 +193,61 @@ class PasswordCheckForm(forms.Form):
         if not self.user.check_password(self.cleaned_data["password"]):
             raise forms.ValidationError("That is not your password.")
         return self.cleaned_data["password"]
+
+
+class WorkingTimeForm(forms.Form):
+    """When a person works: messages wait for these hours (portal/people/worktime.py)."""
+
+    time_zone = forms.ChoiceField(label="Your time zone", required=False)
+    work_days = forms.MultipleChoiceField(
+        label="Your working days",
+        choices=WEEKDAYS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    work_start = forms.TimeField(
+        label="You start at",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    work_end = forms.TimeField(
+        label="You finish at",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="A finish before the start means a shift past midnight.",
+    )
+    hourly = forms.BooleanField(
+        required=False,
+        template_name="includes/checkbox_field.html",
+        label="I am paid by the hour",
+        help_text="The programme gives no points for anything you do here outside your hours.",
+    )
+
+    def __init__(self, *args, defaults: WorkingTimeSettings, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        zone_field = self.fields["time_zone"]
+        assert isinstance(zone_field, forms.ChoiceField)
+        zone_field.choices = [
+            ("", f"The programme's ({defaults.time_zone})"),
+            *((name, name.replace("_", " ")) for name in sorted(zone_names())),
+        ]
+        days = ", ".join(label for value, label in WEEKDAYS if value in defaults.work_days)
+        self.fields["work_days"].help_text = f"None ticked: the programme's ({days})."
+        self.fields["work_start"].help_text = (
+            f"Empty: the programme's hours ({defaults.work_start:%H:%M} to "
+            f"{defaults.work_end:%H:%M})."
+        )
+
+    @classmethod
+    def initial_for(cls, profile: Profile) -> dict:
+        return {
+            "time_zone": profile.time_zone,
+            "work_days": list(profile.work_days),
+            "work_start": profile.work_start,
+            "work_end": profile.work_end,
+            "hourly": profile.hourly,
+        }
+
+    def clean_work_days(self) -> str:
+        return "".join(sorted(self.cleaned_data["work_days"]))

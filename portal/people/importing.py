@@ -21,9 +21,16 @@ from .reporting import manager_cycles
 from .services import Role, role_add_many
 from .signals import people_joined, people_moved
 from .tasks import invitations_queue
+from .worktime import zone_valid
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
-OPTIONAL_COLUMNS = ("department", "team", "manager_email", "location", "job_role", "cohort")
+OPTIONAL_COLUMNS = (
+    *("department", "team", "manager_email", "location", "job_role", "cohort"),
+    # Working time (portal/people/worktime.py): "yes"/"no", and a zone like Europe/Berlin.
+    *("hourly", "time_zone"),
+)
+YES = frozenset({"yes", "y", "true", "1", "ja", "oui", "si", "sí"})
+NO = frozenset({"no", "n", "false", "0", "nein", "non"})
 MAX_LENGTHS = {
     "first_name": 150,
     "last_name": 150,
@@ -32,6 +39,7 @@ MAX_LENGTHS = {
     "location": 120,
     "job_role": 120,
     "cohort": 60,
+    "time_zone": 64,
 }
 
 
@@ -56,6 +64,16 @@ class PersonRow:
     location: str = ""
     job_role: str = ""
     cohort: str = ""
+    hourly: str = ""
+    time_zone: str = ""
+
+
+def _hourly_problem(value: str) -> bool:
+    return bool(value) and value.lower() not in YES | NO
+
+
+def _zone_problem(value: str) -> bool:
+    return bool(value) and not zone_valid(value)
 
 
 @dataclass
@@ -176,6 +194,12 @@ def _row_problems(row: PersonRow, first_line_of: dict[str, int]) -> list[Problem
             problems.append(Problem(row.line, f"The {column} is longer than {limit} characters."))
     if row.team and not row.department:
         problems.append(Problem(row.line, f"The team {row.team!r} needs a department."))
+    if _hourly_problem(row.hourly):
+        problems.append(Problem(row.line, f"hourly is {row.hourly!r}; write yes or no."))
+    if _zone_problem(row.time_zone):
+        problems.append(
+            Problem(row.line, f"{row.time_zone!r} is not a time zone (such as Europe/Berlin).")
+        )
     if row.manager_email:
         try:
             validate_email(row.manager_email)
@@ -342,6 +366,10 @@ def _write_people(rows: list[PersonRow], report: ImportReport) -> list[User]:
         }
         if row.cohort:  # a cohort, once given, stays when a later file leaves it empty
             wanted["cohort"] = row.cohort
+        if row.hourly:  # likewise the working-time columns
+            wanted["hourly"] = row.hourly.lower() in YES
+        if row.time_zone:
+            wanted["time_zone"] = row.time_zone
         profile = None if row.email in created_emails else _existing_profile(user)
         if profile is None:
             new_profiles.append(Profile(user=user, **wanted, **starting))
@@ -506,6 +534,10 @@ def _person_sync(email: str, attributes: dict[str, str | None]) -> SyncResult:
         dropped: list[str] = []
         if row.team and not row.department:
             row.team, dropped = "", [*dropped, "team"]
+        if _hourly_problem(row.hourly):
+            row.hourly, dropped = "", [*dropped, "hourly"]
+        if _zone_problem(row.time_zone):
+            row.time_zone, dropped = "", [*dropped, "time_zone"]
         if row.manager_email and (
             row.manager_email == email
             or _invalid_email(row.manager_email)
@@ -533,6 +565,8 @@ def _current_attributes(user: User | None) -> dict[str, str]:
             "location": profile.location,
             "job_role": profile.job_role,
             "cohort": profile.cohort,
+            "hourly": "yes" if profile.hourly else "no",
+            "time_zone": profile.time_zone,
         }
     return values
 

@@ -3,6 +3,9 @@
 State changes go through ``portal.people.services``; these classes hold data only.
 """
 
+from datetime import time
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -173,6 +176,14 @@ class Profile(models.Model):
     # How the company's learning record store names this person in the training records
     # the portal sends it (xAPI): by email only when they choose, else by portal number.
     learning_record_email = models.BooleanField(default=False)
+    # Working time (portal/people/worktime.py): empty values take the programme's
+    # defaults. Messages wait for these hours; hourly workers may earn nothing outside
+    # them (WorkingTimeSettings).
+    time_zone = models.CharField(max_length=64, blank=True)
+    work_days = models.CharField(max_length=7, blank=True)  # ISO weekdays: "12345"
+    work_start = models.TimeField(null=True, blank=True)
+    work_end = models.TimeField(null=True, blank=True)
+    hourly = models.BooleanField(default=False)
     onboarded_at = models.DateTimeField(null=True, blank=True)
     # When the person left (deactivated): hidden everywhere, data kept until erased.
     left_at = models.DateTimeField(null=True, blank=True)
@@ -275,6 +286,80 @@ class ErasureRequest(models.Model):
 
     def __str__(self):
         return f"Erasure request of {self.user}"
+
+
+# The programme's working time starts from the deployment's settings (WORK_DAYS,
+# WORK_HOURS, TIME_ZONE) until an admin changes it.
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+def default_work_days() -> str:
+    return settings.WORK_DAYS
+
+
+def default_work_start() -> time:
+    return settings.WORK_START
+
+
+def default_work_end() -> time:
+    return settings.WORK_END
+
+
+WEEKDAYS = [
+    ("1", "Monday"), ("2", "Tuesday"), ("3", "Wednesday"), ("4", "Thursday"),
+    ("5", "Friday"), ("6", "Saturday"), ("7", "Sunday"),
+]  # fmt: skip
+
+
+def validate_work_days(value: str) -> None:
+    if not value or any(day not in "1234567" for day in value) or len(set(value)) != len(value):
+        raise ValidationError("Give the working days as ISO weekday digits, such as 12345.")
+
+
+@register_setting(icon="time")
+class WorkingTimeSettings(BaseGenericSetting):
+    """The programme's working time: the default for people who set none, and whether
+    hourly workers earn anything outside their hours (*Settings → Working time*)."""
+
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        help_text="The time zone of people who choose none, such as Europe/Berlin.",
+    )
+    work_days = models.CharField(
+        max_length=7,
+        default=default_work_days,
+        validators=[validate_work_days],
+        help_text="Working days as ISO weekday digits: 1 is Monday, 7 is Sunday.",
+    )
+    work_start = models.TimeField(default=default_work_start)
+    work_end = models.TimeField(
+        default=default_work_end, help_text="An end before the start means a shift past midnight."
+    )
+    hourly_unrewarded_outside_hours = models.BooleanField(
+        default=True,
+        verbose_name="No points for hourly workers outside their hours",
+        help_text="Training, shares and check-ins by hourly workers outside their working "
+        "hours earn no points and no streak, so nobody is rewarded for unpaid work.",
+    )
+
+    panels = [
+        FieldPanel("time_zone"),
+        FieldPanel("work_days"),
+        FieldPanel("work_start"),
+        FieldPanel("work_end"),
+        FieldPanel("hourly_unrewarded_outside_hours"),
+    ]
+
+    class Meta:
+        verbose_name = "working time"
+
+    def clean(self):
+        from .worktime import zone_valid
+
+        if not zone_valid(self.time_zone):
+            raise ValidationError({"time_zone": "Unknown time zone."})
 
 
 @register_setting(icon="lock")

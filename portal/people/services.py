@@ -1,5 +1,6 @@
 """Writes about people: profiles, onboarding, consent, roles and invitations."""
 
+from datetime import time
 from importlib import import_module
 
 from django.conf import settings
@@ -17,12 +18,14 @@ from django.utils.http import urlsafe_base64_encode
 
 from portal.activity.services import activity_record
 from portal.activity.verbs import ONBOARDING_COMPLETED
+from portal.errors import InvalidInput
 from portal.events import PeopleSessionsEnded
 from portal.realtime import broadcast, group_name
 
 from .consent import PURPOSES, Purpose
 from .models import ConsentRecord, ConsentText, PrivacySettings, Profile, User, Visibility
 from .signals import consent_changed, people_left, people_returned
+from .worktime import zone_valid
 
 
 class Role:
@@ -326,3 +329,31 @@ def user_active_after(sender, instance: User, created: bool, **kwargs) -> None:
         Profile.objects.filter(user=instance).update(left_at=now)
         people_left.send(sender=User, user_ids=[instance.pk])
         transaction.on_commit(lambda: sessions_end(user_ids={instance.pk}))
+
+
+@transaction.atomic
+def working_time_update(
+    *,
+    user: User,
+    time_zone: str,
+    work_days: str,
+    work_start: time | None,
+    work_end: time | None,
+    hourly: bool,
+) -> Profile:
+    """A person's own working time; empty values take the programme's defaults."""
+    if time_zone and not zone_valid(time_zone):
+        raise InvalidInput("Choose a time zone from the list.", field="time_zone")
+    if work_days and not set(work_days) <= set("1234567"):
+        raise InvalidInput("Choose working days from the list.", field="work_days")
+    if (work_start is None) != (work_end is None):
+        raise InvalidInput("Give both the start and the end, or neither.", field="work_end")
+    profile_get_or_create(user=user)
+    profile = Profile.objects.select_for_update().get(user=user)
+    profile.time_zone = time_zone
+    profile.work_days = work_days
+    profile.work_start = work_start
+    profile.work_end = work_end
+    profile.hourly = hourly
+    profile.save(update_fields=["time_zone", "work_days", "work_start", "work_end", "hourly"])
+    return profile
