@@ -466,6 +466,17 @@ try:
     WORK_START, WORK_END = (time.fromisoformat(part.strip()) for part in WORK_HOURS.split("-"))
 except ValueError:
     raise ImproperlyConfigured("WORK_HOURS is a start and an end, such as 09:00-17:00.") from None
+# Web Push (portal/notifications/push.py): the contact push services may write to about
+# the portal's pushes (the VAPID "sub" claim). The key pair is made on first use.
+WEB_PUSH_CONTACT = os.environ.get("WEB_PUSH_CONTACT", "mailto:advocacy@example.com")
+# The push services a subscription may point at (host names, or ".suffix" for any host
+# under it): the browsers' own, so nobody can make the portal post to another address.
+WEB_PUSH_SERVICES = env_list(
+    "WEB_PUSH_SERVICES",
+    "fcm.googleapis.com,.push.services.mozilla.com,.push.apple.com,.notify.windows.com",
+)
+# Plain-http push services (a local test service only; never in production).
+DEBUG_PUSH_HTTP = env_bool("DEBUG_PUSH_HTTP", False)
 USE_I18N = True
 USE_TZ = True
 

@@ -154,6 +154,48 @@ class OpenIDProvider(Counterpart):
         return self
 
 
+class WebPushService(Counterpart):
+    """A Web Push service (npm ``web-push-testing``: it checks the VAPID signature and
+    decrypts what it receives, like a browser's push service) on a free port. ``subscribe``
+    plays the browser: it returns a subscription for the portal's public key."""
+
+    def __init__(self):
+        self.port = free_port()
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def start(self) -> "WebPushService":
+        server = COUNTERPARTS / "node_modules" / "web-push-testing" / "src" / "bin" / "server.js"
+        self.spawn(["node", str(server), str(self.port)], ready="Server running", cwd=COUNTERPARTS)
+        return self
+
+    def _post(self, path: str, body: dict | None = None):
+        import requests
+
+        response = requests.post(self.url + path, json=body or {}, timeout=10)
+        response.raise_for_status()
+        return response.json() if response.text.startswith(("{", "[")) else response.text
+
+    def subscribe(self, public_key: str) -> dict:
+        """A subscription as ``PushSubscription.toJSON()`` gives it (``endpoint``, ``keys``)."""
+        answer = self._post(
+            "/subscribe", {"userVisibleOnly": "true", "applicationServerKey": public_key}
+        )
+        return answer["data"]
+
+    def received(self, subscription: dict) -> list:
+        """What arrived for ``subscription``, decrypted."""
+        client = subscription["endpoint"].rsplit("/", 1)[1]
+        return self._post("/get-notifications", {"clientHash": client})["data"]["messages"]
+
+    def expire(self, subscription: dict) -> None:
+        """From now on pushes to it answer 410 Gone, as for a browser that unsubscribed."""
+        client = subscription["endpoint"].rsplit("/", 1)[1]
+        self._post(f"/expire-subscription/{client}")
+
+
 def self_signed(folder: Path, name: str) -> tuple[str, str]:
     """A key and a self-signed certificate (PEM files) for a test's SAML party."""
     from datetime import UTC, datetime, timedelta

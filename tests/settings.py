@@ -61,3 +61,6 @@ if REDIS_URL:
 WORK_DAYS = "1234567"
 WORK_HOURS = "00:00-00:00"
 WORK_START = WORK_END = time(0, 0)
+# Web Push: the local push service the tests start (tests/servers.py WebPushService).
+WEB_PUSH_SERVICES = [*WEB_PUSH_SERVICES, "localhost"]  # noqa: F405
+DEBUG_PUSH_HTTP = True

@@ -14,6 +14,7 @@ from portal.people.worktime import deliver_times
 from portal.realtime import broadcast, broadcast_many, group_name
 
 from .models import DigestSubscription, Notification
+from .push import pushes_queue
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def _push_many(notes: list[Notification]) -> None:
     """To the person's open pages (after commit), and to their phones (web push)."""
     if not notes:
         return
+    pushes_queue(notes)
     broadcast_many(
         [(group_name("user", note.user_id), _event(note.kind, note.title, note.body, note.url,
                                                    note.created_at))

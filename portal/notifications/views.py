@@ -1,5 +1,8 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
@@ -10,7 +13,8 @@ from portal.people.models import WorkingTimeSettings
 from portal.people.selectors import profile_of
 from portal.people.services import working_time_update
 
-from . import services
+from . import push, services
+from .forms import PushChoiceForm, PushSubscriptionForm
 from .models import DigestSubscription
 from .selectors import notifications_recent
 
@@ -50,7 +54,17 @@ def reach_settings(request):
     profile = profile_of(user=request.user)
     defaults = WorkingTimeSettings.load()
     status = 200
-    if request.method == "POST":
+    choices = PushChoiceForm(instance=push.choices_of(request.user), prefix="push")
+    if request.method == "POST" and "push-save" in request.POST:
+        choices = PushChoiceForm(
+            request.POST, instance=push.choices_of(request.user), prefix="push"
+        )
+        if choices.is_valid():
+            push.choices_save(user=request.user, **choices.cleaned_data)
+            messages.success(request, "Your choices for your phone are saved.")
+            return redirect("notifications:settings")
+        status = 400
+    if request.method == "POST" and "push-save" not in request.POST:
         form = WorkingTimeForm(request.POST, defaults=defaults)
         saved, status = form_run(form, lambda data: working_time_update(user=request.user, **data))
         if saved is not None:
@@ -61,6 +75,47 @@ def reach_settings(request):
     return TemplateResponse(
         request,
         "notifications/settings.html",
-        {"form": form, "defaults": defaults},
+        {
+            "form": form,
+            "defaults": defaults,
+            "choices": choices,
+            "devices": request.user.push_subscriptions.count(),
+            "push_public_key": push.push_key().public_key,
+        },
         status=status or 200,
     )
+
+
+@require_POST
+@login_required
+def push_subscribe(request):
+    """The page's script hands over this browser's push subscription (JSON)."""
+    try:
+        body = json.loads(request.body)
+        keys = body.get("keys") or {}
+        data = {"endpoint": body.get("endpoint"), "p256dh": keys.get("p256dh"),
+                "auth": keys.get("auth")}  # fmt: skip
+    except (ValueError, AttributeError, TypeError):
+        return JsonResponse({"error": "Send the subscription as JSON."}, status=400)
+    form = PushSubscriptionForm(data)
+    if not form.is_valid():
+        return JsonResponse({"error": "That is not a browser's push subscription."}, status=400)
+    if not push.endpoint_allowed(form.cleaned_data["endpoint"]):
+        return JsonResponse({"error": "That push service is not one the portal uses."}, status=400)
+    push.subscription_save(user=request.user, **form.cleaned_data)
+    devices = request.user.push_subscriptions.count()
+    return JsonResponse({"subscribed": True, "devices": devices}, status=201)
+
+
+@require_POST
+@login_required
+def push_unsubscribe(request):
+    try:
+        endpoint = str(json.loads(request.body).get("endpoint") or "")
+    except (ValueError, AttributeError):
+        return JsonResponse({"error": "Send the subscription as JSON."}, status=400)
+    removed = push.subscription_remove(
+        user=request.user, endpoint=endpoint.replace("\x00", "")[:1000]
+    )
+    devices = request.user.push_subscriptions.count()
+    return JsonResponse({"removed": removed, "devices": devices})
