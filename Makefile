@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format browser counterparts bench validate-badges clean
+.PHONY: run test lint format browser counterparts bench validate-badges translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ browser:
 		echo "Installing Debian's xmlsec1 for SAML single sign-on"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq xmlsec1 >/dev/null; \
+	fi
+	@# The translations check (scripts/translations.sh) runs gettext's makemessages tools.
+	@if ! command -v msgfmt >/dev/null; then \
+		echo "Installing Debian's gettext for the translations check"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gettext >/dev/null; \
 	fi
 	@# The fault tests start (and kill) Redis servers of their own.
 	@if ! command -v redis-server >/dev/null; then \
@@ -83,6 +89,7 @@ test: $(VENV)/.installed-dev browser counterparts
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
+	PY=$(PY) scripts/translations.sh check
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
@@ -94,6 +101,10 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# After changing the interface's words: refresh locale/ and compile (commit both).
+translations: $(VENV)/.installed-dev
+	PY=$(PY) scripts/translations.sh update
 
 bench: $(VENV)/.installed-dev
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done

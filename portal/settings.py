@@ -112,10 +112,14 @@ MIDDLEWARE = [
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language for people who chose none (portal.people.middleware.
+    # LanguageMiddleware applies a person's own choice once they are known).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "portal.people.middleware.LanguageMiddleware",
     # The SAML request in flight, for single sign-on with SAML (portal/identity/saml.py).
     "djangosaml2.middleware.SamlSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -140,6 +144,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
@@ -454,6 +459,10 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "portal.layers.InMemoryChannelLayer"}}
 
 LANGUAGE_CODE = "en-gb"
+# The interface's languages (locale/<code>/LC_MESSAGES, checked complete by `make test`):
+# a person's own choice on their profile, else their browser's, else English.
+LANGUAGES = [("en-gb", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 # Working time (portal/people/worktime.py): the programme's default days (ISO weekday
 # digits, 1 is Monday) and hours until a programme admin changes them (Settings ->

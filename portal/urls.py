@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -22,6 +23,12 @@ urlpatterns = [
     path("service-worker.js", service_worker, name="service_worker"),
     path("app-icon-<int:size>.png", app_icon, name="app_icon"),
     path("offline/", offline, name="offline"),
+    # The interface's words for the pages' scripts, in the request's language.
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(),
+        name="javascript_catalog",
+    ),
     path("django-admin/", admin.site.urls),
     # Before Wagtail's own: its "add page" view, safe when autosave and Publish race.
     path(

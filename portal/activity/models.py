@@ -66,7 +66,7 @@ class Activity(models.Model):
         """What this statement says happened, for lists: "Reached share quality 25 of
         100", "Was recognised"."""
         verb = VERBS.get(self.verb)
-        return verb.said(self.result).capitalize() if verb else self.verb
+        return _first_upper(verb.said(self.result)) if verb else self.verb
 
     @property
     def you_label(self) -> str:
@@ -108,7 +108,12 @@ class PointsTotal(models.Model):
 
 
 def verb_choices() -> list[tuple[str, str]]:
-    return [(verb.id, verb.label.capitalize()) for verb in VERBS.values()]
+    return [(verb.id, _first_upper(str(verb.label))) for verb in VERBS.values()]
+
+
+def _first_upper(text: str) -> str:
+    """Sentence case that keeps the rest as written (German nouns stay capitalised)."""
+    return text[:1].upper() + text[1:]
 
 
 class PointsRule(models.Model):

@@ -17,7 +17,7 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.db.models import F, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import ScenarioChoice
 from portal.activity.models import Activity
@@ -57,6 +57,12 @@ def _time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def _english(words) -> str:
+    """The untranslated (English) words, whatever language is active."""
+    with translation.override(None):
+        return str(words)
+
+
 def statement_of(activity: Activity) -> dict:
     """One ledger statement in xAPI."""
     verb = VERBS.get(activity.verb)
@@ -67,7 +73,7 @@ def statement_of(activity: Activity) -> dict:
         "actor": actor_of(activity.actor),
         "verb": {
             "id": verb.iri if verb else f"urn:advocate-portal:verbs:{activity.verb}",
-            "display": {LANGUAGE: verb.label if verb else activity.verb},
+            "display": {LANGUAGE: _english(verb.label) if verb else activity.verb},
         },
         "object": {
             "objectType": "Activity",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -99,10 +100,10 @@ class PushChoice(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_choice"
     )
-    badges = models.BooleanField("Badges and levels", default=False)
-    recognition = models.BooleanField("Recognition", default=False)
-    mentoring = models.BooleanField("Messages from my mentor or mentee", default=False)
-    content = models.BooleanField("New content on my topics", default=False)
+    badges = models.BooleanField(_("Badges and levels"), default=False)
+    recognition = models.BooleanField(_("Recognition"), default=False)
+    mentoring = models.BooleanField(_("Messages from my mentor or mentee"), default=False)
+    content = models.BooleanField(_("New content on my topics"), default=False)
 
     KINDS = {  # notification kind -> the choice that lets it through
         "badge": "badges",

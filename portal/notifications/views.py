@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.errors import form_run
@@ -61,14 +62,14 @@ def reach_settings(request):
         )
         if choices.is_valid():
             push.choices_save(user=request.user, **choices.cleaned_data)
-            messages.success(request, "Your choices for your phone are saved.")
+            messages.success(request, _("Your choices for your phone are saved."))
             return redirect("notifications:settings")
         status = 400
     if request.method == "POST" and "push-save" not in request.POST:
         form = WorkingTimeForm(request.POST, defaults=defaults)
         saved, status = form_run(form, lambda data: working_time_update(user=request.user, **data))
         if saved is not None:
-            messages.success(request, "Your working time is saved.")
+            messages.success(request, _("Your working time is saved."))
             return redirect("notifications:settings")
     else:
         form = WorkingTimeForm(initial=WorkingTimeForm.initial_for(profile), defaults=defaults)

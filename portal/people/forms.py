@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from .consent import BADGE_EVIDENCE, FEED, MATERIAL, Purpose
 from .models import (
@@ -40,6 +41,11 @@ def _consent_field(purpose: Purpose) -> forms.BooleanField:
 class ProfileForm(forms.Form):
     ALIAS_TAKEN = "Someone already uses this alias; please pick another."
 
+    language = forms.ChoiceField(
+        choices=[("", _("Your browser's language")), *settings.LANGUAGES],
+        required=False,
+        label=_("Language"),
+    )
     display_name = forms.CharField(
         max_length=120,
         required=False,
@@ -109,6 +115,7 @@ class ProfileForm(forms.Form):
     @classmethod
     def initial_for(cls, profile: Profile) -> dict:
         return {
+            "language": profile.language,
             "display_name": profile.display_name,
             "interests": ", ".join(sorted(tag.name for tag in profile.interests.all()))
             if profile.pk
@@ -198,29 +205,29 @@ class PasswordCheckForm(forms.Form):
 class WorkingTimeForm(forms.Form):
     """When a person works: messages wait for these hours (portal/people/worktime.py)."""
 
-    time_zone = forms.ChoiceField(label="Your time zone", required=False)
+    time_zone = forms.ChoiceField(label=_("Your time zone"), required=False)
     work_days = forms.MultipleChoiceField(
-        label="Your working days",
+        label=_("Your working days"),
         choices=WEEKDAYS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     work_start = forms.TimeField(
-        label="You start at",
+        label=_("You start at"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     work_end = forms.TimeField(
-        label="You finish at",
+        label=_("You finish at"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="A finish before the start means a shift past midnight.",
+        help_text=_("A finish before the start means a shift past midnight."),
     )
     hourly = forms.BooleanField(
         required=False,
         template_name="includes/checkbox_field.html",
-        label="I am paid by the hour",
-        help_text="The programme gives no points for anything you do here outside your hours.",
+        label=_("I am paid by the hour"),
+        help_text=_("The programme gives no points for anything you do here outside your hours."),
     )
 
     def __init__(self, *args, defaults: WorkingTimeSettings, **kwargs):
@@ -229,15 +236,16 @@ class WorkingTimeForm(forms.Form):
         zone_field = self.fields["time_zone"]
         assert isinstance(zone_field, forms.ChoiceField)
         zone_field.choices = [
-            ("", f"The programme's ({defaults.time_zone})"),
+            ("", _("The programme's (%(zone)s)") % {"zone": defaults.time_zone}),
             *((name, name.replace("_", " ")) for name in sorted(zone_names())),
         ]
-        days = ", ".join(label for value, label in WEEKDAYS if value in defaults.work_days)
-        self.fields["work_days"].help_text = f"None ticked: the programme's ({days})."
-        self.fields["work_start"].help_text = (
-            f"Empty: the programme's hours ({defaults.work_start:%H:%M} to "
-            f"{defaults.work_end:%H:%M})."
-        )
+        days = ", ".join(str(label) for value, label in WEEKDAYS if value in defaults.work_days)
+        self.fields["work_days"].help_text = _("None ticked: the programme's (%(days)s).") % {
+            "days": days
+        }
+        self.fields["work_start"].help_text = _(
+            "Empty: the programme's hours (%(start)s to %(end)s)."
+        ) % {"start": f"{defaults.work_start:%H:%M}", "end": f"{defaults.work_end:%H:%M}"}
 
     @classmethod
     def initial_for(cls, profile: Profile) -> dict:

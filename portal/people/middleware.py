@@ -5,13 +5,15 @@ onboarding for people who have not finished it. Pages redirect there, and posts
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 
 from .models import User
 from .twofactor import state_of
 
-# The installable app's files (portal/pwa.py): not pages, needed on every page.
-PWA_PATHS = ("/manifest.webmanifest", "/service-worker.js", "/app-icon-", "/offline/")
+# The installable app's files (portal/pwa.py) and the scripts' words: not pages, needed
+# on every page.
+PWA_PATHS = ("/manifest.webmanifest", "/service-worker.js", "/app-icon-", "/offline/", "/jsi18n/")
 
 # Paths a person may reach before onboarding: the step itself, signing out, the admin
 # (its own login and screens), and everything that is not a page.
@@ -88,3 +90,20 @@ class OnboardingRequiredMiddleware:
 def _onboarded(user: User) -> bool:
     profile = getattr(user, "profile", None)
     return profile is not None and profile.onboarded_at is not None
+
+
+class LanguageMiddleware:
+    """After authentication: a person's own language choice (their profile) wins over the
+    browser's, which ``LocaleMiddleware`` chose before the person was known."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            profile = getattr(user, "profile", None)
+            if profile is not None and profile.language:
+                translation.activate(profile.language)
+                request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

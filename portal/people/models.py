@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -176,6 +177,8 @@ class Profile(models.Model):
     # How the company's learning record store names this person in the training records
     # the portal sends it (xAPI): by email only when they choose, else by portal number.
     learning_record_email = models.BooleanField(default=False)
+    # The interface's language; empty: the browser's.
+    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
     # Working time (portal/people/worktime.py): empty values take the programme's
     # defaults. Messages wait for these hours; hourly workers may earn nothing outside
     # them (WorkingTimeSettings).
@@ -307,8 +310,8 @@ def default_work_end() -> time:
 
 
 WEEKDAYS = [
-    ("1", "Monday"), ("2", "Tuesday"), ("3", "Wednesday"), ("4", "Thursday"),
-    ("5", "Friday"), ("6", "Saturday"), ("7", "Sunday"),
+    ("1", _("Monday")), ("2", _("Tuesday")), ("3", _("Wednesday")), ("4", _("Thursday")),
+    ("5", _("Friday")), ("6", _("Saturday")), ("7", _("Sunday")),
 ]  # fmt: skip
 
 

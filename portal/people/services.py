@@ -145,6 +145,7 @@ def profile_update(
     mentor_opt_in: bool,
     share_progress_with_manager: bool | None = None,
     learning_record_email: bool | None = None,
+    language: str | None = None,
     first_answer: bool = False,
 ) -> Profile:
     """Save what a person tells about themselves (the onboarding and profile forms)."""
@@ -155,6 +156,10 @@ def profile_update(
     profile.leaderboard_visibility = leaderboard_visibility
     profile.alias = alias.strip()
     profile.mentor_opt_in = mentor_opt_in
+    if language is not None:
+        if language and language not in dict(settings.LANGUAGES):
+            raise InvalidInput("Choose a language from the list.", field="language")
+        profile.language = language
     if share_progress_with_manager is not None:  # offered only in works-council mode
         profile.share_progress_with_manager = share_progress_with_manager
     if learning_record_email is not None:  # offered only where records go to an LRS

@@ -90,6 +90,7 @@ def profile_edit(request):
         request,
         "people/profile_edit.html",
         {"form": form, "profile": profile, "suggested_interests": SUGGESTED_INTERESTS},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -10,7 +10,7 @@
   const token = section.querySelector("input[name=csrfmiddlewaretoken]").value;
 
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !window.isSecureContext) {
-    status.textContent = "This browser cannot receive notifications from the portal.";
+    status.textContent = gettext("This browser cannot receive notifications from the portal.");
     return;
   }
 
@@ -32,15 +32,15 @@
   function count(response) {
     return response.json().then(function (data) {
       if (typeof data.devices !== "number") return;
-      devices.textContent = data.devices === 0 ? "No device receives your notifications yet."
-        : data.devices + (data.devices === 1 ? " device receives" : " devices receive") + " your notifications.";
+      devices.textContent = data.devices === 0 ? gettext("No device receives your notifications yet.")
+        : interpolate(ngettext("%s device receives your notifications.", "%s devices receive your notifications.", data.devices), [data.devices]);
     }, function () {});
   }
 
   function show(subscribed) {
     on.hidden = subscribed;
     off.hidden = !subscribed;
-    status.textContent = subscribed ? "Notifications are on for this device." : "Notifications are off for this device.";
+    status.textContent = subscribed ? gettext("Notifications are on for this device.") : gettext("Notifications are off for this device.");
   }
 
   navigator.serviceWorker.ready.then(function (registration) {
@@ -52,7 +52,7 @@
         try {
           const permission = await Notification.requestPermission();
           if (permission !== "granted") {
-            status.textContent = "Your browser blocks notifications from the portal: allow them in its site settings, then try again.";
+            status.textContent = gettext("Your browser blocks notifications from the portal: allow them in its site settings, then try again.");
             return;
           }
           const made = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key(section.dataset.key) });
@@ -60,13 +60,13 @@
           if (!response.ok) {
             const data = await response.json().catch(function () { return {}; });
             await made.unsubscribe();
-            status.textContent = data.error || "The portal could not keep this device's subscription; try again.";
+            status.textContent = data.error || gettext("The portal could not keep this device's subscription; try again.");
             return;
           }
           await count(response);
           show(true);
         } catch (error) {
-          status.textContent = "This browser could not reach its push service; try again later.";
+          status.textContent = gettext("This browser could not reach its push service; try again later.");
         } finally {
           on.disabled = false;
         }

@@ -105,10 +105,10 @@
       system.hidden = false;
       system.addEventListener("click", function () {
         navigator.share(shared).then(function () {
-          status.textContent = "Shared.";
+          status.textContent = gettext("Shared.");
         }, function (error) {
           // Closing the sheet is not an error worth showing.
-          if (error && error.name !== "AbortError") status.textContent = "Sharing did not work here: copy the text instead.";
+          if (error && error.name !== "AbortError") status.textContent = gettext("Sharing did not work here: copy the text instead.");
         });
       });
     }
