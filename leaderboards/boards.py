@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.people.models import Department, Team
 
 WINDOWS = ("all", "month", "week")
-WINDOW_LABELS = {"all": "All time", "month": "This month", "week": "This week"}
+WINDOW_LABELS = {"all": _("All time"), "month": _("This month"), "week": _("This week")}
+# The same, inside a sentence: "You are #2 with 25 points on Company, this week."
+SEASON_PHRASES = {"all": _("all time"), "month": _("this month"), "week": _("this week")}
 COMPANY = "company"
 
 
@@ -52,8 +55,8 @@ def board_keys_for_profile(profile) -> list[str]:
 def board_for_key(key: str) -> Board | None:
     """The board a key names, or None if it names none."""
     if key == COMPANY:
-        return Board(COMPANY, "Company")
-    kind, _, slug = key.partition("-")
+        return Board(COMPANY, str(_("Company")))
+    kind, _dash, slug = key.partition("-")
     if kind == "department" and slug:
         department = Department.objects.filter(slug=slug).first()
         return Board(key, department.name) if department else None

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from portal.people.models import PrivacySettings
 from portal.people.privacy import MIN_GROUP
 
-from .boards import COMPANY, WINDOW_LABELS, WINDOWS, board_for_key
+from .boards import COMPANY, SEASON_PHRASES, WINDOW_LABELS, WINDOWS, board_for_key
 from .selectors import boards_visible_to, leaderboard_view, team_standings
 
 
@@ -45,6 +45,7 @@ def leaderboard(request):
             "board": board,
             "window": window,
             "windows": windows,
+            "season": SEASON_PHRASES[window],
             "view": view,
             "refused": status == 403,
         },

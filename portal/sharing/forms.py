@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 
 from portal.submissions import OnceForm
 
@@ -13,13 +14,13 @@ class ShareForm(forms.Form):
     network = forms.MultipleChoiceField(
         choices=Network.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose where you will post it."},
+        error_messages={"required": _("Choose where you will post it.")},
     )
     caption = forms.CharField(
-        label="Your post",
+        label=_("Your post"),
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Start from the suggestion and make it yours: why does this matter to you?",
+        help_text=_("Start from the suggestion and make it yours: why does this matter to you?"),
     )
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -27,15 +28,15 @@ X_MAX_LENGTH = 280
 
 
 class Kind(models.TextChoices):
-    OWN = "own", "Our own content"
-    CURATED = "curated", "Curated from others"
+    OWN = "own", _("Our own content")
+    CURATED = "curated", _("Curated from others")
 
 
 class Network(models.TextChoices):
     LINKEDIN = "linkedin", "LinkedIn"
     X = "x", "X"
     FACEBOOK = "facebook", "Facebook"
-    EMAIL = "email", "Email"
+    EMAIL = "email", _("Email")
 
 
 def split_list(text: str) -> list[str]:

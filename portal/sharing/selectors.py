@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from django.db.models import Avg, Count, Prefetch, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.images import get_image_model
 
 from portal.activity.models import Activity
@@ -58,10 +60,12 @@ def audience_match(*, item: ContentItem, profile, interests: set[str] | None = N
     reasons = []
     relevance = 0.5
     if roles:
-        reasons.append((3.0, f"For people working as {profile.job_role}"))
+        reasons.append((3.0, _("For people working as %(role)s") % {"role": profile.job_role}))
         relevance = 1.0
     if department_ids and profile.department is not None:
-        reasons.append((2.0, f"Picked for {profile.department.name}"))
+        reasons.append(
+            (2.0, _("Picked for %(department)s") % {"department": profile.department.name})
+        )
         relevance = max(relevance, 0.8)
     followed = sorted(
         tagged.tag.name
@@ -69,11 +73,17 @@ def audience_match(*, item: ContentItem, profile, interests: set[str] | None = N
         if tagged.tag.name.lower() in interests
     )
     if followed:
-        topics = " and ".join(f"#{name}" for name in followed[:2])
-        reasons.append((1.5 + 0.5 * min(2, len(followed)), f"Because you follow {topics}"))
+        tags = [f"#{name}" for name in followed[:2]]
+        topics = tags[0] if len(tags) == 1 else _("%(a)s and %(b)s") % {"a": tags[0], "b": tags[1]}
+        reasons.append(
+            (
+                1.5 + 0.5 * min(2, len(followed)),
+                _("Because you follow %(topics)s") % {"topics": topics},
+            )
+        )
         relevance = max(relevance, 0.8)
     if locations:
-        reasons.append((1.0, f"For colleagues in {profile.location}"))
+        reasons.append((1.0, _("For colleagues in %(place)s") % {"place": profile.location}))
     return AudienceMatch(True, relevance, tuple(reasons))
 
 
@@ -192,23 +202,30 @@ def hub_feed(*, user: User, tag: str = "", kind: str = "", query: str = "", now=
             reasons.append(
                 (
                     1.0 + 2.0 * average / 100,
-                    f"{count} colleagues like you shared this with good results",
+                    ngettext(
+                        "%(count)s colleague like you shared this with good results",
+                        "%(count)s colleagues like you shared this with good results",
+                        count,
+                    )
+                    % {"count": count},
                 )
             )
         if nudge and item.kind == nudge:
             reasons.append(
                 (
                     1.5,
-                    "Balances your mix: share something from others"
+                    _("Balances your mix: share something from others")
                     if nudge == Kind.CURATED
-                    else "Time for a piece of our own",
+                    else _("Time for a piece of our own"),
                 )
             )
         score = freshness + sum(weight for weight, _ in reasons)
         if item.pk in mine:
             score -= 5  # already shared: keep it, lower down
         # The reason shown is the most personal one; freshness only when there is none.
-        fallback = "New this week" if age_days < FRESH_DAYS else "For everyone in the programme"
+        fallback = (
+            _("New this week") if age_days < FRESH_DAYS else _("For everyone in the programme")
+        )
         best = max(reasons, default=(0, fallback))[1]
         cards.append(Card(item, score, best, sorted(mine.get(item.pk, []))))
     cards.sort(key=lambda card: (-card.score, -card.item.pk))

@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -127,9 +128,16 @@ def share_ready(request, code: str):
         {
             **cards[0],
             "cards": cards,
-            "networks": [card["share"].get_network_display() for card in cards],
+            "networks_text": _list_text([card["share"].get_network_display() for card in cards]),
         },
     )
+
+
+def _list_text(names: list[str]) -> str:
+    """ "LinkedIn", "LinkedIn and X", "LinkedIn, X and Email", in the reader's language."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _ready_card(made: Share) -> dict:

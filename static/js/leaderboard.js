@@ -50,7 +50,7 @@
     if (data.you) {
       const tag = document.createElement("span");
       tag.className = "tag tag-ok";
-      tag.textContent = "you";
+      tag.textContent = pgettext("marks your own entry", "you");
       name.append(" ", tag);
     }
     const level = document.createElement("span");
@@ -62,7 +62,7 @@
     points.textContent = data.points + " ";
     const unit = document.createElement("span");
     unit.className = "visually-hidden";
-    unit.textContent = "points";
+    unit.textContent = gettext("points");
     points.append(unit);
     item.append(rank, avatar, name, points);
     const before = previous[data.name];
@@ -88,7 +88,7 @@
     if (!items.length) {
       const empty = document.createElement("li");
       empty.className = "empty";
-      empty.textContent = "Nobody has points here yet.";
+      empty.textContent = gettext("Nobody has points here yet.");
       items.push(empty);
     }
     list.replaceChildren.apply(list, items);
@@ -97,18 +97,24 @@
       // who chose not to be listed.
       const season = root.dataset.windowLabel;
       if (message.me.rank) {
-        const place = document.createElement("strong");
-        place.textContent = "You are #" + message.me.rank;
+        // The page's own sentence, with the <strong> part as its own element.
         const points = message.me.points;
+        const words = {rank: message.me.rank, points: points, board: root.dataset.boardLabel, season: season};
+        const sentence = interpolate(ngettext(
+          "<strong>You are #%(rank)s</strong> with %(points)s point on %(board)s, %(season)s.",
+          "<strong>You are #%(rank)s</strong> with %(points)s points on %(board)s, %(season)s.",
+          points), words, true);
+        const parts = sentence.split(/<\/?strong>/);
+        const place = document.createElement("strong");
+        place.textContent = parts[1] || "";
         me.replaceChildren(
-          place,
-          " with " + points + (points === 1 ? " point" : " points") + " on " +
-            root.dataset.boardLabel + ", " + season + "." +
-            ("hidden" in root.dataset ? " Only you see this: you chose not to be listed." : "")
+          parts[0] || "", place, (parts[2] || "") +
+            ("hidden" in root.dataset ? " " + gettext("Only you see this: you chose not to be listed.") : "")
         );
       } else {
-        me.textContent = "No points on this board yet " + season +
-          ". Complete training or share something to appear.";
+        me.textContent = interpolate(gettext(
+          "No points on this board yet, %(season)s. Complete training or share something to appear."),
+          {season: season}, true);
       }
     }
     if (around && message.around) {
@@ -122,7 +128,8 @@
                                around.children.length);
     }
     if (message.at) {
-      status.textContent = "Live: updated at " + new Date(message.at).toLocaleTimeString() + ".";
+      status.textContent = interpolate(gettext("Live: updated at %(time)s."),
+        {time: new Date(message.at).toLocaleTimeString(document.documentElement.lang)}, true);
     }
     setTimeout(function () {
       root.querySelectorAll(".moved-up, .moved-down, .is-new").forEach(function (item) {
@@ -138,7 +145,7 @@
       delay = 1000;
       version = -1; // a fresh snapshot follows
       root.dataset.live = "true";
-      status.textContent = "Live: this board updates as people earn points.";
+      status.textContent = gettext("Live: this board updates as people earn points.");
     });
     socket.addEventListener("message", function (event) {
       let message;
@@ -148,7 +155,7 @@
     socket.addEventListener("close", function (event) {
       root.dataset.live = "false";
       if (event.code === 4401 || event.code === 4403) return;
-      status.textContent = "Reconnecting…";
+      status.textContent = gettext("Reconnecting…");
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);
     });

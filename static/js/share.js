@@ -23,9 +23,10 @@
   }
 
   function touchHint(touch, full) {
-    if (touch < 0.1) return "Same as the suggestion: add a line of your own to make it yours.";
-    if (touch < full) return "A little of your own voice (" + Math.round(touch * 100) + "% yours): say why it matters to you.";
-    return "In your own words (" + Math.round(touch * 100) + "% yours): this is what makes people click.";
+    if (touch < 0.1) return gettext("Same as the suggestion: add a line of your own to make it yours.");
+    const share = {percent: Math.round(touch * 100) + "%"};
+    if (touch < full) return interpolate(gettext("A little of your own voice (%(percent)s yours): say why it matters to you."), share, true);
+    return interpolate(gettext("In your own words (%(percent)s yours): this is what makes people click."), share, true);
   }
 
   var form = document.querySelector("[data-share-form]");
@@ -48,11 +49,15 @@
     var update = function () {
       var mine = words(textarea.value);
       var touch = mine.length ? 1 - similarity(words(captions[network()] || ""), mine) : 0;
-      hint.textContent = mine.length ? touchHint(touch, full) : "Write the text of your post.";
+      hint.textContent = mine.length ? touchHint(touch, full) : gettext("Write the text of your post.");
       hint.dataset.touch = touch.toFixed(2);
       var limit = Math.min.apply(null, (ticked().length ? ticked() : [network()]).map(function (name) { return limits[name]; }));
       var left = limit - textarea.value.trim().length;
-      count.textContent = left >= 0 ? left + " characters left" : -left + " characters too many" + (ticked().length > 1 ? " for one of these networks" : " for this network");
+      count.textContent = left >= 0
+        ? interpolate(ngettext("%s character left", "%s characters left", left), [left])
+        : interpolate(ticked().length > 1
+          ? ngettext("%s character too many for one of these networks", "%s characters too many for one of these networks", -left)
+          : ngettext("%s character too many for this network", "%s characters too many for this network", -left), [-left]);
       count.classList.toggle("is-over", left < 0);
     };
     form.addEventListener("change", function (event) {
@@ -79,14 +84,14 @@
       text.focus();
       text.select();
       try {
-        if (document.execCommand("copy")) status.textContent = "Copied: paste it into your post.";
-        else status.textContent = "Select the text and copy it.";
+        if (document.execCommand("copy")) status.textContent = gettext("Copied: paste it into your post.");
+        else status.textContent = gettext("Select the text and copy it.");
       } catch (error) {
-        status.textContent = "Select the text and copy it.";
+        status.textContent = gettext("Select the text and copy it.");
       }
     };
     var copy = function () {
-      var done = function () { status.textContent = "Copied: paste it into your post."; };
+      var done = function () { status.textContent = gettext("Copied: paste it into your post."); };
       if (navigator.clipboard && window.isSecureContext) {
         return navigator.clipboard.writeText(text.value).then(done, function () { select(); });
       }

@@ -31,7 +31,7 @@
       });
       const data = await response.json().catch(function () { return {}; });
       if (!response.ok) {
-        showError(block, data.error || "Something went wrong; reload the page and try again.");
+        showError(block, data.error || gettext("Something went wrong; reload the page and try again."));
         if (button) button.disabled = false;
         return;
       }
@@ -53,7 +53,7 @@
         focus.focus();
       }
     } catch (error) {
-      showError(block, "The connection was lost; check your network and try again.");
+      showError(block, gettext("The connection was lost; check your network and try again."));
       if (button) button.disabled = false;
     }
   });
