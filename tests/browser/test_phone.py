@@ -91,7 +91,7 @@ def test_the_advocates_pages_on_a_phone_in_german(page):
     from tests.courses.factories import course_with_lessons
     from tests.sharing.factories import content_item
 
-    course, [lesson] = course_with_lessons(title="Richtlinien für soziale Medien")
+    course, [_lesson] = course_with_lessons(title="Richtlinien für soziale Medien")
     training = TrainingSettings.for_site(Site.objects.get(is_default_site=True))
     training.onboarding_courses = [("course", course)]
     training.save()
