@@ -91,6 +91,18 @@ def _stop_daphne(process):
     process.join(timeout=10)
 
 
+@pytest.fixture
+def sql_store(monkeypatch):
+    """Leaderboards on the SQL rank store (no Redis), for services and selectors alike."""
+    from leaderboards import services as board_services
+    from leaderboards.store import SqlRankStore
+
+    store = SqlRankStore()
+    monkeypatch.setattr(board_services, "rank_store", lambda: store)
+    monkeypatch.setattr("leaderboards.selectors.rank_store", lambda: store)
+    return store
+
+
 @pytest.fixture(scope="session")
 def live_daphne(django_db_setup, django_db_blocker):
     """The portal served by daphne; tests that talk to it must commit their data

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from leaderboards import services as board_services
-from leaderboards.store import RedisRankStore, SqlRankStore
+from leaderboards.store import RedisRankStore
 from portal.activity.deliveries import deliveries_sweep
 from portal.activity.models import Activity, Delivery
 from portal.activity.services import activity_record, points_rebuild
@@ -16,13 +16,6 @@ from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
 from tests.servers import RedisServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sql_store(monkeypatch):
-    store = SqlRankStore()
-    monkeypatch.setattr(board_services, "rank_store", lambda: store)
-    return store
 
 
 @pytest.fixture

@@ -2,23 +2,13 @@
 
 import pytest
 
-from leaderboards import services
 from leaderboards.selectors import leaderboard_view
-from leaderboards.store import SqlRankStore
 from portal.activity.deliveries import deliveries_apply
 from portal.activity.services import activity_record
 from portal.people.models import Visibility
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def sql_store(monkeypatch):
-    store = SqlRankStore()
-    monkeypatch.setattr(services, "rank_store", lambda: store)
-    monkeypatch.setattr("leaderboards.selectors.rank_store", lambda: store)
-    return store
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sql_store")]
 
 
 def earn(user, points, key):

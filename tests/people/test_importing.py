@@ -281,8 +281,9 @@ def test_import_queries_do_not_grow_with_the_number_of_people(django_assert_max_
         ]
         return ("\n".join(lines) + "\n").encode()
 
-    # (and a few for the funnel's milestones of the people made)
-    with django_assert_max_num_queries(110):
+    # (and a few for the funnel's milestones of the people made; on SQLite, whose queries
+    # take at most 999 parameters, profiles go in batches of about 40 rows)
+    with django_assert_max_num_queries(130):
         assert import_people(data=people(1200)).created == 1200
     with django_assert_max_num_queries(30):
         assert import_people(data=people(1200)).unchanged == 1200

@@ -3,22 +3,12 @@ of recent entries, and links to the whole history, which pages through every ent
 
 import pytest
 
-from leaderboards import services
-from leaderboards.store import SqlRankStore
 from portal.dashboard import HISTORY_PAGE, RECENT
 from portal.people.models import Visibility
 from tests.leaderboards.test_views import earn
 from tests.people.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def sql_store(monkeypatch):
-    store = SqlRankStore()
-    monkeypatch.setattr(services, "rank_store", lambda: store)
-    monkeypatch.setattr("leaderboards.selectors.rank_store", lambda: store)
-    return store
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sql_store")]
 
 
 def test_the_rank_and_next_step_come_before_the_numbers_and_the_list(client):
