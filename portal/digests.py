@@ -15,7 +15,8 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -25,6 +26,7 @@ from portal.mentoring.selectors import mentee_rows
 from portal.notifications.models import DigestSent, DigestSubscription
 from portal.notifications.services import send_once
 from portal.people.models import User, WorkingTimeSettings
+from portal.people.selectors import language_of
 from portal.people.worktime import working_time
 from portal.recognition.models import Recognition
 from portal.sharing.selectors import hub_feed
@@ -164,12 +166,13 @@ def digests_weekly(*, now=None) -> bool:
 
 def _send(*, user: User, content: DigestContent, week: str) -> None:
     context = {"user": user, "content": content, "week": week, "site_url": settings.SITE_URL}
-    message = EmailMultiAlternatives(
-        subject="Your week in the advocacy programme",
-        body=render_to_string("notifications/email/digest.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(
-        render_to_string("notifications/email/digest.html", context), "text/html"
-    )
+    with translation.override(language_of(user)):  # their language, not the sender's
+        message = EmailMultiAlternatives(
+            subject=gettext("Your week in the advocacy programme"),
+            body=render_to_string("notifications/email/digest.txt", context),
+            to=[user.email],
+        )
+        message.attach_alternative(
+            render_to_string("notifications/email/digest.html", context), "text/html"
+        )
     message.send()

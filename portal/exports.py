@@ -89,7 +89,11 @@ def export_build(export_id: str) -> int:
         user=export.requested_by,
         kind="export",
         **notification_text(
-            "export_ready", title=builder.title, rows=rows, hours=settings.EXPORT_KEEP_HOURS
+            "export_ready",
+            to=export.requested_by,
+            title=builder.title,
+            rows=rows,
+            hours=settings.EXPORT_KEEP_HOURS,
         ),
         url=reverse("export_download", args=[export.pk]),
     )

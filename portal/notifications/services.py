@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.template import Context, Engine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.events import NotificationsNotificationSent
 from portal.people.models import User
+from portal.people.selectors import language_of
 from portal.people.worktime import deliver_times
 from portal.realtime import broadcast, broadcast_many, group_name
 
@@ -38,12 +39,14 @@ def send_once(*, reserve: Callable[[], object], send: Callable[[], object], what
     return "sent"
 
 
-def notification_text(name: str, /, **context) -> dict[str, str]:
+def notification_text(name: str, /, *, to: User | None = None, **context) -> dict[str, str]:
     """The ``title`` and ``body`` of a notification, worded in
     ``templates/notifications/messages/<name>.txt``: its first line is the title, the
-    rest the body (plain text, escaped where it is shown)."""
+    rest the body (plain text, escaped where it is shown). In the language of ``to``, the
+    person it is for (their own choice, else the portal's default)."""
     template = Engine.get_default().get_template(f"notifications/messages/{name}.txt")
-    text = template.render(Context(context, autoescape=False)).strip()
+    with translation.override(language_of(to)):
+        text = template.render(Context(context, autoescape=False)).strip()
     title, _, body = text.partition("\n")
     return {"title": title.strip(), "body": body.strip()}
 

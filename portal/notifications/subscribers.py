@@ -17,7 +17,9 @@ def notify_from_activity(activity) -> None:
         notification_send(
             user=activity.actor,
             kind="badge",
-            **notification_text("badge_earned", badge=result.get("badge", activity.object_label)),
+            **notification_text(
+                "badge_earned", to=activity.actor, badge=result.get("badge", activity.object_label)
+            ),
             url=reverse("badges:assertion_page", args=[result["assertion"]])
             if result.get("assertion")
             else reverse("badges:mine"),
@@ -28,6 +30,7 @@ def notify_from_activity(activity) -> None:
             kind="level",
             **notification_text(
                 "level_reached",
+                to=activity.actor,
                 level=result.get("level", activity.object_label),
                 threshold=result.get("threshold", 0),
             ),
@@ -38,7 +41,10 @@ def notify_from_activity(activity) -> None:
             user=activity.actor,
             kind="recognition",
             **notification_text(
-                "recognition_received", giver=result.get("from"), message=result.get("message", "")
+                "recognition_received",
+                to=activity.actor,
+                giver=result.get("from"),
+                message=result.get("message", ""),
             ),
             url=reverse("badges:mine"),
         )
@@ -50,6 +56,7 @@ def notify_from_activity(activity) -> None:
             kind="points",
             **notification_text(
                 "points_earned",
+                to=activity.actor,
                 points=activity.points,
                 verb=activity.you_label,
                 label=activity.object_label,

@@ -1,5 +1,7 @@
 """Reads about people that pages share."""
 
+from django.conf import settings
+
 from .models import PrivacySettings, Profile, User, Visibility
 
 
@@ -15,3 +17,10 @@ def profile_of(*, user: User) -> Profile:
         if hidden
         else Profile(user=user)
     )
+
+
+def language_of(user) -> str:
+    """The language to write to ``user`` in when they are not at a page: their own
+    choice, else the portal's default (their browser is not there to ask)."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    return (profile.language if profile is not None else "") or settings.LANGUAGE_CODE

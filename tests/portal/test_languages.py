@@ -67,3 +67,19 @@ def test_dates_follow_the_language(client):
     client.force_login(person)
     page = client.get("/me/").content.decode()
     assert "Hat eine Punktekorrektur erhalten" in page
+
+
+def test_notifications_are_written_in_the_recipients_language(
+    django_capture_on_commit_callbacks,
+):
+    from portal.notifications.models import Notification
+    from tests.badges.factories import badge
+
+    person = UserFactory(profile__onboarded=True, profile__language="es")
+    earned = badge(name="Coleccionista")
+    with django_capture_on_commit_callbacks(execute=True):
+        from badges.services import badge_award
+
+        badge_award(badge=earned, user=person, automatic=True)
+    titles = list(Notification.objects.filter(user=person).values_list("title", flat=True))
+    assert "Has conseguido la insignia «Coleccionista»" in titles

@@ -73,10 +73,11 @@ def goal_done(*, goal: Goal, by: User) -> Goal:
         # Its goals met, a pairing has done its job: it ends, and both are told.
         pairing_close(pairing, reason="Goals met")
         for user_id in (pairing.mentor_id, pairing.mentee_id):
+            member = User.objects.select_related("profile").get(pk=user_id)
             notification_send(
-                user=User.objects.get(pk=user_id),
+                user=member,
                 kind="mentoring",
-                **notification_text("mentoring_goals_met"),
+                **notification_text("mentoring_goals_met", to=member),
                 url=reverse("mentoring:mine"),
             )
     return goal
@@ -95,6 +96,6 @@ def nudge_send(*, pairing: Pairing, by: User) -> None:
     notification_send(
         user=pairing.mentee,
         kind="nudge",
-        **notification_text("mentoring_nudge", mentor=by.profile.name),
+        **notification_text("mentoring_nudge", to=pairing.mentee, mentor=by.profile.name),
         url=reverse("dashboard"),
     )

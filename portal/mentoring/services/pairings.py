@@ -133,13 +133,17 @@ def pairings_apply(
             {
                 "user": mentee,
                 "kind": "mentoring",
-                **notification_text("mentoring_mentor_assigned", mentor=mentor.user.profile.name),
+                **notification_text(
+                    "mentoring_mentor_assigned", to=mentee, mentor=mentor.user.profile.name
+                ),
                 "url": reverse("mentoring:mine"),
             },
             {
                 "user": mentor.user,
                 "kind": "mentoring",
-                **notification_text("mentoring_mentee_assigned", mentee=mentee.profile.name),
+                **notification_text(
+                    "mentoring_mentee_assigned", to=mentor.user, mentee=mentee.profile.name
+                ),
                 "url": reverse("mentoring:dashboard"),
             },
         ]
@@ -202,10 +206,11 @@ def pairing_end(*, pairing: Pairing, by: User, reason: str = "") -> Pairing:
         who = "the programme team"
     pairing_close(pairing, reason=(reason or "").strip() or f"Ended by {who}")
     other = pairing.mentee_id if by.pk == pairing.mentor_id else pairing.mentor_id
+    recipient = User.objects.select_related("profile").get(pk=other)
     notification_send(
-        user=User.objects.get(pk=other),
+        user=recipient,
         kind="mentoring",
-        **notification_text("mentoring_pairing_ended", reason=pairing.end_reason),
+        **notification_text("mentoring_pairing_ended", to=recipient, reason=pairing.end_reason),
         url=reverse("mentoring:mine"),
     )
     return pairing
