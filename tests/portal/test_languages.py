@@ -83,3 +83,14 @@ def test_notifications_are_written_in_the_recipients_language(
         badge_award(badge=earned, user=person, automatic=True)
     titles = list(Notification.objects.filter(user=person).values_list("title", flat=True))
     assert "Has conseguido la insignia «Coleccionista»" in titles
+
+
+def test_a_newcomer_picks_their_language_while_onboarding(client):
+    from tests.people.test_views import ONBOARDING_FORM
+
+    person = UserFactory(profile__onboarded=False)
+    client.force_login(person)
+    assert 'name="language"' in client.get("/onboarding/").content.decode()
+    response = client.post("/onboarding/", {**ONBOARDING_FORM, "language": "de"})
+    assert response.status_code == 302
+    assert "Ihr nächster Schritt" in client.get("/me/").content.decode()
