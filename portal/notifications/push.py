@@ -10,6 +10,7 @@ notification stays in the person's list.
 import base64
 import json
 import logging
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -144,8 +145,6 @@ def _send(subscription: PushSubscription, payload: str, vapid: Vapid02) -> str:
 
 def endpoint_allowed(endpoint: str) -> bool:
     """Only https addresses of the browsers' push services (``WEB_PUSH_SERVICES``)."""
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(endpoint)
     except ValueError:
