@@ -14,7 +14,9 @@ from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from portal.people.models import Visibility
 
@@ -40,11 +42,10 @@ class BadgeForm(WagtailAdminModelForm):
         return ContentFile(png, name=f"{slug}.png")
 
 
-class Badge(index.Indexed, models.Model):
+class Badge(TranslatableMixin, index.Indexed, models.Model):
     name = models.CharField(max_length=100)
-    slug = models.SlugField(
-        max_length=60, unique=True, help_text="Part of the badge's public address; keep it."
-    )
+    # Unique among originals (and within each language's translations).
+    slug = models.SlugField(max_length=60, help_text="Part of the badge's public address; keep it.")
     description = models.TextField(max_length=600)
     criteria_text = models.TextField(
         max_length=1000, help_text="How to earn it, shown publicly and in the Open Badge."
@@ -77,9 +78,24 @@ class Badge(index.Indexed, models.Model):
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
-    class Meta:
+    # Translators translate the words; everything that decides awards stays the original's.
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("description"),
+        TranslatableField("criteria_text"),
+        SynchronizedField("slug"),
+        SynchronizedField("tier"),
+        SynchronizedField("artwork"),
+        SynchronizedField("criteria"),
+        SynchronizedField("active"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
         ordering = ["name"]
         permissions = [("award_badge", "Can award any badge to anyone")]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "locale"], name="badges_badge_slug_locale")
+        ]
 
     def __str__(self):
         return self.name

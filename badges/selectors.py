@@ -1,9 +1,10 @@
 """Reads about badges: a person's badges and progress, the gallery, public assertions."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q
 
+from portal.locales import localised, originals
 from portal.people.models import User
 from portal.people.permissions import may_act_for
 
@@ -16,6 +17,8 @@ class BadgeStanding:
     badge: Badge
     award: BadgeAward | None
     progress: Progress | None
+    # The badge's words in the reader's language.
+    content: Badge | None = None
 
 
 def badges_for(*, user: User) -> list[BadgeStanding]:
@@ -25,13 +28,19 @@ def badges_for(*, user: User) -> list[BadgeStanding]:
         for award in BadgeAward.objects.filter(user=user).select_related("badge")
     }
     standings = []
-    for badge in Badge.objects.filter(Q(active=True) | Q(pk__in=list(awards))):
+    for badge in originals(Badge.objects.filter(Q(active=True) | Q(pk__in=list(awards)))):
         award = awards.get(badge.pk)
         if award is not None:
             standings.append(BadgeStanding(badge, award, None))
         else:
             kind, params = badge.kind()
             standings.append(BadgeStanding(badge, None, kind.progress(user, params)))
+    standings = [
+        replace(standing, content=content)
+        for standing, content in zip(
+            standings, localised([s.badge for s in standings]), strict=True
+        )
+    ]
     # Earned first (newest first), then the closest to being earned.
     return sorted(
         standings,
@@ -45,7 +54,7 @@ def badges_for(*, user: User) -> list[BadgeStanding]:
 
 
 def badge_gallery():
-    return Badge.objects.filter(active=True).annotate(
+    return originals(Badge.objects.filter(active=True)).annotate(
         holders=Count("awards", filter=Q(awards__revoked_at__isnull=True))
     )
 

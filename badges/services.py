@@ -17,6 +17,7 @@ from portal.activity.services import activity_record
 from portal.activity.subscribers import subscriber
 from portal.activity.verbs import BADGE_EARNED, BADGE_REVOKED
 from portal.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from portal.locales import originals
 from portal.people.models import User
 from portal.people.permissions import is_programme_admin
 
@@ -150,7 +151,7 @@ def badges_award_earned(*, user: User) -> list[BadgeAward]:
 def _award_if_met(*, user: User, hears) -> list[BadgeAward]:
     held = set(BadgeAward.objects.filter(user=user).values_list("badge_id", flat=True))
     awarded = []
-    for badge in Badge.objects.filter(active=True).exclude(pk__in=held):
+    for badge in originals(Badge.objects.filter(active=True)).exclude(pk__in=held):
         kind, params = badge.kind()
         if not hears(kind):
             continue

@@ -20,6 +20,7 @@ from wagtail.models import Site
 from cms.models import BrandingSettings
 from portal.activity.selectors import level_progress, streak_weeks
 from portal.errors import InvalidInput, ServiceError
+from portal.locales import localised, localised_one, originals
 from portal.people.permissions import is_programme_admin
 from portal.people.privacy import group_figure
 
@@ -98,12 +99,15 @@ def issuer(request):
 
 
 def badge_class(request, slug):
-    return _ld(openbadges.badge_class_json(get_object_or_404(Badge, slug=slug)))
+    return _ld(
+        openbadges.badge_class_json(get_object_or_404(originals(Badge.objects.all()), slug=slug))
+    )
 
 
 def badge_image(request, slug):
     response = HttpResponse(
-        badge_png(get_object_or_404(Badge, slug=slug)), content_type="image/png"
+        badge_png(get_object_or_404(originals(Badge.objects.all()), slug=slug)),
+        content_type="image/png",
     )
     response["Cache-Control"] = "public, max-age=3600"
     return response
@@ -141,17 +145,24 @@ def baked(request, award_id):
 
 
 def gallery(request):
-    return TemplateResponse(request, "badges/gallery.html", {"badges": selectors.badge_gallery()})
+    badges = list(selectors.badge_gallery())
+    # Each badge with its words in the reader's language.
+    return TemplateResponse(
+        request,
+        "badges/gallery.html",
+        {"badges": list(zip(badges, localised(badges), strict=True))},
+    )
 
 
 def detail(request, slug):
-    badge = get_object_or_404(Badge, slug=slug)
+    badge = get_object_or_404(originals(Badge.objects.all()), slug=slug)
     kind, _ = badge.kind()
     return TemplateResponse(
         request,
         "badges/badge_detail.html",
         {
             "badge": badge,
+            "shown": localised_one(badge),
             "kind": kind,
             "holders": group_figure(badge.awards.filter(revoked_at__isnull=True).count()),
             "can_award": request.user.is_authenticated
@@ -186,6 +197,7 @@ def assertion_page(request, award_id):
         "badges/assertion_page.html",
         {
             "award": award,
+            "shown": localised_one(award.badge),
             "earner": award.public_earner(),
             "evidence_note": award.public_evidence_note(),
             "indexed": indexed,
@@ -236,7 +248,7 @@ def visibility(request, award_id):
 
 @login_required
 def award(request, slug):
-    badge = get_object_or_404(Badge, slug=slug)
+    badge = get_object_or_404(originals(Badge.objects.all()), slug=slug)
     form = AwardForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -258,7 +270,10 @@ def award(request, slug):
         else:
             status = 400
     return TemplateResponse(
-        request, "badges/award_form.html", {"badge": badge, "form": form}, status=status
+        request,
+        "badges/award_form.html",
+        {"badge": badge, "shown": localised_one(badge), "form": form},
+        status=status,
     )
 
 

@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from courses.selectors import purpose_published
 from portal.blocks import BaseStreamBlock, CallToActionBlock
+from portal.locales import LocalisedPage
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -69,7 +70,7 @@ class BrandingSettings(BaseSiteSetting):
         verbose_name = "branding"
 
 
-class HomePage(Page):
+class HomePage(LocalisedPage, Page):
     hero_title = models.CharField(max_length=120, default="Speak for us, in your own voice")
     hero_text = models.TextField(max_length=400, blank=True)
     purpose_heading = models.CharField(max_length=120, default="Why we do this")
@@ -113,7 +114,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(LocalisedPage, Page):
     introduction = models.TextField(max_length=500, blank=True)
     body = StreamField(BaseStreamBlock(), blank=True)
 
@@ -123,7 +124,7 @@ class StandardPage(Page):
     subpage_types = ["cms.StandardPage", "cms.GuidelinesPage"]
 
 
-class GuidelinesPage(Page):
+class GuidelinesPage(LocalisedPage, Page):
     """The programme's simple social media guidelines, with do/don't lists."""
 
     summary = models.TextField(

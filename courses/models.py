@@ -21,6 +21,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from portal.locales import LocalisedPage, localised
+
 from .blocks import LessonStreamBlock, WorkshopStepBlock
 
 
@@ -31,7 +33,7 @@ def _views():
     return views
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(LocalisedPage, Page):
     introduction = models.TextField(max_length=600, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
@@ -50,11 +52,13 @@ class CourseIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["overview"] = course_overview(user=request.user, index=self)
-        context["workshops"] = WorkshopPage.objects.child_of(self).live().order_by("path")
+        workshops = list(WorkshopPage.objects.child_of(self).live().order_by("path"))
+        # Each workshop and what the reader reads of it (its version in their language).
+        context["workshops"] = list(zip(workshops, localised(workshops), strict=True))
         return context
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(LocalisedPage, RoutablePageMixin, Page):
     summary = models.TextField(max_length=500)
     audience = models.CharField(
         max_length=120, blank=True, help_text="Who this is for, e.g. 'Everyone before sharing'."
@@ -112,7 +116,7 @@ class CoursePage(RoutablePageMixin, Page):
         return _views().course_feedback(request, self)
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(LocalisedPage, RoutablePageMixin, Page):
     introduction = models.TextField(max_length=600, blank=True)
     body = StreamField(LessonStreamBlock(), blank=True)
 
@@ -148,7 +152,7 @@ class LessonPage(RoutablePageMixin, Page):
         return _views().lesson_complete(request, self)
 
 
-class WorkshopPage(RoutablePageMixin, Page):
+class WorkshopPage(LocalisedPage, RoutablePageMixin, Page):
     """A purpose workshop: ordered steps of prompts that participants answer."""
 
     introduction = models.TextField(max_length=800, blank=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from portal.errors import NotAllowed, NotFound
+from portal.locales import localised, originals
 from portal.people.models import User
 
 from .blocks import ASSESSED_BLOCKS, Quiz, QuizBlock, ScenarioBlock
@@ -44,6 +45,14 @@ class CourseSummary:
     completed: bool
     missing_prerequisites: list[CoursePage]
     scores: list[tuple[str, int]] = field(default_factory=list)
+    # What the reader reads: the course and its lessons in their language (by lesson id).
+    content: CoursePage | None = None
+    lesson_content: dict[int, LessonPage] = field(default_factory=dict)
+
+    @property
+    def next_lesson_content(self) -> LessonPage | None:
+        lesson = self.next_lesson
+        return self.lesson_content.get(lesson.pk, lesson) if lesson else None
 
     @property
     def percentage(self) -> int:
@@ -73,10 +82,10 @@ def _course_summaries(
     lessons: dict[int, list[LessonPage]] = {course.pk: [] for course in courses}
     if courses:
         for lesson in (
-            LessonPage.objects.live()
+            originals(LessonPage.objects.live())
             .filter(depth=courses[0].depth + 1)
             .order_by("path")
-            .only("id", "title", "path", "depth", "url_path", "slug")
+            .only("id", "title", "path", "depth", "url_path", "slug", "translation_key")
         ):
             parent = course_by_path.get(lesson.path[: -Page.steplen])
             if parent is not None:
@@ -114,9 +123,16 @@ def _course_summaries(
             ):
                 if lesson_id in lesson_course:
                     scores.setdefault(lesson_course[lesson_id], []).append((title, best))
+    every_lesson = [lesson for items in lessons.values() for lesson in items]
+    lesson_content = {
+        lesson.pk: version
+        for lesson, version in zip(every_lesson, localised(every_lesson), strict=True)
+    }
     return [
         CourseSummary(
             course=course,
+            content=content,
+            lesson_content={lesson.pk: lesson_content[lesson.pk] for lesson in lessons[course.pk]},
             lessons=lessons[course.pk],
             completed_lesson_ids=completed_lessons.get(course.pk, set()),
             started=course.pk in enrolments,
@@ -126,13 +142,15 @@ def _course_summaries(
             ],
             scores=scores.get(course.pk, []),
         )
-        for course in courses
+        for course, content in zip(courses, localised(courses), strict=True)
     ]
 
 
 def course_overview(*, user: User, index=None, with_scores=False) -> list[CourseSummary]:
     """Every live course (under ``index`` if given) with ``user``'s progress on it."""
-    courses = CoursePage.objects.live().order_by("path").prefetch_related("prerequisites")
+    courses = (
+        originals(CoursePage.objects.live()).order_by("path").prefetch_related("prerequisites")
+    )
     if index is not None:
         courses = courses.child_of(index)
     return _course_summaries(user=user, courses=list(courses), with_scores=with_scores)
@@ -199,8 +217,11 @@ class ReflectionState:
     reflection: Reflection | None
 
 
-def lesson_states(*, user: User, lesson: LessonPage) -> dict[str, object]:
-    """The learner's state of each scenario, quiz and reflection in ``lesson``, by block id."""
+def lesson_states(
+    *, user: User, lesson: LessonPage, content: LessonPage | None = None
+) -> dict[str, object]:
+    """The learner's state of each scenario, quiz and reflection in ``lesson``, by block id,
+    with the words of ``content`` (a translation, whose blocks keep the original's ids)."""
     attempts = list(
         ScenarioAttempt.objects.filter(user=user, lesson=lesson).order_by("started_at", "pk")
     )
@@ -217,7 +238,7 @@ def lesson_states(*, user: User, lesson: LessonPage) -> dict[str, object]:
     }
 
     states: dict[str, object] = {}
-    for child in lesson.body:
+    for child in (content or lesson).body:
         if child.block_type == "scenario":
             mine = [a for a in attempts if a.block_id == child.id]
             finished = [a.percentage for a in mine if a.percentage is not None]
@@ -292,6 +313,9 @@ class NextStep:
     course: CoursePage
     lesson: LessonPage | None
     started: bool
+    # The course and lesson in the reader's language.
+    course_content: CoursePage | None = None
+    lesson_content: LessonPage | None = None
 
 
 def onboarding_path(*, user: User, site: Site | None = None) -> list[CourseSummary]:
@@ -302,7 +326,9 @@ def onboarding_path(*, user: User, site: Site | None = None) -> list[CourseSumma
         return []
     courses = {
         course.pk: course
-        for course in CoursePage.objects.live().filter(pk__in=ids).prefetch_related("prerequisites")
+        for course in originals(CoursePage.objects.live())
+        .filter(pk__in=ids)
+        .prefetch_related("prerequisites")
     }
     ordered = [courses[pk] for pk in dict.fromkeys(ids) if pk in courses]
     return _course_summaries(user=user, courses=ordered)
@@ -312,13 +338,21 @@ def onboarding_next_step(*, user: User, site: Site | None = None) -> NextStep | 
     """The first onboarding course not yet completed, and its next lesson; None when done."""
     for summary in onboarding_path(user=user, site=site):
         if not summary.completed and not summary.locked:
-            return NextStep(summary.course, summary.next_lesson, summary.started)
+            return NextStep(
+                summary.course,
+                summary.next_lesson,
+                summary.started,
+                summary.content,
+                summary.next_lesson_content,
+            )
     return None
 
 
 def sharing_blockers(*, user: User) -> list[CoursePage]:
     """The live courses flagged "unlocks sharing" that ``user`` has not completed."""
-    return _not_completed(user=user, courses=CoursePage.objects.live().filter(unlocks_sharing=True))
+    return _not_completed(
+        user=user, courses=originals(CoursePage.objects.live()).filter(unlocks_sharing=True)
+    )
 
 
 def _not_completed(*, user: User, courses) -> list[CoursePage]:
@@ -362,7 +396,7 @@ def course_feedback_report() -> list[dict]:
             "average": stats.get(course.pk, {}).get("average"),
             "comments": comments.get(course.pk, []),
         }
-        for course in CoursePage.objects.order_by("path")
+        for course in originals(CoursePage.objects.order_by("path"))
     ]
 
 

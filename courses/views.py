@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 
 from portal.errors import InvalidInput, NotAllowed, ServiceError, is_fetch, refused
 from portal.fields import NUMBER, cleaned
+from portal.locales import content_of, localised_one
 from portal.submissions import submission_take, token_field
 
 from . import selectors, services
@@ -109,17 +110,25 @@ def lesson_detail(request, lesson: LessonPage):
         return refused(request, error, back_url=course.url)
     preview = getattr(request, "is_preview", False)
     summary = selectors.course_summary(user=request.user, course=course)
+    next_lesson = _after(summary.lessons, lesson)
     context = lesson.get_context(request)
     context.update(
         {
             "course": course,
             "summary": summary,
             "preview": preview,
-            "states": {} if preview else selectors.lesson_states(user=request.user, lesson=lesson),
+            "states": {}
+            if preview
+            else selectors.lesson_states(
+                user=request.user, lesson=lesson, content=context["content"]
+            ),
             "completed": lesson.pk in summary.completed_lesson_ids,
             "assessed": selectors.lesson_is_assessed(lesson),
             "retry": request.GET.get("retry", ""),
-            "next_lesson": _after(summary.lessons, lesson),
+            "next_lesson": next_lesson,
+            "next_lesson_content": summary.lesson_content.get(next_lesson.pk)
+            if next_lesson
+            else None,
         }
     )
     return TemplateResponse(request, "courses/lesson_page.html", context)
@@ -140,7 +149,9 @@ def _block_response(request, lesson: LessonPage, block_id: str, template: str, c
     if is_fetch(request):
         html = ""
         if not lesson_completed:
-            state = selectors.lesson_states(user=request.user, lesson=lesson)[block_id]
+            state = selectors.lesson_states(
+                user=request.user, lesson=lesson, content=content_of(lesson, request)
+            )[block_id]
             html = render_to_string(
                 template, {"state": state, "page": lesson, "retry": ""}, request=request
             )
@@ -149,12 +160,14 @@ def _block_response(request, lesson: LessonPage, block_id: str, template: str, c
 
 
 def _completion_messages(request, lesson: LessonPage, course_completed: bool) -> None:
-    messages.success(request, f"Lesson complete: {lesson.title}.")
+    messages.success(request, f"Lesson complete: {localised_one(lesson).title}.")
     if not course_completed:
         return
     course = selectors.course_of(lesson)
     messages.success(
-        request, f"Course complete: {course.title}. You earned {course.completion_points} points."
+        request,
+        f"Course complete: {localised_one(course).title}. "
+        f"You earned {course.completion_points} points.",
     )
     if course.unlocks_sharing and selectors.sharing_allowed(user=request.user):
         messages.success(request, "Sharing is unlocked: you can now share content in the hub.")

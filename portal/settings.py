@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
@@ -463,6 +465,11 @@ LANGUAGE_CODE = "en-gb"
 # a person's own choice on their profile, else their browser's, else English.
 LANGUAGES = [("en-gb", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content per language (wagtail-localize): pages, hub items and badges can have a version
+# in each of the interface's languages; people see theirs where one is published
+# (portal/locales.py), and everything they do is recorded against the original.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 # Working time (portal/people/worktime.py): the programme's default days (ISO weekday
 # digits, 1 is Monday) and hours until a programme admin changes them (Settings ->

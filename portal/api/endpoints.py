@@ -20,6 +20,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from courses.selectors import course_overview
 from portal.activity.selectors import level_progress, streak_weeks
 from portal.errors import ServiceError
+from portal.locales import originals
 from portal.measurement import selectors as measurement
 from portal.measurement.report import report
 from portal.sharing.models import ContentItem
@@ -205,7 +206,7 @@ class Pages(LimitOffsetPagination):
 def content_items(request, live: bool | None = None):
     """Hub items, newest first (``live``: only published ones, or only drafts)."""
     require(request, Scope.CONTENT_READ)
-    items = ContentItem.objects.order_by("-created_at", "-pk").prefetch_related("tags")
+    items = originals(ContentItem.objects.order_by("-created_at", "-pk")).prefetch_related("tags")
     return items if live is None else items.filter(live=live)
 
 
@@ -217,7 +218,7 @@ def content_item(request, item_id: int):
     require(request, Scope.CONTENT_READ)
     if not 0 < item_id < 2**63:
         raise HttpError(404, "No such item.")
-    item = ContentItem.objects.prefetch_related("tags").filter(pk=item_id).first()
+    item = originals(ContentItem.objects.prefetch_related("tags")).filter(pk=item_id).first()
     if item is None:
         raise HttpError(404, "No such item.")
     return item

@@ -21,6 +21,7 @@ from portal.activity.verbs import (
     SHARE_QUALITY,
     WORKSHOP_CONTRIBUTED,
 )
+from portal.locales import originals
 from portal.people.models import User
 from portal.sharing.models import Share
 from portal.sharing.quality import QUALITY_SHARE_STEP
@@ -284,7 +285,9 @@ def _unlocked(*, user_ids: list[int] | None = None) -> dict[int, datetime]:
     """When sharing opened for each person: when they completed the last of the live
     courses that unlock it (``courses.selectors.sharing_allowed``'s rule)."""
     required = list(
-        CoursePage.objects.live().filter(unlocks_sharing=True).values_list("pk", flat=True)
+        originals(CoursePage.objects.live())
+        .filter(unlocks_sharing=True)
+        .values_list("pk", flat=True)
     )
     if not required:
         return {}

@@ -3,6 +3,7 @@
 from django import forms
 
 from badges.models import Badge
+from portal.locales import originals
 from portal.people.models import User, Visibility, normalise_email
 from portal.submissions import OnceForm
 
@@ -26,7 +27,7 @@ class RecognitionForm(OnceForm):
     )
     points = forms.IntegerField(min_value=0, initial=20)
     badge = forms.ModelChoiceField(
-        queryset=Badge.objects.filter(active=True),
+        queryset=originals(Badge.objects.filter(active=True)),
         required=False,
         empty_label="No badge",
         help_text="Optional: a badge to award with it.",

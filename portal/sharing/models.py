@@ -19,8 +19,15 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 # X counts every link as 23 characters, plus the space before it.
 X_LINK_LENGTH = 24
@@ -51,7 +58,13 @@ class ContentItemTag(TaggedItemBase):
 
 
 class ContentItem(
-    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    index.Indexed,
+    ClusterableModel,
 ):
     """Something worth sharing: our own content or a curated piece from elsewhere."""
 
@@ -160,8 +173,20 @@ class ContentItem(
         ),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+    # Translators translate the words people read and share; who sees the item, when and
+    # where its link leads stay the original's (only originals are offered and shared).
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("summary"),
+        TranslatableField("caption_linkedin"),
+        TranslatableField("caption_x"),
+        TranslatableField("caption_facebook"),
+        SynchronizedField("url"),
+        SynchronizedField("kind"),
+        SynchronizedField("image"),
+    ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["-created_at", "-id"]
         verbose_name = "content item"
         indexes = [models.Index(fields=["live", "show_from"], name="sharing_item_live_from")]

@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 
 from portal.activity.models import Activity
 from portal.activity.verbs import SHARE_QUALITY
+from portal.locales import localised, originals
 from portal.people.models import User
 from portal.people.privacy import MIN_GROUP
 
@@ -90,7 +91,7 @@ def audience_match(*, item: ContentItem, profile, interests: set[str] | None = N
 def offered_items(*, now=None):
     """Published items inside their publish window."""
     now = now or timezone.now()
-    return ContentItem.objects.filter(live=True).filter(
+    return originals(ContentItem.objects.filter(live=True)).filter(
         Q(show_from__isnull=True) | Q(show_from__lte=now),
         Q(show_until__isnull=True) | Q(show_until__gt=now),
     )
@@ -137,6 +138,8 @@ class Card:
     score: float
     reason: str
     shared_on: list[str] = field(default_factory=list)
+    # What the reader reads: the item's version in their language, else the item.
+    content: ContentItem | None = None
 
 
 @dataclass
@@ -181,7 +184,9 @@ def hub_feed(*, user: User, tag: str = "", kind: str = "", query: str = "", now=
 
     cards: list = []
     tags: set[str] = set()
-    for item in _feed_items(now=now):
+    items = list(_feed_items(now=now))
+    shown = dict(zip((item.pk for item in items), localised(items), strict=True))
+    for item in items:
         match = audience_match(item=item, profile=profile, interests=interests)
         if not match.visible:
             continue
@@ -191,7 +196,9 @@ def hub_feed(*, user: User, tag: str = "", kind: str = "", query: str = "", now=
             continue
         if tag and tag.lower() not in {tag_.name.lower() for tag_ in item_tags}:
             continue
-        if words and not _matches(item, item_tags, words):
+        if words and not (
+            _matches(item, item_tags, words) or _matches(shown[item.pk], item_tags, words)
+        ):
             continue
         reasons = list(match.reasons)
         started = item.show_from or item.first_published_at or item.created_at
@@ -227,7 +234,7 @@ def hub_feed(*, user: User, tag: str = "", kind: str = "", query: str = "", now=
             _("New this week") if age_days < FRESH_DAYS else _("For everyone in the programme")
         )
         best = max(reasons, default=(0, fallback))[1]
-        cards.append(Card(item, score, best, sorted(mine.get(item.pk, []))))
+        cards.append(Card(item, score, best, sorted(mine.get(item.pk, [])), shown[item.pk]))
     cards.sort(key=lambda card: (-card.score, -card.item.pk))
     return Feed(cards=cards, tags=sorted(tags, key=str.lower), mix=mix, nudge=nudge)
 

@@ -22,6 +22,7 @@ from courses.selectors import sharing_blockers
 from portal import signatures
 from portal.errors import ServiceError, form_run
 from portal.fields import cleaned
+from portal.locales import localised_one
 from portal.submissions import ALREADY_DONE, ALREADY_SENT, form_run_once
 
 from . import links, quality, selectors, services
@@ -67,10 +68,15 @@ def share(request, pk: int):
     item = selectors.hub_item(user=request.user, pk=pk)
     if item is None:
         raise Http404("This item is not in your hub.")
+    # People read, and share, the item's words in their language; the share is the item's.
+    shown = localised_one(item)
     blockers = sharing_blockers(user=request.user)
     if blockers:
         return TemplateResponse(
-            request, "sharing/locked.html", {"item": item, "blockers": blockers}, status=403
+            request,
+            "sharing/locked.html",
+            {"item": item, "shown": shown, "blockers": blockers},
+            status=403,
         )
     network = request.GET.get("network", Network.LINKEDIN)
     if network not in Network.values:
@@ -93,14 +99,15 @@ def share(request, pk: int):
             sharer_cookie_set(response, request.user)
             return response
     else:
-        form = ShareForm(initial={"network": [network], "caption": item.caption_for(network)})
-    captions = {value: item.caption_for(value) for value in Network.values}
+        form = ShareForm(initial={"network": [network], "caption": shown.caption_for(network)})
+    captions = {value: shown.caption_for(value) for value in Network.values}
     limits = {value: services.caption_limit(value) for value in Network.values}
     return TemplateResponse(
         request,
         "sharing/share_form.html",
         {
             "item": item,
+            "shown": shown,
             "form": form,
             "captions": captions,
             "limits": limits,

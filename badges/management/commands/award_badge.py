@@ -4,6 +4,7 @@ from badges.models import Badge
 from badges.openbadges import assertion_url
 from badges.services import badge_award
 from portal.errors import ServiceError
+from portal.locales import originals
 from portal.people.models import User, normalise_email
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--note", default="", help="Why it was earned, in words.")
 
     def handle(self, *args, slug, email, evidence, note, **options):
-        badge = Badge.objects.filter(slug=slug).first()
+        badge = originals(Badge.objects.filter(slug=slug)).first()
         if badge is None:
             raise CommandError(f"There is no badge with the slug {slug!r}.")
         user = User.objects.filter(email=normalise_email(email)).first()

@@ -25,6 +25,7 @@ from courses.demo import demo_training_create, demo_training_history
 from courses.selectors import sharing_allowed
 from portal.activity.services import activity_record
 from portal.activity.verbs import ONBOARDING_COMPLETED, POINTS_ADJUSTED
+from portal.locales import originals
 from portal.measurement.demo import demo_targets_create
 from portal.mentoring.demo import demo_mentoring_create
 from portal.people.importing import import_people
@@ -302,7 +303,7 @@ class Command(BaseCommand):
         for user in User.objects.order_by("email"):
             badges_award_earned(user=user)
         admin = User.objects.get(email="admin@example.com")
-        star = Badge.objects.get(slug="shining-star")
+        star = originals(Badge.objects.all()).get(slug="shining-star")
         for email in ("mentor@example.com", "manager@example.com"):
             badge_award(
                 badge=star,

@@ -9,6 +9,7 @@ from portal.activity.verbs import (
     MENTEE_ONBOARDED,
 )
 from portal.events import MentoringMenteeChanged
+from portal.locales import originals
 from portal.people.models import User
 from portal.realtime import broadcast
 
@@ -48,5 +49,5 @@ def _finished_onboarding(user: User) -> bool:
     path = onboarding_path(user=user)
     if path:
         return all(summary.completed for summary in path)
-    gated = CoursePage.objects.live().filter(unlocks_sharing=True).exists()
+    gated = originals(CoursePage.objects.live()).filter(unlocks_sharing=True).exists()
     return gated and not sharing_blockers(user=user)
