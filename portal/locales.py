@@ -140,13 +140,17 @@ def translate(instance: Any, language: str, words: dict[str, str], *, publish: b
     admin with wagtail-localize: each of its texts found in ``words`` gets that wording
     (the rest keep the original's), then the translation is saved (and published).
     Returns the translation. For the demo data and tests; authors use the admin."""
-    from wagtail_localize.models import StringSegment, StringTranslation, Translation
-    from wagtail_localize.operations import translate_object
+    from wagtail_localize.models import (
+        StringSegment,
+        StringTranslation,
+        Translation,
+        TranslationSource,
+    )
 
     locale = Locale.objects.get(language_code=language)
-    translate_object(instance, [locale])
-    work = Translation.objects.get(source__object_id=instance.translation_key, target_locale=locale)
-    for segment in StringSegment.objects.filter(source=work.source).select_related(
+    source, _created = TranslationSource.get_or_create_from_instance(instance)
+    work, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
+    for segment in StringSegment.objects.filter(source=source).select_related(
         "string", "context"
     ):
         wording = words.get(segment.string.data)
@@ -157,11 +161,12 @@ def translate(instance: Any, language: str, words: dict[str, str], *, publish: b
                 context=segment.context,
                 defaults={"data": wording},
             )
+    # wagtail-localize publishes drafts when the transaction commits, after anything that
+    # follows in it; save the draft and publish it here instead.
     drafts = isinstance(instance, DraftStateMixin)
     work.save_target(publish=not drafts)
     version = type(instance).objects.get(translation_key=instance.translation_key, locale=locale)
     if drafts and publish:
-        # wagtail-localize publishes when the transaction commits; publish now instead.
         version.get_latest_revision().publish()
         version.refresh_from_db()
     return version

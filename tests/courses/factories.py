@@ -7,6 +7,7 @@ from wagtail.models import Page
 from cms.models import HomePage
 from courses.content import stream
 from courses.models import CourseIndexPage, CoursePage, LessonPage, WorkshopPage
+from portal.locales import originals
 
 
 def scenario_value(title="Reply to a complaint", pass_percentage=70):
@@ -89,11 +90,11 @@ def block(block_type, value):
 
 
 def home_page() -> HomePage:
-    return HomePage.objects.get()
+    return originals(HomePage.objects.all()).get()
 
 
 def course_index() -> CourseIndexPage:
-    index = CourseIndexPage.objects.first()
+    index = originals(CourseIndexPage.objects.all()).first()
     if index is None:
         index = home_page().add_child(instance=CourseIndexPage(title="Training", slug="courses"))
     return index

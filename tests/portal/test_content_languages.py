@@ -200,3 +200,19 @@ def test_authors_preview_a_german_draft_on_its_original(rf, programme_admin):
     assert "<h1>Lektion 1</h1>" in page
     # The draft is shown on its original: the quiz posts to the original's address.
     assert f'action="{lesson.url}quiz/' in page
+
+
+def test_the_home_page_in_german_and_every_address_still_served_by_the_original(client):
+    from cms.models import HomePage
+
+    home = originals(HomePage.objects.all()).get()
+    home.hero_title = "Speak for us"
+    home.save_revision().publish()
+    translate(home, "de", {"Speak for us": "Sprechen Sie für uns"})
+    course, _lessons = course_with_lessons()
+    client.force_login(_german_reader())
+    assert "Sprechen Sie für uns" in client.get("/").content.decode()
+    # Below the German home, the original tree answers (the course has no translation).
+    assert client.get(course.url).status_code == 200
+    client.force_login(UserFactory(profile__onboarded=True, profile__language="en-gb"))
+    assert "Speak for us" in client.get("/").content.decode()

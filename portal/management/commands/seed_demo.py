@@ -25,7 +25,7 @@ from courses.demo import demo_training_create, demo_training_history
 from courses.selectors import sharing_allowed
 from portal.activity.services import activity_record
 from portal.activity.verbs import ONBOARDING_COMPLETED, POINTS_ADJUSTED
-from portal.locales import originals
+from portal.locales import originals, translate
 from portal.measurement.demo import demo_targets_create
 from portal.mentoring.demo import demo_mentoring_create
 from portal.people.importing import import_people
@@ -33,6 +33,7 @@ from portal.people.models import AdvocacyStyle, Profile, User, Visibility
 from portal.people.services import Role, consent_set, role_add
 from portal.recognition.demo import demo_recognition_create
 from portal.sharing.demo import demo_items_create, demo_pilot_shares_create, demo_shares_create
+from portal.sharing.models import ContentItem
 
 ORGANISATION = "Northwind Energy"
 PROGRAMME = "Northwind Voices"
@@ -114,6 +115,38 @@ def _people_csv() -> bytes:
     return out.getvalue().encode()
 
 
+# The demo's German wording (what a translator enters in wagtail-localize's editor).
+GERMAN_DEMO = {
+    "Speak for Northwind, in your own voice": "Sprechen Sie für Northwind, mit Ihrer Stimme",
+    "Our engineers, sellers and support people know our work best. Learn to share it with "
+    "confidence, find stories worth telling, and get recognised for it.": (
+        "Unsere Ingenieurinnen, Vertriebler und Support-Teams kennen unsere Arbeit am "
+        "besten. Lernen Sie, sie sicher zu teilen, finden Sie Geschichten, die sich lohnen, "
+        "und werden Sie dafür anerkannt."
+    ),
+    "Why we do this": "Warum wir das tun",
+    "Our new offshore wind farm is live": "Unser neuer Offshore-Windpark ist in Betrieb",
+    "Forty turbines, power for 200,000 homes, built with our grid software.": (
+        "Vierzig Turbinen, Strom für 200.000 Haushalte, gebaut mit unserer Netzsoftware."
+    ),
+    "Forty turbines, power for 200,000 homes, built with our grid software. Worth a read if "
+    "you care about renewables and product news.": (
+        "Vierzig Turbinen, Strom für 200.000 Haushalte, gebaut mit unserer Netzsoftware. "
+        "Lesenswert für alle, die sich für erneuerbare Energien interessieren."
+    ),
+    "Guidelines graduate": "Leitlinien-Absolvent",
+    "Complete the Social media guidelines course.": "Schließen Sie den Kurs zu den "
+    "Social-Media-Leitlinien ab.",
+    "Guidelines graduate: Complete the Social media guidelines course.": (
+        "Leitlinien-Absolvent: Schließen Sie den Kurs zu den Social-Media-Leitlinien ab."
+    ),
+    "Century": "Hunderter",
+    "Reach 100 points.": "Erreichen Sie 100 Punkte.",
+    "Century: Reach 100 points.": "Hunderter: Erreichen Sie 100 Punkte.",
+}
+GERMAN_BADGES = ("guidelines-graduate", "century")
+
+
 class Command(BaseCommand):
     help = "Fill a new database with a demo organisation and print the demo logins."
 
@@ -147,6 +180,7 @@ class Command(BaseCommand):
             self._set_up_hub()
             self._set_up_badges()
             self._set_up_mentoring_and_recognition()
+            self._set_up_translations()
             demo_targets_create()
         self.stdout.write(f"Demo organisation: {report.summary()}")
         self._print_logins(password)
@@ -311,6 +345,16 @@ class Command(BaseCommand):
                 by=admin,
                 note="Led the pilot group and answered every question in the first month.",
             )
+
+    def _set_up_translations(self):
+        # Content per language: German versions of the home page's hero, a hub item and
+        # two badges, as an author makes them in the admin (Translate, then Publish).
+        site = Site.objects.get(is_default_site=True)
+        home = HomePage.objects.get(pk=site.root_page_id)
+        translate(home, "de", GERMAN_DEMO)
+        item = originals(ContentItem.objects.filter(title="Our new offshore wind farm is live"))
+        for original in [*item[:1], *originals(Badge.objects.filter(slug__in=GERMAN_BADGES))]:
+            translate(original, "de", GERMAN_DEMO)
 
     def _set_up_content(self):
         site = Site.objects.get(is_default_site=True)
