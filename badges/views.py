@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
@@ -241,7 +242,12 @@ def visibility(request, award_id):
         messages.error(request, error.message)
         return redirect("badges:mine")
     messages.success(
-        request, f"“{award.badge.name}”: {award.get_visibility_display().split(' (')[0]}."
+        request,
+        gettext("“%(badge)s”: %(visibility)s.")
+        % {
+            "badge": localised_one(award.badge).name,
+            "visibility": award.get_visibility_display().split(" (")[0],
+        },
     )
     return redirect("badges:mine")
 
@@ -265,7 +271,11 @@ def award(request, slug):
                 form.add_error(None, str(error))
                 status = error.status
             else:
-                messages.success(request, f"Awarded “{badge.name}” to {awarded.user.email}.")
+                messages.success(
+                    request,
+                    gettext("Awarded “%(badge)s” to %(email)s.")
+                    % {"badge": localised_one(badge).name, "email": awarded.user.email},
+                )
                 return redirect(awarded.get_absolute_url())
         else:
             status = 400
@@ -295,5 +305,5 @@ def revoke(request, award_id):
         messages.error(request, str(error))
         status_award = _award_or_404(award_id)
         return redirect(status_award.get_absolute_url())
-    messages.success(request, "The assertion is revoked; verifiers now get 410 Gone.")
+    messages.success(request, gettext("The assertion is revoked; verifiers now get 410 Gone."))
     return redirect(award.get_absolute_url())

@@ -16,6 +16,7 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 
 from portal.errors import InvalidInput, NotAllowed, ServiceError, is_fetch, refused
 from portal.fields import NUMBER, cleaned
@@ -97,7 +98,7 @@ def course_feedback(request, course: CoursePage):
         rating=_int(request.POST.get("rating"), field="rating"),
         comment=_text(request, "comment"),
     )
-    messages.success(request, "Thank you for your feedback.")
+    messages.success(request, gettext("Thank you for your feedback."))
     return redirect(course.url + "#feedback")
 
 
@@ -160,17 +161,21 @@ def _block_response(request, lesson: LessonPage, block_id: str, template: str, c
 
 
 def _completion_messages(request, lesson: LessonPage, course_completed: bool) -> None:
-    messages.success(request, f"Lesson complete: {localised_one(lesson).title}.")
+    messages.success(
+        request, gettext("Lesson complete: %(title)s.") % {"title": localised_one(lesson).title}
+    )
     if not course_completed:
         return
     course = selectors.course_of(lesson)
     messages.success(
         request,
-        f"Course complete: {localised_one(course).title}. "
-        f"You earned {course.completion_points} points.",
+        gettext("Course complete: %(title)s. You earned %(points)s points.")
+        % {"title": localised_one(course).title, "points": course.completion_points},
     )
     if course.unlocks_sharing and selectors.sharing_allowed(user=request.user):
-        messages.success(request, "Sharing is unlocked: you can now share content in the hub.")
+        messages.success(
+            request, gettext("Sharing is unlocked: you can now share content in the hub.")
+        )
 
 
 @training_post
@@ -230,7 +235,9 @@ def reflection_save(request, lesson: LessonPage, block_id: str):
         user=request.user, lesson=lesson, block_id=block_id, text=_text(request, "text")
     )
     if not is_fetch(request):
-        messages.success(request, "Your reflection is saved. Only you and your mentor can read it.")
+        messages.success(
+            request, gettext("Your reflection is saved. Only you and your mentor can read it.")
+        )
     return _block_response(
         request, lesson, block_id, "courses/includes/reflection.html", (False, False)
     )
@@ -308,7 +315,7 @@ def workshop_answer(request, workshop: WorkshopPage):
         )
     if is_fetch(request):
         return JsonResponse({"ok": True})
-    messages.success(request, "Thank you, your answer is on the workshop wall.")
+    messages.success(request, gettext("Thank you, your answer is on the workshop wall."))
     return redirect(f"{workshop.url}#prompt-{prompt_id}")
 
 
@@ -365,8 +372,8 @@ def workshop_purpose(request, workshop: WorkshopPage):
         return _wall_page(request, workshop, error=error.message, status=400)
     messages.success(
         request,
-        "The purpose statement is published on the home page."
+        gettext("The purpose statement is published on the home page.")
         if publish
-        else "Draft saved; only facilitators see it.",
+        else gettext("Draft saved; only facilitators see it."),
     )
     return redirect(f"{workshop.url}wall/#purpose")

@@ -22,6 +22,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from courses.selectors import onboarding_next_step
+from portal.locales import localised
 from portal.mentoring.selectors import mentee_rows
 from portal.notifications.models import DigestSent, DigestSubscription
 from portal.notifications.services import send_once
@@ -167,6 +168,10 @@ def digests_weekly(*, now=None) -> bool:
 def _send(*, user: User, content: DigestContent, week: str) -> None:
     context = {"user": user, "content": content, "week": week, "site_url": settings.SITE_URL}
     with translation.override(language_of(user)):  # their language, not the sender's
+        # Each new hub item with its words in their language (the link is the original's).
+        context["hub_items"] = list(
+            zip(content.hub_items, localised(content.hub_items), strict=True)
+        )
         message = EmailMultiAlternatives(
             subject=gettext("Your week in the advocacy programme"),
             body=render_to_string("notifications/email/digest.txt", context),

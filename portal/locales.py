@@ -150,9 +150,7 @@ def translate(instance: Any, language: str, words: dict[str, str], *, publish: b
     locale = Locale.objects.get(language_code=language)
     source, _created = TranslationSource.get_or_create_from_instance(instance)
     work, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
-    for segment in StringSegment.objects.filter(source=source).select_related(
-        "string", "context"
-    ):
+    for segment in StringSegment.objects.filter(source=source).select_related("string", "context"):
         wording = words.get(segment.string.data)
         if wording is not None:
             StringTranslation.objects.update_or_create(

@@ -15,6 +15,7 @@ from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .errors import ServiceError, form_error
 from .fields import cleaned
@@ -29,7 +30,7 @@ class AlreadyDone:
 
 ALREADY_DONE = AlreadyDone()
 # What a person is told when the same form arrives again.
-ALREADY_SENT = "That was already sent; it counts once."
+ALREADY_SENT = gettext_lazy("That was already sent; it counts once.")
 
 
 class OnceForm(forms.Form):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .auth import owner_may
 from .models import ApiToken, Scope
@@ -51,7 +52,7 @@ def _tokens_page(request, *, service: bool, template: str):
                 **({} if service else {"owner": owner}),
             ).update(revoked_at=timezone.now())  # fmt: skip
             if revoked:
-                messages.success(request, "Token revoked: it no longer works.")
+                messages.success(request, gettext("Token revoked: it no longer works."))
         return redirect(request.path)
     if request.method == "POST" and form.is_valid():
         try:

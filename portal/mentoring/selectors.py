@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 from wagtail.models import Site
@@ -207,15 +208,16 @@ def progress_rows(*, profiles: list[Profile], mentor: User | None = None) -> lis
 
 def _ago(moment, now) -> str:
     if moment is None:
-        return "No activity yet"
+        return gettext("No activity yet")
     seconds = (now - moment).total_seconds()
     if seconds < 60:
-        return "Just now"
+        return gettext("Just now")
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return gettext("%(minutes)s min ago") % {"minutes": int(seconds // 60)}
     if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    return f"{int(seconds // 86400)} days ago"
+        return gettext("%(hours)s h ago") % {"hours": int(seconds // 3600)}
+    days = int(seconds // 86400)
+    return ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
 
 
 def mentee_row(*, mentor: User, mentee_id: int) -> dict | None:

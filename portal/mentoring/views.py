@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
 
 from portal.errors import Conflict, InvalidInput, NotAllowed, ServiceError, form_run, refused
 from portal.fields import cleaned
@@ -98,7 +99,7 @@ def mine(request):
             form, lambda data: services.mentoring_profile_update(user=request.user, **data)
         )
         if saved is not None:
-            messages.success(request, "Your mentoring preferences are saved.")
+            messages.success(request, gettext("Your mentoring preferences are saved."))
             return redirect("mentoring:mine")
     else:
         form = MentoringProfileForm(
@@ -160,7 +161,9 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
                 InvalidInput("Write a check-in note of up to 2,000 characters."),
                 back_url=back,
             )
-        messages.success(request, ALREADY_SENT if done is ALREADY_DONE else "Check-in saved.")
+        messages.success(
+            request, ALREADY_SENT if done is ALREADY_DONE else gettext("Check-in saved.")
+        )
     elif action == "goal":
         done, _ = form_run_once(
             GoalForm(request.POST),
@@ -173,11 +176,11 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
                 InvalidInput("A goal needs a title, and a valid date if any."),
                 back_url=back,
             )
-        messages.success(request, ALREADY_SENT if done is ALREADY_DONE else "Goal added.")
+        messages.success(request, ALREADY_SENT if done is ALREADY_DONE else gettext("Goal added."))
     elif action == "nudge":
         try:
             services.nudge_send(pairing=pairing, by=request.user)
-            messages.success(request, "Nudge sent.")
+            messages.success(request, gettext("Nudge sent."))
         except Conflict as already:  # a second click, or another tab: no error page
             messages.info(request, already.message)
     elif action == "end":
@@ -186,7 +189,7 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
             by=request.user,
             reason=reason,
         )
-        messages.success(request, "The pairing has ended.")
+        messages.success(request, gettext("The pairing has ended."))
         return redirect(
             "mentoring:mine" if request.user.pk == pairing.mentee_id else "mentoring:dashboard"
         )
@@ -196,7 +199,7 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
             by=request.user,
             reason=reason,
         )
-        messages.success(request, "The programme team will find you another mentor.")
+        messages.success(request, gettext("The programme team will find you another mentor."))
     else:
         raise Http404("Unknown action.")
     return redirect(back)
@@ -208,7 +211,7 @@ def goal_done(request, goal_id: int, back: str):
     if goal is None:
         raise Http404("No such goal.")
     services.goal_done(goal=goal, by=request.user)
-    messages.success(request, "Goal met.")
+    messages.success(request, gettext("Goal met."))
     return redirect(back)
 
 
@@ -235,10 +238,18 @@ def pairing_admin(request):
                 proposed={(row.mentee.user_id, row.mentor.user_id) for row in proposals},
             )
         except ServiceError as error:
-            messages.error(request, f"Nothing was applied: {error.message}")
+            messages.error(
+                request, gettext("Nothing was applied: %(error)s") % {"error": error.message}
+            )
             status = error.status
         else:
-            messages.success(request, f"{len(applied.created)} pairings made.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s pairing made.", "%(count)s pairings made.", len(applied.created)
+                )
+                % {"count": len(applied.created)},
+            )
             return redirect("mentoring:pairing_admin")
     changes = Pairing.objects.filter(
         status=Pairing.Status.ACTIVE, change_requested_at__isnull=False

@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from portal.activity.services import activity_record
 from portal.activity.verbs import ONBOARDING_COMPLETED
@@ -24,6 +25,7 @@ from portal.realtime import broadcast, group_name
 
 from .consent import PURPOSES, Purpose
 from .models import ConsentRecord, ConsentText, PrivacySettings, Profile, User, Visibility
+from .selectors import language_of
 from .signals import consent_changed, people_left, people_returned
 from .worktime import zone_valid
 
@@ -209,19 +211,22 @@ def invitation_url(*, user: User) -> str:
 
 
 def people_invite(*, users: list[User]) -> int:
-    """Email each person a link to set their password, over one mail connection."""
+    """Email each person a link to set their password, over one mail connection, in their
+    language (their own choice, else the portal's)."""
     site_name = settings.WAGTAIL_SITE_NAME
-    messages = [
-        EmailMessage(
-            subject=f"You're invited to {site_name}",
-            body=render_to_string(
-                "people/email/invitation.txt",
-                {"user": user, "url": invitation_url(user=user), "site_name": site_name},
-            ),
-            to=[user.email],
-        )
-        for user in users
-    ]
+    messages = []
+    for user in users:
+        with translation.override(language_of(user)):
+            messages.append(
+                EmailMessage(
+                    subject=gettext("You're invited to %(site)s") % {"site": site_name},
+                    body=render_to_string(
+                        "people/email/invitation.txt",
+                        {"user": user, "url": invitation_url(user=user), "site_name": site_name},
+                    ),
+                    to=[user.email],
+                )
+            )
     with get_connection() as connection:
         return connection.send_messages(messages) or 0
 

@@ -14,6 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -66,7 +67,7 @@ def onboarding(request):
         return redirect(_safe_next(request, reverse("dashboard")))
     form = _profile_form(request, profile)
     if _saved(request, form, onboarding_complete):
-        messages.success(request, "Welcome aboard! Your profile is set up.")
+        messages.success(request, gettext("Welcome aboard! Your profile is set up."))
         return redirect(_safe_next(request, reverse("dashboard")))
     return render(
         request,
@@ -84,7 +85,7 @@ def profile_edit(request):
     profile = selectors.profile_of(user=request.user)
     form = _profile_form(request, profile)
     if _saved(request, form, profile_update):
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, gettext("Your profile is saved."))
         return redirect("people:profile")
     return render(
         request,
@@ -163,7 +164,12 @@ def two_factor(request):
             left = form.device.token_set.count()
             messages.warning(
                 request,
-                f"You used a backup code; {left} left. Make new ones under Sign-in security.",
+                ngettext(
+                    "You used a backup code; %(left)s left. Make new ones under Sign-in security.",
+                    "You used a backup code; %(left)s left. Make new ones under Sign-in security.",
+                    left,
+                )
+                % {"left": left},
             )
         return redirect(target)
     status = 400 if form.errors else 200
@@ -213,7 +219,7 @@ def security(request):
             except Conflict as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "Two-step sign-in is off.")
+                messages.success(request, gettext("Two-step sign-in is off."))
                 return redirect("people:security")
     if action is not None and form is None:
         return redirect("people:security")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from portal.people.consent import PURPOSES
@@ -78,14 +79,14 @@ def export(request):
 def erasure_request(request):
     form = ErasureRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Keep your note under 1,000 characters of plain text.")
+        messages.error(request, gettext("Keep your note under 1,000 characters of plain text."))
         return redirect("privacy:mine")
     made = services.erasure_request(user=request.user, reason=form.cleaned_data["reason"])
     messages.success(
         request,
-        "Your request is with the programme team; you'll get an email when it is done."
+        gettext("Your request is with the programme team; you'll get an email when it is done.")
         if made
-        else "You already asked; the programme team has your request.",
+        else gettext("You already asked; the programme team has your request."),
     )
     return redirect("privacy:mine")
 
@@ -114,7 +115,9 @@ def admin_requests(request):
 def admin_erase(request):
     form = EraseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Type the person's email, and again in the confirmation box.")
+        messages.error(
+            request, gettext("Type the person's email, and again in the confirmation box.")
+        )
         return redirect("privacy_erasure_requests")
     email = form.cleaned_data["email"]
     user = User.objects.filter(email=email).first()
@@ -122,7 +125,7 @@ def admin_erase(request):
         messages.error(request, f"Nobody has the email {email}.")
         return redirect("privacy_erasure_requests")
     if user.pk == request.user.pk:
-        messages.error(request, "You cannot erase yourself here; ask another admin.")
+        messages.error(request, gettext("You cannot erase yourself here; ask another admin."))
         return redirect("privacy_erasure_requests")
     report = services.erase_and_tell(user=user, by=request.user)
     messages.success(
@@ -139,7 +142,7 @@ def admin_decline(request, request_id: int):
     erasure = get_object_or_404(ErasureRequest, pk=request_id, declined_at__isnull=True)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the request is declined (the person is told).")
+        messages.error(request, gettext("Say why the request is declined (the person is told)."))
         return redirect("privacy_erasure_requests")
     services.erasure_decline(erasure=erasure, reason=form.cleaned_data["reason"])
     messages.success(request, f"Declined the request of {erasure.user.email}.")

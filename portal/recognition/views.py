@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 
 from portal.errors import InvalidInput
 from portal.exports import export_request, exports_recent
@@ -56,8 +57,12 @@ def give(request):
         if made is not None:
             messages.success(
                 request,
-                f"You recognised {made.recipient.profile.name} "
-                f"({made.category.name}, {made.points} points).",
+                gettext("You recognised %(name)s (%(category)s, %(points)s points).")
+                % {
+                    "name": made.recipient.profile.name,
+                    "category": made.category.name,
+                    "points": made.points,
+                },
             )
             return redirect("recognition:feed")
     else:
@@ -84,7 +89,9 @@ def thanks(request):
             messages.info(request, ALREADY_SENT)
             return redirect("recognition:feed")
         if made is not None:
-            messages.success(request, f"Kudos sent to {made.recipient.profile.name}.")
+            messages.success(
+                request, gettext("Kudos sent to %(name)s.") % {"name": made.recipient.profile.name}
+            )
             return redirect("recognition:feed")
     else:
         form = KudosForm(people=people)
@@ -118,8 +125,10 @@ def audit(request):
                 )
         messages.info(
             request,
-            "Your CSV is being prepared; a notification brings the link (usually within a "
-            "minute). It is listed below too.",
+            gettext(
+                "Your CSV is being prepared; a notification brings the link (usually within a "
+                "minute). It is listed below too."
+            ),
         )
         return redirect(request.get_full_path())
     rows = selectors.audit_rows(kind=kind, search=search)

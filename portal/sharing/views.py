@@ -191,8 +191,10 @@ def suggest(request):
         if made is not None:
             messages.success(
                 request,
-                "Thank you: the programme team will review your suggestion before it "
-                "appears in the hub.",
+                _(
+                    "Thank you: the programme team will review your suggestion before it "
+                    "appears in the hub."
+                ),
             )
             return redirect("sharing:hub")
     else:

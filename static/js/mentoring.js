@@ -15,11 +15,18 @@
     if (!card) { window.location.reload(); return; } // a new mentee: the page has the full card
     set(card, "team", row.team);
     set(card, "name", row.name);
-    set(card, "onboarding", row.onboarding_total ? row.onboarding_done + " of " + row.onboarding_total + " courses" : "No onboarding path set");
-    set(card, "scenarios", row.scenarios ? row.scenarios + " played, " + row.scenario_average + "% average" : "None yet");
-    set(card, "shares", row.shares ? row.shares + ", quality " + row.share_quality : "None yet");
-    set(card, "level", (row.level || "—") + " · " + row.points + " points");
-    set(card, "badges", row.badges.length ? row.badges.join(", ") : "None yet");
+    const none = gettext("None yet");
+    set(card, "onboarding", row.onboarding_total
+      ? interpolate(gettext("%(done)s of %(total)s courses"), { done: row.onboarding_done, total: row.onboarding_total }, true)
+      : gettext("No onboarding path set"));
+    set(card, "scenarios", row.scenarios
+      ? interpolate(gettext("%(played)s played, %(average)s%% average"), { played: row.scenarios, average: row.scenario_average }, true).replace("%%", "%")
+      : none);
+    set(card, "shares", row.shares
+      ? interpolate(gettext("%(shares)s, quality %(quality)s"), { shares: row.shares, quality: row.share_quality }, true)
+      : none);
+    set(card, "level", (row.level || "—") + " · " + interpolate(gettext("%(points)s points"), { points: row.points }, true));
+    set(card, "badges", row.badges.length ? row.badges.join(", ") : none);
     set(card, "last_active", row.last_active_label);
     set(card, "goals", String(row.open_goals));
     card.querySelector('[data-field="checkin_due"]').hidden = !row.checkin_due;

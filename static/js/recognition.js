@@ -17,14 +17,18 @@
     field("when").setAttribute("datetime", entry.at);
     field("giver").textContent = entry.giver.charAt(0).toUpperCase() + entry.giver.slice(1);
     field("recipient").textContent = entry.recipient;
-    field("points").textContent = entry.points ? " · +" + entry.points + " points" : "";
-    field("badge").textContent = entry.badge ? " · badge “" + entry.badge + "”" : "";
+    field("points").textContent = entry.points
+      ? " · " + interpolate(gettext("+%(points)s points"), { points: entry.points }, true)
+      : "";
+    field("badge").textContent = entry.badge
+      ? " · " + interpolate(gettext("badge “%(badge)s”"), { badge: entry.badge }, true)
+      : "";
     field("message").textContent = entry.message;
     field("message").hidden = !entry.message;
     const verb = item.querySelector(".recognition-line");
     verb.childNodes.forEach(function (node) {
       if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()) {
-        node.textContent = entry.kind === "kudos" ? " thanked " : " recognised ";
+        node.textContent = " " + (entry.kind === "kudos" ? gettext("thanked") : gettext("recognised")) + " ";
       }
     });
   }

@@ -31,7 +31,7 @@
     form.querySelector("[name=highlighted]").value = answer.highlighted ? "0" : "1";
     const button = form.querySelector("button");
     button.setAttribute("aria-pressed", answer.highlighted ? "true" : "false");
-    button.textContent = answer.highlighted ? "★ Highlighted" : "☆ Highlight";
+    button.textContent = answer.highlighted ? "★ " + gettext("Highlighted") : "☆ " + gettext("Highlight");
     if (isNew) {
       item.classList.add("is-new");
       setTimeout(function () { item.classList.remove("is-new"); }, 2000);

@@ -36,7 +36,7 @@ def test_a_digest_carries_recognition_and_check_ins_due_in_text_and_html(setting
     html = by_person[member.email].alternatives[0][0]
     assert "Loved your lab story." in html
     assert pairing.mentee.profile.name in by_person[pairing.mentor.email].body
-    assert "CHECK-INS DUE" in by_person[pairing.mentor.email].body
+    assert "Check-ins due with your mentees" in by_person[pairing.mentor.email].body
 
 
 def test_never_twice_in_a_week_and_off_when_switched_off(client):
