@@ -1,19 +1,25 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from portal.people.admin_forms import UsersByEmailField
 
 
 class AwardForm(forms.Form):
-    recipient = UsersByEmailField(multiple=False, required=True, label="Email of the person")
+    recipient = UsersByEmailField(
+        multiple=False, required=True, label=gettext_lazy("Email of the person")
+    )
     evidence_url = forms.URLField(
-        required=False, max_length=500, label="Evidence link (optional)", assume_scheme="https"
+        required=False,
+        max_length=500,
+        label=gettext_lazy("Evidence link (optional)"),
+        assume_scheme="https",
     )
     note = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why they earned it",
-        help_text="Published with the badge as its evidence.",
+        label=gettext_lazy("Why they earned it"),
+        help_text=gettext_lazy("Published with the badge as its evidence."),
     )
 
     def clean_recipient(self):

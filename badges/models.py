@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -25,9 +26,9 @@ from .criteria import KINDS, criteria_stream_blocks
 
 
 class Tier(models.TextChoices):
-    BRONZE = "bronze", "Bronze"
-    SILVER = "silver", "Silver"
-    GOLD = "gold", "Gold"
+    BRONZE = "bronze", gettext_lazy("Bronze")
+    SILVER = "silver", gettext_lazy("Silver")
+    GOLD = "gold", gettext_lazy("Gold")
 
 
 class BadgeForm(WagtailAdminModelForm):
@@ -45,25 +46,32 @@ class BadgeForm(WagtailAdminModelForm):
 class Badge(TranslatableMixin, index.Indexed, models.Model):
     name = models.CharField(max_length=100)
     # Unique among originals (and within each language's translations).
-    slug = models.SlugField(max_length=60, help_text="Part of the badge's public address; keep it.")
+    slug = models.SlugField(
+        max_length=60, help_text=gettext_lazy("Part of the badge's public address; keep it.")
+    )
     description = models.TextField(max_length=600)
     criteria_text = models.TextField(
-        max_length=1000, help_text="How to earn it, shown publicly and in the Open Badge."
+        max_length=1000,
+        help_text=gettext_lazy("How to earn it, shown publicly and in the Open Badge."),
     )
     tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.BRONZE)
     artwork = models.FileField(
         upload_to="badges/artwork/",
         blank=True,
-        help_text="PNG, JPEG or WebP, at least 64 x 64; it becomes a square PNG. "
-        "Without one, artwork is drawn from the tier and initials.",
+        help_text=gettext_lazy(
+            "PNG, JPEG or WebP, at least 64 x 64; it becomes a square PNG. "
+            "Without one, artwork is drawn from the tier and initials."
+        ),
     )
     criteria = StreamField(
         criteria_stream_blocks(),
         min_num=1,
         max_num=1,
-        help_text="Choose one kind of criteria and its parameters.",
+        help_text=gettext_lazy("Choose one kind of criteria and its parameters."),
     )
-    active = models.BooleanField(default=True, help_text="Inactive badges are not awarded.")
+    active = models.BooleanField(
+        default=True, help_text=gettext_lazy("Inactive badges are not awarded.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     base_form_class = BadgeForm
@@ -72,7 +80,7 @@ class Badge(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("slug"),
         FieldPanel("description"),
         FieldPanel("criteria_text"),
-        MultiFieldPanel([FieldPanel("tier"), FieldPanel("artwork")], heading="Look"),
+        MultiFieldPanel([FieldPanel("tier"), FieldPanel("artwork")], heading=gettext_lazy("Look")),
         FieldPanel("criteria"),
         FieldPanel("active"),
     ]
@@ -110,9 +118,12 @@ class Badge(TranslatableMixin, index.Indexed, models.Model):
 
 
 class AwardVisibility(models.TextChoices):
-    DEFAULT = "default", "Like my leaderboard choice (name, alias or no name; not indexed)"
-    PUBLIC = "public", "Public with my name (for LinkedIn and search engines)"
-    PRIVATE = "private", "Private (only I see the page; verifiers still can)"
+    DEFAULT = (
+        "default",
+        gettext_lazy("Like my leaderboard choice (name, alias or no name; not indexed)"),
+    )
+    PUBLIC = "public", gettext_lazy("Public with my name (for LinkedIn and search engines)")
+    PRIVATE = "private", gettext_lazy("Private (only I see the page; verifiers still can)")
 
 
 class BadgeAward(models.Model):

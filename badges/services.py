@@ -10,6 +10,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.log_actions import log
 
 from portal.activity.models import Activity
@@ -42,7 +43,7 @@ def badge_award(
 ) -> BadgeAward:
     """Award ``badge`` to ``user`` once; a second award raises ``AlreadyAwarded``."""
     if not automatic and not selectors.badge_can_award(by=by, user=user):
-        raise NotAllowed("You may award badges only to members of teams you manage.")
+        raise NotAllowed(gettext("You may award badges only to members of teams you manage."))
     if not badge.active:
         raise InvalidInput(f"The badge “{badge.name}” is inactive.")
     salt = new_salt()
@@ -78,9 +79,9 @@ def badge_award(
 def badge_revoke(*, award_id, reason: str, by: User | None = None) -> BadgeAward:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Give a reason for the revocation; it is published with it.")
+        raise InvalidInput(gettext("Give a reason for the revocation; it is published with it."))
     if by is not None and not is_programme_admin(by):
-        raise NotAllowed("Only programme admins can revoke badges.")
+        raise NotAllowed(gettext("Only programme admins can revoke badges."))
     award = (
         BadgeAward.objects.select_for_update()
         .filter(pk=_award_pk(award_id, missing="There is no such assertion."))
@@ -112,9 +113,9 @@ def badge_award_visibility(*, user: User, award_id, visibility: str) -> BadgeAwa
     award_id = _award_pk(award_id, missing="That is not one of your badges.")
     award = BadgeAward.objects.filter(pk=award_id, user=user).first()
     if award is None:
-        raise NotFound("That is not one of your badges.")
+        raise NotFound(gettext("That is not one of your badges."))
     if visibility not in AwardVisibility.values:
-        raise InvalidInput("Choose how the badge's page should show.")
+        raise InvalidInput(gettext("Choose how the badge's page should show."))
     award.visibility = visibility
     award.save(update_fields=["visibility"])
     return award

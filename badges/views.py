@@ -294,7 +294,9 @@ def revoke(request, award_id):
     try:
         if not form.is_valid():
             raise InvalidInput(
-                "Give a reason for the revocation of up to 1,000 characters; it is published."
+                gettext(
+                    "Give a reason for the revocation of up to 1,000 characters; it is published."
+                )
             )
         award = services.badge_revoke(
             award_id=award_id, reason=form.cleaned_data["reason"], by=request.user

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -61,7 +62,9 @@ class CourseIndexPage(LocalisedPage, Page):
 class CoursePage(LocalisedPage, RoutablePageMixin, Page):
     summary = models.TextField(max_length=500)
     audience = models.CharField(
-        max_length=120, blank=True, help_text="Who this is for, e.g. 'Everyone before sharing'."
+        max_length=120,
+        blank=True,
+        help_text=gettext_lazy("Who this is for, e.g. 'Everyone before sharing'."),
     )
     estimated_minutes = models.PositiveSmallIntegerField(
         default=15, validators=[MinValueValidator(1), MaxValueValidator(600)]
@@ -69,17 +72,19 @@ class CoursePage(LocalisedPage, RoutablePageMixin, Page):
     completion_points = models.PositiveIntegerField(
         default=50,
         validators=[MaxValueValidator(10_000)],
-        help_text="Points given once, when someone completes the course.",
+        help_text=gettext_lazy("Points given once, when someone completes the course."),
     )
     prerequisites = ParentalManyToManyField(
         "courses.CoursePage",
         blank=True,
         related_name="unlocks",
-        help_text="Courses to complete before this one opens.",
+        help_text=gettext_lazy("Courses to complete before this one opens."),
     )
     unlocks_sharing = models.BooleanField(
         default=False,
-        help_text="People may share content only after completing every course marked so.",
+        help_text=gettext_lazy(
+            "People may share content only after completing every course marked so."
+        ),
     )
 
     content_panels = [
@@ -93,7 +98,7 @@ class CoursePage(LocalisedPage, RoutablePageMixin, Page):
                 FieldPanel("prerequisites"),
                 FieldPanel("unlocks_sharing"),
             ],
-            heading="Course settings",
+            heading=gettext_lazy("Course settings"),
         ),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
@@ -206,7 +211,9 @@ class TrainingSettings(BaseSiteSetting):
     onboarding_courses = StreamField(
         [("course", wagtail_blocks.PageChooserBlock(page_type="courses.CoursePage"))],
         blank=True,
-        help_text="The onboarding path: the courses new advocates take, in this order.",
+        help_text=gettext_lazy(
+            "The onboarding path: the courses new advocates take, in this order."
+        ),
     )
 
     panels = [FieldPanel("onboarding_courses")]
@@ -259,9 +266,9 @@ class LessonCompletion(models.Model):
 
 class ScenarioAttempt(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "in progress"
-        FINISHED = "finished", "finished"
-        ABANDONED = "abandoned", "abandoned"
+        OPEN = "open", gettext_lazy("in progress")
+        FINISHED = "finished", gettext_lazy("finished")
+        ABANDONED = "abandoned", gettext_lazy("abandoned")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenario_attempts"
@@ -271,7 +278,9 @@ class ScenarioAttempt(models.Model):
     title = models.CharField(max_length=120)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     current_step = models.CharField(max_length=40, blank=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Choices made so far.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text=gettext_lazy("Choices made so far.")
+    )
     score = models.IntegerField(default=0)
     best_possible = models.IntegerField()
     percentage = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -320,7 +329,9 @@ class QuizAttempt(models.Model):
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
     block_id = models.CharField(max_length=64)
     title = models.CharField(max_length=120)
-    answers = models.JSONField(help_text="The chosen option indexes, one list per question.")
+    answers = models.JSONField(
+        help_text=gettext_lazy("The chosen option indexes, one list per question.")
+    )
     correct = models.PositiveSmallIntegerField()
     questions = models.PositiveSmallIntegerField()
     percentage = models.PositiveSmallIntegerField()

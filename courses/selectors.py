@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import Page, Site
 
 from portal.errors import NotAllowed, NotFound
@@ -485,7 +486,7 @@ FACILITATE = "courses.facilitate_workshop"
 def course_of(lesson: LessonPage) -> CoursePage:
     parent = lesson.get_parent().specific
     if not isinstance(parent, CoursePage):
-        raise NotFound("This lesson does not belong to a course.")
+        raise NotFound(gettext("This lesson does not belong to a course."))
     return parent
 
 
@@ -496,7 +497,7 @@ def course_missing_prerequisites(*, user: User, course: CoursePage) -> list[Cour
 
 def course_access_check(*, user: User, course: CoursePage) -> None:
     if not course.live:
-        raise NotFound("This course is not published.")
+        raise NotFound(gettext("This course is not published."))
     missing = course_missing_prerequisites(user=user, course=course)
     if missing:
         names = ", ".join(f"“{c.title}”" for c in missing)

@@ -189,7 +189,7 @@ def scenario_start(request, lesson: LessonPage, block_id: str):
 @training_post
 def scenario_choose(request, lesson: LessonPage, block_id: str):
     if "choice" not in request.POST:
-        raise InvalidInput("Pick one of the choices first.")
+        raise InvalidInput(gettext("Pick one of the choices first."))
     outcome = services.scenario_choose(
         user=request.user,
         lesson=lesson,
@@ -212,7 +212,7 @@ def scenario_choose(request, lesson: LessonPage, block_id: str):
 def quiz_submit(request, lesson: LessonPage, block_id: str):
     count = _int(request.POST.get("questions"), field="number of questions")
     if not 0 < count <= 50:
-        raise InvalidInput("The form's number of questions is out of range.")
+        raise InvalidInput(gettext("The form's number of questions is out of range."))
     answers = [
         [_int(value, field="answer") for value in request.POST.getlist(f"q{number}")]
         for number in range(1, count + 1)
@@ -301,7 +301,7 @@ def workshop_answer(request, workshop: WorkshopPage):
                     prompt_id=prompt_id,
                     text=_text(request, "text"),
                     options=[
-                        cleaned(option, label="option")
+                        cleaned(option, label=gettext("option"))
                         for option in request.POST.getlist("options")
                     ],
                     anonymous=request.POST.get("anonymous") == "on",
@@ -338,7 +338,7 @@ def workshop_wall(request, workshop: WorkshopPage):
     if not selectors.workshop_can_facilitate(user=request.user, workshop=workshop):
         return refused(
             request,
-            NotAllowed("Only this workshop's facilitators can open its wall."),
+            NotAllowed(gettext("Only this workshop's facilitators can open its wall.")),
             back_url=workshop.url,
         )
     return _wall_page(request, workshop)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portal.activity.services import activity_record
 from portal.activity.verbs import (
@@ -93,7 +94,9 @@ def scenario_start(*, user: User, lesson: LessonPage, block_id: str) -> Scenario
                 started_at=now,
             )
     except IntegrityError as error:
-        raise Conflict("This scenario was just started in another window; reload it.") from error
+        raise Conflict(
+            gettext("This scenario was just started in another window; reload it.")
+        ) from error
 
 
 @dataclass(frozen=True)
@@ -130,16 +133,16 @@ def scenario_choose(
         .first()
     )
     if attempt is None:
-        raise NotFound("There is no such attempt of yours at this scenario.")
+        raise NotFound(gettext("There is no such attempt of yours at this scenario."))
     if attempt.status != ScenarioAttempt.Status.OPEN:
-        raise Conflict("This attempt is over; start a new one to play again.")
+        raise Conflict(gettext("This attempt is over; start a new one to play again."))
     if step_id != attempt.current_step or position != attempt.position:
-        raise Conflict("You already answered this step; here is where you are now.")
+        raise Conflict(gettext("You already answered this step; here is where you are now."))
     step = scenario.step(attempt.current_step)
     if step is None:
-        raise Conflict("The scenario was changed by its author; start it again.")
+        raise Conflict(gettext("The scenario was changed by its author; start it again."))
     if not 0 <= choice_index < len(step.choices):
-        raise InvalidInput("That choice is not one of this step's choices.")
+        raise InvalidInput(gettext("That choice is not one of this step's choices."))
     chosen = step.choices[choice_index]
     now = timezone.now()
     choice = ScenarioChoice.objects.create(
@@ -204,7 +207,9 @@ def quiz_submit(
     _lesson_opened(user=user, lesson=lesson)
     quiz = QuizBlock.quiz(_stream_block(lesson, block_id, "quiz").value)
     if len(answers) != len(quiz.questions):
-        raise InvalidInput("The answers do not match this quiz's questions; reload the page.")
+        raise InvalidInput(
+            gettext("The answers do not match this quiz's questions; reload the page.")
+        )
     correct = 0
     for number, (question, chosen) in enumerate(zip(quiz.questions, answers, strict=True), 1):
         picked = set(chosen)
@@ -250,9 +255,9 @@ def reflection_save(*, user: User, lesson: LessonPage, block_id: str, text: str)
     block = _stream_block(lesson, block_id, "reflection")
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("Write a few words before saving your reflection.")
+        raise InvalidInput(gettext("Write a few words before saving your reflection."))
     if len(text) > 4000:
-        raise InvalidInput("Keep your reflection under 4,000 characters.")
+        raise InvalidInput(gettext("Keep your reflection under 4,000 characters."))
     reflection, _ = Reflection.objects.update_or_create(
         user=user,
         lesson=lesson,
@@ -342,12 +347,12 @@ def course_feedback_give(
     """Rate a completed course 1-5 with an optional comment; giving it again updates it."""
     enrolment = Enrolment.objects.filter(user=user, course=course).first()
     if enrolment is None or enrolment.completed_at is None:
-        raise NotAllowed("Feedback opens once you have completed the course.")
+        raise NotAllowed(gettext("Feedback opens once you have completed the course."))
     if rating not in range(1, 6):
-        raise InvalidInput("Choose a rating from 1 to 5.")
+        raise InvalidInput(gettext("Choose a rating from 1 to 5."))
     comment = (comment or "").strip()
     if len(comment) > 2000:
-        raise InvalidInput("Keep your comment under 2,000 characters.")
+        raise InvalidInput(gettext("Keep your comment under 2,000 characters."))
     feedback, _ = CourseFeedback.objects.update_or_create(
         user=user,
         course=course,

@@ -3,6 +3,7 @@ batched credit for taking part, and the purpose statement."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm, remove_perm
 
 from portal.activity.services import activity_record
@@ -50,9 +51,9 @@ def workshop_answer_add(
     part in the workshop, not which answer was theirs.
     """
     if not workshop.live:
-        raise NotFound("This workshop is not published.")
+        raise NotFound(gettext("This workshop is not published."))
     if not workshop.accepting_answers:
-        raise Conflict("This workshop is closed for answers.")
+        raise Conflict(gettext("This workshop is closed for answers."))
     prompts = {
         prompt.id: prompt.value
         for step in workshop.steps
@@ -60,15 +61,15 @@ def workshop_answer_add(
     }
     prompt = prompts.get(prompt_id)
     if prompt is None:
-        raise InvalidInput("That question is not part of this workshop; reload the page.")
+        raise InvalidInput(gettext("That question is not part of this workshop; reload the page."))
     allowed = set(prompt["options"])
     if any(option not in allowed for option in options):
-        raise InvalidInput("Pick from the listed answers or write your own.")
+        raise InvalidInput(gettext("Pick from the listed answers or write your own."))
     text = (text or "").strip()
     if len(text) > 1000:
-        raise InvalidInput("Keep your answer under 1,000 characters.")
+        raise InvalidInput(gettext("Keep your answer under 1,000 characters."))
     if not text and not options:
-        raise InvalidInput("Write an answer or pick one of the suggestions.")
+        raise InvalidInput(gettext("Write an answer or pick one of the suggestions."))
     now = timezone.now()
     answer = WorkshopAnswer.objects.create(
         workshop=workshop,
@@ -135,7 +136,7 @@ def workshop_answer_highlight(
     *, by: User, workshop: WorkshopPage, answer_id: int, highlighted: bool
 ) -> WorkshopAnswer:
     if not workshop_can_facilitate(user=by, workshop=workshop):
-        raise NotAllowed("Only this workshop's facilitators can highlight answers.")
+        raise NotAllowed(gettext("Only this workshop's facilitators can highlight answers."))
     answer = (
         WorkshopAnswer.objects.select_for_update(of=("self",))
         .select_related("author__profile")
@@ -143,7 +144,7 @@ def workshop_answer_highlight(
         .first()
     )
     if answer is None:
-        raise NotFound("There is no such answer in this workshop.")
+        raise NotFound(gettext("There is no such answer in this workshop."))
     if answer.highlighted != highlighted:
         answer.highlighted = highlighted
         answer.save(update_fields=["highlighted"])
@@ -162,15 +163,17 @@ def purpose_statement_save(
 ) -> PurposeStatement:
     """Save the facilitator's draft; with ``publish`` the home page shows it from now on."""
     if not workshop_can_facilitate(user=by, workshop=workshop):
-        raise NotAllowed("Only this workshop's facilitators can write its purpose statement.")
+        raise NotAllowed(
+            gettext("Only this workshop's facilitators can write its purpose statement.")
+        )
     statement = (statement or "").strip()
     objectives = (objectives or "").strip()
     if len(statement) > 1500 or len(objectives) > 2000:
         raise InvalidInput(
-            "Keep the statement under 1,500 and the objectives under 2,000 characters."
+            gettext("Keep the statement under 1,500 and the objectives under 2,000 characters.")
         )
     if publish and not statement:
-        raise InvalidInput("Write the purpose statement before publishing it.")
+        raise InvalidInput(gettext("Write the purpose statement before publishing it."))
     now = timezone.now()
     purpose, _ = PurposeStatement.objects.select_for_update().get_or_create(
         workshop=workshop, defaults={"updated_at": now}

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .auth import owner_may
 from .models import ApiToken, Scope
@@ -18,10 +18,15 @@ ADMIN_PERMISSION = "people.import_people"  # who may provision people may connec
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Name of a new token",
-                           help_text="What will use it, for example: Power BI.")  # fmt: skip
+    name = forms.CharField(
+        max_length=100,
+        label=gettext_lazy("Name of a new token"),
+        help_text=gettext_lazy("What will use it, for example: Power BI."),
+    )
     scopes = forms.MultipleChoiceField(
-        choices=Scope.choices, widget=forms.CheckboxSelectMultiple, label="What it may do"
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("What it may do"),
     )
 
     def __init__(self, *args, owner, service: bool, **kwargs):
@@ -36,7 +41,7 @@ class TokenForm(forms.Form):
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].replace("\x00", "").split())
         if not name:
-            raise forms.ValidationError("Give the token a name.")
+            raise forms.ValidationError(gettext("Give the token a name."))
         return name
 
 
@@ -63,7 +68,7 @@ def _tokens_page(request, *, service: bool, template: str):
                 )  # fmt: skip
             form = TokenForm(owner=owner, service=service)
         except IntegrityError:
-            form.add_error("name", "You have a token with this name already.")
+            form.add_error("name", gettext("You have a token with this name already."))
     tokens = ApiToken.objects.filter(service=service).select_related("owner")
     if not service:
         tokens = tokens.filter(owner=owner)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from .selectors import GROUPINGS, PERIODS
 
@@ -15,19 +16,21 @@ class DashboardFilters(forms.Form):
     team = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     by = forms.ChoiceField(
         choices=[(key, key.capitalize()) for key in GROUPINGS], required=False,
-        label="Funnel by",
+        label=gettext_lazy("Funnel by"),
     )  # fmt: skip
     location = forms.CharField(required=False, max_length=120)
-    job_role = forms.CharField(required=False, max_length=120, label="Job role")
+    job_role = forms.CharField(required=False, max_length=120, label=gettext_lazy("Job role"))
 
     def clean(self):
         data = super().clean()
         if data.get("period") == "custom":
             start, end = data.get("start"), data.get("end")
             if not start or not end:
-                raise forms.ValidationError("A custom period needs a start and an end date.")
+                raise forms.ValidationError(
+                    gettext("A custom period needs a start and an end date.")
+                )
             if end < start:
-                raise forms.ValidationError("The period ends before it starts.")
+                raise forms.ValidationError(gettext("The period ends before it starts."))
             if (end - start).days > 3 * 366:
-                raise forms.ValidationError("Choose a period of at most three years.")
+                raise forms.ValidationError(gettext("Choose a period of at most three years."))
         return data

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portal.errors import NotAllowed, refused
 
@@ -29,7 +30,9 @@ def programme(request):
     if scope is None:
         return refused(
             request,
-            NotAllowed("The programme dashboard is for programme admins and team managers."),
+            NotAllowed(
+                gettext("The programme dashboard is for programme admins and team managers.")
+            ),
             back_url="/me/",
         )
     period = selectors.period_for(

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 NETWORKS = [
@@ -26,9 +27,9 @@ def split_list(text: str) -> list[str]:
 
 
 class DepartmentPreference(models.TextChoices):
-    SAME = "same", "Prefer a mentor from the same department"
-    OTHER = "other", "Prefer a mentor from another department"
-    NONE = "none", "No preference"
+    SAME = "same", gettext_lazy("Prefer a mentor from the same department")
+    OTHER = "other", gettext_lazy("Prefer a mentor from another department")
+    NONE = "none", gettext_lazy("No preference")
 
 
 @register_setting(icon="group")
@@ -37,7 +38,7 @@ class MentoringSettings(BaseGenericSetting):
         max_length=10, choices=DepartmentPreference.choices, default=DepartmentPreference.OTHER
     )
     checkin_every_days = models.PositiveSmallIntegerField(
-        default=14, help_text="A check-in is due this many days after the last one."
+        default=14, help_text=gettext_lazy("A check-in is due this many days after the last one.")
     )
 
     class Meta:
@@ -53,16 +54,20 @@ class MentoringProfile(models.Model):
     is_mentor = models.BooleanField("I offer to mentor", default=False)
     capacity = models.PositiveSmallIntegerField(
         default=2, validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="How many mentees at once (1 to 5).",
+        help_text=gettext_lazy("How many mentees at once (1 to 5)."),
     )  # fmt: skip
-    networks = models.JSONField(default=list, blank=True, help_text="Networks I know well.")
-    topics = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
+    networks = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("Networks I know well.")
+    )
+    topics = models.CharField(
+        max_length=300, blank=True, help_text=gettext_lazy("Comma-separated.")
+    )
     languages = models.CharField(
-        max_length=200, blank=True, default="english", help_text="Comma-separated."
+        max_length=200, blank=True, default="english", help_text=gettext_lazy("Comma-separated.")
     )
     wants_mentor = models.BooleanField("I would like a mentor", default=False)
     growth_networks = models.JSONField(
-        default=list, blank=True, help_text="Networks I want to grow on."
+        default=list, blank=True, help_text=gettext_lazy("Networks I want to grow on.")
     )
 
     def __str__(self):
@@ -79,8 +84,8 @@ class MentoringProfile(models.Model):
 
 class Pairing(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", gettext_lazy("Active")
+        ENDED = "ended", gettext_lazy("Ended")
 
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentee_pairings"

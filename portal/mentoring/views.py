@@ -50,7 +50,7 @@ def teams(request):
     """A manager's view of the teams they manage (the object permission on each team)."""
     managed = selectors.team_rows(manager=request.user)
     if not managed:
-        return refused(request, NotAllowed("You do not manage a team."), back_url="/me/")
+        return refused(request, NotAllowed(gettext("You do not manage a team.")), back_url="/me/")
     return TemplateResponse(
         request,
         "mentoring/teams.html",
@@ -63,7 +63,9 @@ def mentee(request, user_id: int):
     profile = _mentee_profile_for(request, user_id)
     if profile is None:
         return refused(
-            request, NotAllowed("You are not this person's mentor."), back_url="/mentoring/"
+            request,
+            NotAllowed(gettext("You are not this person's mentor.")),
+            back_url="/mentoring/",
         )
     pairing = Pairing.objects.filter(
         mentor=request.user, mentee_id=user_id, status=Pairing.Status.ACTIVE
@@ -148,7 +150,7 @@ def _post_only(view):
 @_post_only
 def pairing_action(request, pairing_id: int, action: str, back: str):
     pairing = selectors.pairing_of(user=request.user, pairing_id=pairing_id)
-    reason = cleaned(request.POST.get("reason"), label="reason")
+    reason = cleaned(request.POST.get("reason"), label=gettext("reason"))
     if action == "checkin":
         done, _ = form_run_once(
             CheckInForm(request.POST),
@@ -158,7 +160,7 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
         if done is None:
             return refused(
                 request,
-                InvalidInput("Write a check-in note of up to 2,000 characters."),
+                InvalidInput(gettext("Write a check-in note of up to 2,000 characters.")),
                 back_url=back,
             )
         messages.success(
@@ -173,7 +175,7 @@ def pairing_action(request, pairing_id: int, action: str, back: str):
         if done is None:
             return refused(
                 request,
-                InvalidInput("A goal needs a title, and a valid date if any."),
+                InvalidInput(gettext("A goal needs a title, and a valid date if any.")),
                 back_url=back,
             )
         messages.success(request, ALREADY_SENT if done is ALREADY_DONE else gettext("Goal added."))
@@ -228,7 +230,7 @@ def pairing_admin(request):
                 except ValueError:
                     return refused(
                         request,
-                        InvalidInput("The pairing form was garbled."),
+                        InvalidInput(gettext("The pairing form was garbled.")),
                         back_url=request.path,
                     )
         try:

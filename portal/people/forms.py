@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .consent import BADGE_EVIDENCE, FEED, MATERIAL, Purpose
@@ -49,32 +50,34 @@ class ProfileForm(forms.Form):
     display_name = forms.CharField(
         max_length=120,
         required=False,
-        label="What should we call you?",
-        help_text="Leave empty to use your full name.",
+        label=gettext_lazy("What should we call you?"),
+        help_text=gettext_lazy("Leave empty to use your full name."),
     )
     interests = forms.CharField(
         max_length=500,
         required=False,
-        label="What topics do you care about?",
+        label=gettext_lazy("What topics do you care about?"),
         help_text="Separate topics with commas. We use them to suggest content you'd enjoy "
         "sharing, for example: " + ", ".join(SUGGESTED_INTERESTS[:4]) + ".",
     )
     advocacy_style = forms.ChoiceField(
         choices=AdvocacyStyle.choices,
         widget=forms.RadioSelect,
-        label="How do you like to take part?",
-        help_text="There is no wrong answer; you can change it any time.",
+        label=gettext_lazy("How do you like to take part?"),
+        help_text=gettext_lazy("There is no wrong answer; you can change it any time."),
     )
     leaderboard_visibility = forms.ChoiceField(
         choices=Visibility.choices,
         widget=forms.RadioSelect,
-        label="How should you appear on leaderboards?",
+        label=gettext_lazy("How should you appear on leaderboards?"),
     )
     alias = forms.CharField(
         max_length=40,
         required=False,
-        label="Alias",
-        help_text="Shown instead of your name when you choose to appear under an alias.",
+        label=gettext_lazy("Alias"),
+        help_text=gettext_lazy(
+            "Shown instead of your name when you choose to appear under an alias."
+        ),
     )
     # One box per consent purpose, with the purpose's own words (see consent.py).
     consent_feed = _consent_field(FEED)
@@ -83,22 +86,26 @@ class ProfileForm(forms.Form):
     share_progress_with_manager = forms.BooleanField(
         required=False,
         template_name="includes/checkbox_field.html",
-        label="Let my manager see my individual progress",
-        help_text="Your courses, points and last activity on your manager's team page. "
-        "Without this your manager sees only what the whole team does.",
+        label=gettext_lazy("Let my manager see my individual progress"),
+        help_text=gettext_lazy(
+            "Your courses, points and last activity on your manager's team page. "
+            "Without this your manager sees only what the whole team does."
+        ),
     )
     mentor_opt_in = forms.BooleanField(
         required=False,
         template_name="includes/checkbox_field.html",
-        label="I'd like to mentor colleagues who are newer to social media",
+        label=gettext_lazy("I'd like to mentor colleagues who are newer to social media"),
     )
     learning_record_email = forms.BooleanField(
         required=False,
         template_name="includes/checkbox_field.html",
-        label="Name me by my email address in the company's learning records",
-        help_text="The portal sends your training records (courses, scenarios, badges) to "
-        "the company's learning record store. Without this they carry only your portal "
-        "number.",
+        label=gettext_lazy("Name me by my email address in the company's learning records"),
+        help_text=gettext_lazy(
+            "The portal sends your training records (courses, scenarios, badges) to "
+            "the company's learning record store. Without this they carry only your portal "
+            "number."
+        ),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -136,9 +143,9 @@ class ProfileForm(forms.Form):
         tags = [tag.strip() for tag in raw.split(",") if tag.strip()]
         too_long = [tag for tag in tags if len(tag) > 100]
         if too_long:
-            raise forms.ValidationError("Each topic must be at most 100 characters.")
+            raise forms.ValidationError(gettext("Each topic must be at most 100 characters."))
         if len(tags) > 20:
-            raise forms.ValidationError("Choose at most 20 topics.")
+            raise forms.ValidationError(gettext("Choose at most 20 topics."))
         return tags
 
     def clean_alias(self) -> str:
@@ -159,7 +166,7 @@ class ProfileForm(forms.Form):
             and not cleaned.get("alias")
             and "alias" not in self.errors  # a taken alias says so, once
         ):
-            self.add_error("alias", "Choose an alias to appear under.")
+            self.add_error("alias", gettext("Choose an alias to appear under."))
         return cleaned
 
 
@@ -167,7 +174,7 @@ class ConfirmCodeForm(forms.Form):
     """The first code from a newly scanned authenticator app: proves the scan worked."""
 
     code = forms.CharField(
-        label="Code from the app",
+        label=gettext_lazy("Code from the app"),
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -179,10 +186,15 @@ class ConfirmCodeForm(forms.Form):
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
         if self.device is not None and not self.device.verify_is_allowed()[0]:
-            raise forms.ValidationError("Too many wrong codes in a row: wait a minute and retry.")
+            raise forms.ValidationError(
+                gettext("Too many wrong codes in a row: wait a minute and retry.")
+            )
         if self.device is None or not code.isdigit() or not self.device.verify_token(code):
             raise forms.ValidationError(
-                "That code did not match. Check the time on your phone and enter the current code."
+                gettext(
+                    "That code did not match. Check the time on your phone and enter the "
+                    "current code."
+                )
             )
         return code
 
@@ -190,7 +202,9 @@ class ConfirmCodeForm(forms.Form):
 class PasswordCheckForm(forms.Form):
     """Your password again, before a change to how you sign in."""
 
-    password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(
+        label=gettext_lazy("Your password"), widget=forms.PasswordInput, strip=False
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,7 +212,7 @@ class PasswordCheckForm(forms.Form):
 
     def clean_password(self):
         if not self.user.check_password(self.cleaned_data["password"]):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(gettext("That is not your password."))
         return self.cleaned_data["password"]
 
 

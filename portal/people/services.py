@@ -160,7 +160,7 @@ def profile_update(
     profile.mentor_opt_in = mentor_opt_in
     if language is not None:
         if language and language not in dict(settings.LANGUAGES):
-            raise InvalidInput("Choose a language from the list.", field="language")
+            raise InvalidInput(gettext("Choose a language from the list."), field="language")
         profile.language = language
     if share_progress_with_manager is not None:  # offered only in works-council mode
         profile.share_progress_with_manager = share_progress_with_manager
@@ -353,11 +353,13 @@ def working_time_update(
 ) -> Profile:
     """A person's own working time; empty values take the programme's defaults."""
     if time_zone and not zone_valid(time_zone):
-        raise InvalidInput("Choose a time zone from the list.", field="time_zone")
+        raise InvalidInput(gettext("Choose a time zone from the list."), field="time_zone")
     if work_days and not set(work_days) <= set("1234567"):
-        raise InvalidInput("Choose working days from the list.", field="work_days")
+        raise InvalidInput(gettext("Choose working days from the list."), field="work_days")
     if (work_start is None) != (work_end is None):
-        raise InvalidInput("Give both the start and the end, or neither.", field="work_end")
+        raise InvalidInput(
+            gettext("Give both the start and the end, or neither."), field="work_end"
+        )
     profile_get_or_create(user=user)
     profile = Profile.objects.select_for_update().get(user=user)
     profile.time_zone = time_zone

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils.translation import gettext, gettext_lazy
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.forms import OTPTokenForm
@@ -115,7 +116,7 @@ def totp_confirm(*, request, device: TOTPDevice) -> list[str]:
 @transaction.atomic
 def two_factor_off(*, request, user: User) -> None:
     if two_factor_required(user):
-        raise Conflict("Programme admins must keep two-step sign-in on.")
+        raise Conflict(gettext("Programme admins must keep two-step sign-in on."))
     for device in devices_for_user(user, confirmed=None):
         device.delete()
     state_note(request, user)
@@ -129,12 +130,14 @@ class CodeForm(forms.Form):
     """One box for either kind of code: six digits from the app, or a backup code."""
 
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
         ),
-        help_text="The six digits your authenticator app shows, or one of your backup codes.",
+        help_text=gettext_lazy(
+            "The six digits your authenticator app shows, or one of your backup codes."
+        ),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -149,7 +152,7 @@ class CodeForm(forms.Form):
         kind = TOTPDevice if code.isdigit() and len(code) <= 8 else StaticDevice
         device = kind.objects.filter(user=self.user, confirmed=True).first()
         if device is None:
-            raise forms.ValidationError("That code is not right. Try again.")
+            raise forms.ValidationError(gettext("That code is not right. Try again."))
         # django-otp checks the code, with its throttling (each failure doubles the wait).
         check = OTPTokenForm(
             self.user, data={"otp_device": device.persistent_id, "otp_token": code}

@@ -1,6 +1,7 @@
 """Forms for the privacy pages: posted text is checked by form fields (length, no NUL)."""
 
 from django import forms
+from django.utils.translation import gettext
 
 
 class ErasureRequestForm(forms.Form):
@@ -15,7 +16,7 @@ class EraseForm(forms.Form):
         cleaned = super().clean()
         email = cleaned.get("email", "").strip().lower()
         if email and cleaned.get("confirm", "").strip().lower() != email:
-            raise forms.ValidationError("Type the person's email in the confirmation box.")
+            raise forms.ValidationError(gettext("Type the person's email in the confirmation box."))
         cleaned["email"] = email
         return cleaned
 

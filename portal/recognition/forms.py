@@ -1,6 +1,7 @@
 """Forms for recognition and kudos: what people typed; services decide the rest."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from badges.models import Badge
 from portal.locales import originals
@@ -18,19 +19,19 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class RecognitionForm(OnceForm):
-    recipient = PersonChoiceField(queryset=None, label="Who")
+    recipient = PersonChoiceField(queryset=None, label=gettext_lazy("Who"))
     category = forms.ModelChoiceField(queryset=Category.objects.filter(active=True))
     message = forms.CharField(
         max_length=MESSAGE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What did they do, and why did it matter?",
+        help_text=gettext_lazy("What did they do, and why did it matter?"),
     )
     points = forms.IntegerField(min_value=0, initial=20)
     badge = forms.ModelChoiceField(
         queryset=originals(Badge.objects.filter(active=True)),
         required=False,
-        empty_label="No badge",
-        help_text="Optional: a badge to award with it.",
+        empty_label=gettext_lazy("No badge"),
+        help_text=gettext_lazy("Optional: a badge to award with it."),
     )
 
     def __init__(self, *args, people, **kwargs):
@@ -51,15 +52,17 @@ class KudosForm(OnceForm):
     those who chose not to be listed; they can still be thanked by their exact email."""
 
     recipient = PublicPersonChoiceField(
-        queryset=None, label="Who are you thanking?", required=False
+        queryset=None, label=gettext_lazy("Who are you thanking?"), required=False
     )
     email = forms.EmailField(
         required=False,
-        label="Or their work email",
-        help_text="For colleagues who are not listed.",
+        label=gettext_lazy("Or their work email"),
+        help_text=gettext_lazy("For colleagues who are not listed."),
     )
     message = forms.CharField(
-        max_length=MESSAGE_LIMIT, widget=forms.Textarea(attrs={"rows": 3}), label="Your thanks"
+        max_length=MESSAGE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Your thanks"),
     )
 
     def __init__(self, *args, people, **kwargs):
@@ -75,7 +78,7 @@ class KudosForm(OnceForm):
         if cleaned.get("recipient") is None and email:
             cleaned["recipient"] = self.people.filter(email=email).first()
             if cleaned["recipient"] is None:
-                self.add_error("email", "Nobody you can thank has this email address.")
+                self.add_error("email", gettext("Nobody you can thank has this email address."))
         elif cleaned.get("recipient") is None and not self.errors:
-            self.add_error("recipient", "Choose whom to thank, or give their work email.")
+            self.add_error("recipient", gettext("Choose whom to thank, or give their work email."))
         return cleaned

@@ -4,22 +4,24 @@ that keep both within their limits. State changes go through ``services``."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 @register_setting(icon="pick")
 class RecognitionSettings(BaseGenericSetting):
     monthly_budget = models.PositiveIntegerField(
-        default=200, help_text="Points each manager may give in recognition per month."
+        default=200,
+        help_text=gettext_lazy("Points each manager may give in recognition per month."),
     )
     programme_monthly_budget = models.PositiveIntegerField(
-        default=1000, help_text="Points each programme admin may give per month."
+        default=1000, help_text=gettext_lazy("Points each programme admin may give per month.")
     )
     kudos_points = models.PositiveIntegerField(
-        default=5, help_text="Points a colleague's kudos gives the person thanked."
+        default=5, help_text=gettext_lazy("Points a colleague's kudos gives the person thanked.")
     )
     kudos_daily_limit = models.PositiveIntegerField(
-        default=3, help_text="Kudos each person may give per day."
+        default=3, help_text=gettext_lazy("Kudos each person may give per day.")
     )
 
     class Meta:
@@ -44,8 +46,8 @@ class Category(models.Model):
 
 
 class Kind(models.TextChoices):
-    RECOGNITION = "recognition", "Recognition"
-    KUDOS = "kudos", "Kudos"
+    RECOGNITION = "recognition", gettext_lazy("Recognition")
+    KUDOS = "kudos", gettext_lazy("Kudos")
 
 
 class Recognition(models.Model):

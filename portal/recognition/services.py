@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from badges.services import AlreadyAwarded, badge_award
 from portal.activity.services import activity_record
@@ -58,7 +59,7 @@ def _allowance_use(*, user: User, limit: str, period: date, amount: int, allowed
 def _message(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("Write a few words on what they did.")
+        raise InvalidInput(gettext("Write a few words on what they did."))
     if len(text) > MESSAGE_LIMIT:
         raise InvalidInput(f"Keep the message under {MESSAGE_LIMIT} characters.")
     return text
@@ -74,15 +75,15 @@ def recognition_give(
     object permission on the recipient's team); programme admins anyone.
     """
     if recipient.pk == giver.pk:
-        raise NotAllowed("Recognise someone else: your own work speaks for itself.")
+        raise NotAllowed(gettext("Recognise someone else: your own work speaks for itself."))
     access = selectors.recognition_access(giver=giver, recipient=recipient)
     if access is None:
-        raise NotAllowed("You can recognise only members of the teams you manage.")
+        raise NotAllowed(gettext("You can recognise only members of the teams you manage."))
     if category is None or not category.active:
-        raise InvalidInput("Choose a category.")
+        raise InvalidInput(gettext("Choose a category."))
     message = _message(message)
     if not isinstance(points, int) or points < 0:
-        raise InvalidInput("Points are a whole number, 0 or more.")
+        raise InvalidInput(gettext("Points are a whole number, 0 or more."))
     config = RecognitionSettings.load()
     allowed = config.programme_monthly_budget if access.programme else config.monthly_budget
     month = timezone.localdate().replace(day=1)
@@ -114,9 +115,9 @@ def recognition_give(
 def kudos_give(*, giver: User, recipient: User, message: str) -> Recognition:
     """Anyone thanks a colleague: a fixed few points, a few times a day."""
     if recipient.pk == giver.pk:
-        raise NotAllowed("Kudos are for someone else.")
+        raise NotAllowed(gettext("Kudos are for someone else."))
     if not recipient.is_active:
-        raise InvalidInput("That person is no longer here.")
+        raise InvalidInput(gettext("That person is no longer here."))
     message = _message(message)
     config = RecognitionSettings.load()
     try:

@@ -106,8 +106,8 @@ def thanks(request):
 @permission_required("recognition.view_audit", raise_exception=True)
 def audit(request):
     try:
-        kind = cleaned(request.GET.get("kind", ""), label="kind")
-        search = cleaned(request.GET.get("q", "")[:100], label="search")
+        kind = cleaned(request.GET.get("kind", ""), label=gettext("kind"))
+        search = cleaned(request.GET.get("q", "")[:100], label=gettext("search"))
     except InvalidInput as error:
         return HttpResponseBadRequest(error.message)
     if request.method == "POST":

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -40,9 +41,9 @@ class Kind(models.TextChoices):
 
 
 class Network(models.TextChoices):
-    LINKEDIN = "linkedin", "LinkedIn"
+    LINKEDIN = "linkedin", gettext_lazy("LinkedIn")
     X = "x", "X"
-    FACEBOOK = "facebook", "Facebook"
+    FACEBOOK = "facebook", gettext_lazy("Facebook")
     EMAIL = "email", _("Email")
 
 
@@ -73,13 +74,17 @@ class ContentItem(
         "link",
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text="Where a click on a shared link takes people. Tracking tags are added.",
+        help_text=gettext_lazy(
+            "Where a click on a shared link takes people. Tracking tags are added."
+        ),
     )
     kind = models.CharField(
         max_length=10,
         choices=Kind.choices,
         default=Kind.OWN,
-        help_text="For the 4-1-1 mix: one piece of our own for every few from others.",
+        help_text=gettext_lazy(
+            "For the 4-1-1 mix: one piece of our own for every few from others."
+        ),
     )
     summary = models.TextField(max_length=500, blank=True)
     image = models.ForeignKey(
@@ -97,28 +102,34 @@ class ContentItem(
         "people.Department",
         blank=True,
         related_name="+",
-        help_text="Only these departments see the item; none for everyone.",
+        help_text=gettext_lazy("Only these departments see the item; none for everyone."),
     )
     locations = models.CharField(
         max_length=500,
         blank=True,
-        help_text="Comma-separated; only people in these locations see the item.",
+        help_text=gettext_lazy("Comma-separated; only people in these locations see the item."),
     )
     job_roles = models.CharField(
         max_length=500,
         blank=True,
-        help_text="Comma-separated job roles; only people in these roles see the item.",
+        help_text=gettext_lazy(
+            "Comma-separated job roles; only people in these roles see the item."
+        ),
     )
     tags = ClusterTaggableManager(
         through=ContentItemTag,
         blank=True,
-        help_text="Topics: people who follow a topic see its items first.",
+        help_text=gettext_lazy("Topics: people who follow a topic see its items first."),
     )
     show_from = models.DateTimeField(
-        null=True, blank=True, help_text="Offered in the hub from this time (empty: at once)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Offered in the hub from this time (empty: at once)."),
     )
     show_until = models.DateTimeField(
-        null=True, blank=True, help_text="No longer offered after this time (empty: no end)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("No longer offered after this time (empty: no end)."),
     )
     suggested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,7 +168,7 @@ class ContentItem(
                 FieldPanel("caption_x"),
                 FieldPanel("caption_facebook"),
             ],
-            heading="Suggested captions",
+            heading=gettext_lazy("Suggested captions"),
         ),
         MultiFieldPanel(
             [
@@ -166,10 +177,11 @@ class ContentItem(
                 FieldPanel("locations"),
                 FieldPanel("job_roles"),
             ],
-            heading="Who it is for",
+            heading=gettext_lazy("Who it is for"),
         ),
         FieldRowPanel(
-            [FieldPanel("show_from"), FieldPanel("show_until")], heading="Publish window"
+            [FieldPanel("show_from"), FieldPanel("show_until")],
+            heading=gettext_lazy("Publish window"),
         ),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
@@ -235,14 +247,18 @@ class Share(models.Model):
     balance = models.FloatField(default=0)
     relevance = models.FloatField(default=0)
     # Aggregates, kept for good (raw clicks are deleted after the retention period).
-    clicks = models.PositiveIntegerField(default=0, help_text="Unique people, once a day each.")
+    clicks = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Unique people, once a day each.")
+    )
     previews = models.PositiveIntegerField(default=0)
     self_clicks = models.PositiveIntegerField(default=0)
-    requests = models.PositiveIntegerField(default=0, help_text="Every hit, repeats included.")
+    requests = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Every hit, repeats included.")
+    )
     conversions = models.PositiveIntegerField(default=0)
     quality = models.PositiveSmallIntegerField(default=0)
     quality_step = models.PositiveSmallIntegerField(
-        default=0, help_text="The highest quality step rewarded so far."
+        default=0, help_text=gettext_lazy("The highest quality step rewarded so far.")
     )
 
     class Meta:
@@ -289,9 +305,9 @@ class ShareDay(models.Model):
 
 
 class ClickKind(models.TextChoices):
-    HUMAN = "human", "Click"
-    PREVIEW = "preview", "Link preview"
-    SELF = "self", "Sharer's own click"
+    HUMAN = "human", gettext_lazy("Click")
+    PREVIEW = "preview", gettext_lazy("Link preview")
+    SELF = "self", gettext_lazy("Sharer's own click")
 
 
 class ShareClick(models.Model):
@@ -374,10 +390,14 @@ class ContentSource(models.Model):
         max_length=10,
         choices=Kind.choices,
         default=Kind.CURATED,
-        help_text="Our own content (the newsroom) or curated from others (for the 4-1-1 mix).",
+        help_text=gettext_lazy(
+            "Our own content (the newsroom) or curated from others (for the 4-1-1 mix)."
+        ),
     )
     topics = models.CharField(
-        max_length=300, blank=True, help_text="Comma-separated topics every new item gets."
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("Comma-separated topics every new item gets."),
     )
     active = models.BooleanField(default=True)
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import Workflow
 
 from courses.selectors import sharing_blockers
@@ -113,10 +114,10 @@ def share_create(
     ``at`` backdates a share (imports, demo data); it defaults to now.
     """
     if network not in Network.values:
-        raise InvalidInput("Choose LinkedIn, X, Facebook or email.")
+        raise InvalidInput(gettext("Choose LinkedIn, X, Facebook or email."))
     caption = (caption or "").strip()
     if not caption:
-        raise InvalidInput("Write the text of your post first.")
+        raise InvalidInput(gettext("Write the text of your post first."))
     limit = caption_limit(network)
     if len(caption) > limit:
         raise InvalidInput(
@@ -135,7 +136,7 @@ def share_create(
     match = selectors.audience_match(item=item, profile=profile)
     at = at or timezone.now()
     if not selectors.item_offered(item, now=at) or not match.visible:
-        raise NotFound("This item is not in your hub any more.")
+        raise NotFound(gettext("This item is not in your hub any more."))
 
     touch = quality.personal_touch(caption=caption, suggested=item.caption_for(network))
     existing = (
@@ -180,7 +181,7 @@ def shares_create(
     """The same post on several networks, each with its own tracked link; all or none
     (text too long for one of them makes none)."""
     if not networks:
-        raise InvalidInput("Choose where you will post it.")
+        raise InvalidInput(gettext("Choose where you will post it."))
     return [
         share_create(user=user, item=item, network=network, caption=caption)
         for network in dict.fromkeys(networks)
@@ -462,10 +463,10 @@ def conversion_record(*, code: str, external_id: str, label: str = "", at=None) 
     """
     external_id = (external_id or "").strip()
     if not external_id or len(external_id) > 100:
-        raise InvalidInput("A conversion needs an id of 1 to 100 characters.")
+        raise InvalidInput(gettext("A conversion needs an id of 1 to 100 characters."))
     share = Share.objects.select_related("user").filter(code=code).first()
     if share is None:
-        raise NotFound("No share has this code.")
+        raise NotFound(gettext("No share has this code."))
     at = at or timezone.now()
     try:
         with transaction.atomic():

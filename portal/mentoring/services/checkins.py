@@ -5,6 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portal.activity.services import activity_record
 from portal.activity.verbs import (
@@ -23,9 +24,9 @@ from .pairings import pairing_close
 
 def _member(pairing: Pairing, user: User) -> None:
     if user.pk not in (pairing.mentor_id, pairing.mentee_id):
-        raise NotAllowed("Only the mentor and the mentee can do this.")
+        raise NotAllowed(gettext("Only the mentor and the mentee can do this."))
     if pairing.status != Pairing.Status.ACTIVE:
-        raise Conflict("This pairing has ended.")
+        raise Conflict(gettext("This pairing has ended."))
 
 
 @transaction.atomic
@@ -33,9 +34,9 @@ def checkin_add(*, pairing: Pairing, author: User, note: str) -> CheckIn:
     _member(pairing, author)
     note = (note or "").strip()
     if not note:
-        raise InvalidInput("Write a line or two about the conversation.")
+        raise InvalidInput(gettext("Write a line or two about the conversation."))
     if len(note) > 2000:
-        raise InvalidInput("Keep a check-in note under 2,000 characters.")
+        raise InvalidInput(gettext("Keep a check-in note under 2,000 characters."))
     checkin = CheckIn.objects.create(pairing=pairing, author=author, note=note)
     if author.pk == pairing.mentor_id:
         activity_record(
@@ -56,9 +57,9 @@ def goal_add(*, pairing: Pairing, by: User, title: str, due_date: date | None) -
     _member(pairing, by)
     title = (title or "").strip()
     if not title:
-        raise InvalidInput("Name the goal.")
+        raise InvalidInput(gettext("Name the goal."))
     if due_date is not None and due_date < timezone.localdate():
-        raise InvalidInput("A due date is today or later.")
+        raise InvalidInput(gettext("A due date is today or later."))
     return Goal.objects.create(pairing=pairing, title=title[:200], due_date=due_date)
 
 
@@ -87,10 +88,10 @@ def goal_done(*, goal: Goal, by: User) -> Goal:
 def nudge_send(*, pairing: Pairing, by: User) -> None:
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     if by.pk != pairing.mentor_id:
-        raise NotAllowed("Only the mentor can nudge.")
+        raise NotAllowed(gettext("Only the mentor can nudge."))
     _member(pairing, by)
     if pairing.nudged_recently:
-        raise Conflict("You nudged them today already: give them a day.")
+        raise Conflict(gettext("You nudged them today already: give them a day."))
     pairing.nudged_at = timezone.now()
     pairing.save(update_fields=["nudged_at"])
     notification_send(

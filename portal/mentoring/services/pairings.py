@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm, remove_perm
 
 from portal.audit import audit
@@ -50,7 +51,7 @@ def pairings_apply(
     a mentee who asked for a change leaves their current mentor for the new one.
     """
     if len({mentee for mentee, _ in pairs}) != len(pairs):
-        raise InvalidInput("Each mentee can be paired once.")
+        raise InvalidInput(gettext("Each mentee can be paired once."))
     mentor_ids = {mentor for _, mentor in pairs}
     mentors = {
         row.user_id: row
@@ -59,7 +60,7 @@ def pairings_apply(
         .select_related("user__profile")
     }
     if mentor_ids - set(mentors):
-        raise InvalidInput("Someone chosen as a mentor has not offered to mentor.")
+        raise InvalidInput(gettext("Someone chosen as a mentor has not offered to mentor."))
     mentees = {
         user.pk: user
         for user in User.objects.select_related("profile").filter(
@@ -87,10 +88,10 @@ def pairings_apply(
     grants: dict[int, list[int]] = {}
     for mentee_id, mentor_id in pairs:
         if mentee_id == mentor_id:
-            raise InvalidInput("Nobody mentors themselves.")
+            raise InvalidInput(gettext("Nobody mentors themselves."))
         mentee = mentees.get(mentee_id)
         if mentee is None:
-            raise NotFound("A mentee in the list is not here any more.")
+            raise NotFound(gettext("A mentee in the list is not here any more."))
         existing = current.get(mentee_id)
         if existing is not None:
             if existing.mentor_id == mentor_id:
@@ -196,11 +197,11 @@ def pairing_end(*, pairing: Pairing, by: User, reason: str = "") -> Pairing:
     """Either side (or a programme admin) ends a pairing: the mentor's access ends now."""
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     if pairing.status != Pairing.Status.ACTIVE:
-        raise Conflict("This pairing has already ended.")
+        raise Conflict(gettext("This pairing has already ended."))
     if by.pk not in (pairing.mentor_id, pairing.mentee_id) and not by.has_perm(
         "mentoring.manage_pairings"
     ):
-        raise NotAllowed("Only the mentor, the mentee or the programme team can end it.")
+        raise NotAllowed(gettext("Only the mentor, the mentee or the programme team can end it."))
     who = "the mentor" if by.pk == pairing.mentor_id else "the mentee"
     if by.pk not in (pairing.mentor_id, pairing.mentee_id):
         who = "the programme team"
@@ -219,10 +220,10 @@ def pairing_end(*, pairing: Pairing, by: User, reason: str = "") -> Pairing:
 @transaction.atomic
 def pairing_request_change(*, pairing: Pairing, by: User, reason: str) -> Pairing:
     if by.pk != pairing.mentee_id:
-        raise NotAllowed("Only the mentee can ask for another mentor.")
+        raise NotAllowed(gettext("Only the mentee can ask for another mentor."))
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Tell the programme team briefly why.")
+        raise InvalidInput(gettext("Tell the programme team briefly why."))
     pairing.change_requested_at = timezone.now()
     pairing.change_reason = reason[:300]
     pairing.save(update_fields=["change_requested_at", "change_reason"])

@@ -1,6 +1,7 @@
 """Writes for mentors' and mentees' preferences."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from portal.errors import InvalidInput
 from portal.people.models import Profile, User
@@ -23,9 +24,9 @@ def mentoring_profile_update(
     growth_networks: list[str],
 ) -> MentoringProfile:
     if not 1 <= int(capacity) <= 5:
-        raise InvalidInput("Capacity is 1 to 5 mentees.")
+        raise InvalidInput(gettext("Capacity is 1 to 5 mentees."))
     if not set(networks) <= NETWORK_VALUES or not set(growth_networks) <= NETWORK_VALUES:
-        raise InvalidInput("Choose networks from the list.")
+        raise InvalidInput(gettext("Choose networks from the list."))
     profile = MentoringProfile.objects.select_for_update().get_or_create(user=user)[0]
     active = Pairing.objects.filter(mentor=user, status=Pairing.Status.ACTIVE).count()
     if is_mentor and int(capacity) < active:
