@@ -9,6 +9,8 @@ progress from the ledger and its projections. ``KINDS`` is the registry.
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 from wagtail import blocks
 
 from courses.selectors import scenario_best_scores
@@ -23,7 +25,7 @@ from portal.sharing.quality import QUALITY_SHARE_STEP
 class Progress:
     current: int
     target: int
-    unit: str  # "quality shares", "points", ...
+    unit: str  # "quality shares", "points", ... (translatable)
 
     @property
     def met(self) -> bool:
@@ -34,7 +36,11 @@ class Progress:
         return 100 if self.met else max(0, min(100, round(100 * self.current / self.target)))
 
     def __str__(self) -> str:
-        return f"{min(self.current, self.target):,} of {self.target:,} {self.unit}"
+        return gettext("%(current)s of %(target)s %(unit)s") % {
+            "current": number_format(min(self.current, self.target), force_grouping=True),
+            "target": number_format(self.target, force_grouping=True),
+            "unit": self.unit,
+        }
 
 
 class CriteriaKind:
@@ -100,7 +106,7 @@ class CourseCompleted(CriteriaKind):
         done = course is not None and _count(
             user, verbs.COURSE_COMPLETED.id, object_id=str(course.pk)
         )
-        return Progress(1 if done else 0, 1, "course")
+        return Progress(1 if done else 0, 1, gettext("course"))
 
 
 @register
@@ -114,7 +120,9 @@ class CoursesCompleted(CriteriaKind):
         return _count_block("Courses")
 
     def progress(self, user: User, params):
-        return Progress(_count(user, verbs.COURSE_COMPLETED.id), params["count"], "courses")
+        return Progress(
+            _count(user, verbs.COURSE_COMPLETED.id), params["count"], gettext("courses")
+        )
 
 
 @register
@@ -127,11 +135,17 @@ class ScenarioAverage(CriteriaKind):
     def params_block(cls):
         return blocks.StructBlock(
             [
-                ("minimum_score", blocks.IntegerBlock(min_value=1, max_value=100, label="Score %")),
+                (
+                    "minimum_score",
+                    blocks.IntegerBlock(min_value=1, max_value=100, label=gettext("Score %")),
+                ),
                 (
                     "scenarios",
                     blocks.IntegerBlock(
-                        min_value=1, max_value=1000, default=3, label="Over at least N scenarios"
+                        min_value=1,
+                        max_value=1000,
+                        default=3,
+                        label=gettext("Over at least N scenarios"),
                     ),
                 ),
             ],
@@ -141,12 +155,12 @@ class ScenarioAverage(CriteriaKind):
     def progress(self, user: User, params):
         scores = scenario_best_scores(user=user)
         if len(scores) < params["scenarios"]:
-            return Progress(len(scores), params["scenarios"], "scenarios played")
+            return Progress(len(scores), params["scenarios"], gettext("scenarios played"))
         average = round(sum(scores) / len(scores))
-        return Progress(average, params["minimum_score"], "% average score")
+        return Progress(average, params["minimum_score"], gettext("percent average score"))
 
 
-def _counting_kind(kind_id: str, label: str, verb, unit: str, block_label: str, **filters):
+def _counting_kind(kind_id: str, label: str, verb, unit, block_label: str, **filters):
     class Counting(CriteriaKind):
         listens = frozenset({verb.id})
 
@@ -168,25 +182,25 @@ QualityShares = _counting_kind(
     "quality_shares",
     "N quality shares",
     verbs.SHARE_QUALITY,
-    "quality shares",
+    gettext_lazy("quality shares"),
     "Quality shares",
     result__step=QUALITY_SHARE_STEP,
 )
 ShareClicks = _counting_kind(
-    "share_clicks", "N clicks on own shares", verbs.SHARE_CLICKED, "clicks", "Clicks"
+    "share_clicks", "N clicks on own shares", verbs.SHARE_CLICKED, gettext_lazy("clicks"), "Clicks"
 )
 RecognitionsReceived = _counting_kind(
     "recognitions_received",
     "N recognitions received",
     verbs.RECOGNITION_RECEIVED,
-    "recognitions",
+    gettext_lazy("recognitions"),
     "Recognitions",
 )
 MenteesOnboarded = _counting_kind(
     "mentees_onboarded",
     "N mentees through onboarding",
     verbs.MENTEE_ONBOARDED,
-    "mentees onboarded",
+    gettext_lazy("mentees onboarded"),
     "Mentees",
 )
 
@@ -206,7 +220,7 @@ class WorkshopContribution(CriteriaKind):
                     blocks.PageChooserBlock(
                         page_type="courses.WorkshopPage",
                         required=False,
-                        help_text="Leave empty for any workshop.",
+                        help_text=gettext("Leave empty for any workshop."),
                     ),
                 )
             ],
@@ -217,7 +231,7 @@ class WorkshopContribution(CriteriaKind):
         workshop = params["workshop"]
         filters = {"object_id": str(workshop.pk)} if workshop else {}
         done = _count(user, verbs.WORKSHOP_CONTRIBUTED.id, **filters)
-        return Progress(1 if done else 0, 1, "workshop")
+        return Progress(1 if done else 0, 1, gettext("workshop"))
 
 
 @register
@@ -231,7 +245,7 @@ class PointsReached(CriteriaKind):
         return _count_block("Points")
 
     def progress(self, user: User, params):
-        return Progress(points_total(user=user), params["count"], "points")
+        return Progress(points_total(user=user), params["count"], gettext("points"))
 
 
 @register
@@ -245,7 +259,7 @@ class WeeklyStreak(CriteriaKind):
         return _count_block("Weeks in a row", "Weeks with at least one activity, back to back.")
 
     def progress(self, user: User, params):
-        return Progress(streak_weeks(user=user), params["count"], "weeks in a row")
+        return Progress(streak_weeks(user=user), params["count"], gettext("weeks in a row"))
 
 
 @register
@@ -257,7 +271,12 @@ class ManualOnly(CriteriaKind):
     @classmethod
     def params_block(cls):
         return blocks.StructBlock(
-            [("note", blocks.CharBlock(required=False, help_text="Who gives it, and when."))],
+            [
+                (
+                    "note",
+                    blocks.CharBlock(required=False, help_text=gettext("Who gives it, and when.")),
+                )
+            ],
             icon="user",
         )
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_lazy
 from guardian.shortcuts import get_users_with_perms
 
 from portal.people.admin_forms import UsersByEmailField
@@ -40,8 +41,10 @@ class FacilitatorsForm(forms.Form):
         multiple=True,
         required=True,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Add facilitators",
-        help_text="Email addresses of people in the portal, one per line or comma-separated.",
+        label=gettext_lazy("Add facilitators"),
+        help_text=gettext_lazy(
+            "Email addresses of people in the portal, one per line or comma-separated."
+        ),
     )
 
 
@@ -58,16 +61,20 @@ def facilitators_view(request, page_id: int):
         if "remove" in request.POST:
             remove = RemoveFacilitatorForm(request.POST)
             if not remove.is_valid():
-                messages.error(request, "That is not one of this workshop's facilitators.")
+                messages.error(request, gettext("That is not one of this workshop's facilitators."))
                 return redirect(request.path)
             for user in _facilitators(workshop).filter(pk=remove.cleaned_data["remove"]):
                 services.workshop_facilitator_remove(workshop=workshop, user=user)
-                messages.success(request, f"{user.email} no longer facilitates this workshop.")
+                messages.success(
+                    request,
+                    gettext("%(email)s no longer facilitates this workshop.")
+                    % {"email": user.email},
+                )
             return redirect(request.path)
         if form.is_valid():
             for user in form.cleaned_data["people"]:
                 services.workshop_facilitator_add(workshop=workshop, user=user)
-            messages.success(request, "Facilitators added.")
+            messages.success(request, gettext("Facilitators added."))
             return redirect(request.path)
     facilitators = _facilitators(workshop).select_related("profile").order_by("email")
     return TemplateResponse(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.audit import audit
 from portal.errors import Unavailable
@@ -24,14 +25,14 @@ PERMISSION = "people.import_people"  # who may import people may provision them
 class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=100,
-        label="Name of a new token",
-        help_text="Who will use it, for example entra-id or okta.",
+        label=gettext_lazy("Name of a new token"),
+        help_text=gettext_lazy("Who will use it, for example entra-id or okta."),
     )
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].replace("\x00", "").split())
         if not name:
-            raise forms.ValidationError("Give the token a name.")
+            raise forms.ValidationError(gettext("Give the token a name."))
         return name
 
 
@@ -49,7 +50,7 @@ def identity_view(request):
                 audit(token, "identity.scim_token_create", by=request.user, title=token.name)
             form = TokenForm()  # made: the field is empty for the next one
         except IntegrityError:
-            form.add_error("name", "A token with this name exists already.")
+            form.add_error("name", gettext("A token with this name exists already."))
     provider = None
     if oidc.enabled() and request.GET.get("check") == "1":
         try:
@@ -118,11 +119,13 @@ def _revoke(request):
         else None
     )
     if token is None:
-        messages.warning(request, "That token was revoked already.")
+        messages.warning(request, gettext("That token was revoked already."))
     else:
         ScimToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
         audit(token, "identity.scim_token_revoke", by=request.user, title=token.name)
         messages.success(
-            request, f"Token {token.name!r} revoked: clients using it are refused now."
+            request,
+            gettext("Token “%(name)s” revoked: clients using it are refused now.")
+            % {"name": token.name},
         )
     return redirect("identity_admin")

@@ -8,6 +8,7 @@ those names. Both land in ``person_sync``, the import's rules for one person.
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from portal.people.importing import PERSON_ATTRIBUTES, SyncResult, person_sync
 
@@ -46,9 +47,11 @@ class UnusableClaims(ValueError):
 def person_from_claims(email: str | None, claims: Mapping, mapping: Mapping[str, str]):
     """Create or update the person the provider vouched for (just in time)."""
     if not email:
-        raise UnusableClaims("The identity provider sent no email address.")
+        raise UnusableClaims(gettext("The identity provider sent no email address."))
     try:
         result: SyncResult = person_sync(email=email, **person_attributes(claims, mapping))
     except ValidationError:
-        raise UnusableClaims("The identity provider sent an unusable email address.") from None
+        raise UnusableClaims(
+            gettext("The identity provider sent an unusable email address.")
+        ) from None
     return result.user

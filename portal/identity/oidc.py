@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -102,7 +103,7 @@ class Backend(OIDCAuthenticationBackend):
             return super().authenticate(request, **kwargs)
         except (requests.RequestException, Unavailable) as error:
             logger.warning("OpenID Connect sign-in failed: %s", type(error).__name__)
-            request.sign_in_problem = "the identity provider did not answer"
+            request.sign_in_problem = gettext("the identity provider did not answer")
         except UnusableClaims as error:
             request.sign_in_problem = str(error)
         return None
@@ -161,11 +162,17 @@ class SignInCallback(OIDCAuthenticationCallbackView):
     def login_failure(self):
         problem = getattr(self.request, "sign_in_problem", "")
         if not problem and getattr(self, "user", None) is not None:
-            problem = "this account is no longer active"
+            problem = gettext("this account is no longer active")
         if not problem and self.request.GET.get("error"):
-            problem = "the identity provider did not sign you in"
-        message = f"Sign-in with {settings.OIDC_PROVIDER_NAME} did not complete"
-        messages.error(self.request, f"{message}: {problem}." if problem else f"{message}.")
+            problem = gettext("the identity provider did not sign you in")
+        provider = settings.OIDC_PROVIDER_NAME
+        messages.error(
+            self.request,
+            gettext("Sign-in with %(provider)s did not complete: %(problem)s.")
+            % {"provider": provider, "problem": problem}
+            if problem
+            else gettext("Sign-in with %(provider)s did not complete.") % {"provider": provider},
+        )
         return super().login_failure()
 
 

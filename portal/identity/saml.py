@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from djangosaml2.backends import Saml2Backend
 from djangosaml2.views import LoginView
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -154,8 +155,12 @@ def sign_in_failed(request, exception=None, status=403, **kwargs):
     logger.warning(
         "SAML sign-in refused: %s %s", type(exception).__name__ if exception else "", status
     )
-    problem = getattr(request, "sign_in_problem", "") or "the provider's answer was refused"
+    problem = getattr(request, "sign_in_problem", "") or gettext(
+        "the provider's answer was refused"
+    )
     messages.error(
-        request, f"Sign-in with {settings.SAML_PROVIDER_NAME} did not complete: {problem}."
+        request,
+        gettext("Sign-in with %(provider)s did not complete: %(problem)s.")
+        % {"provider": settings.SAML_PROVIDER_NAME, "problem": problem},
     )
     return redirect("identity:login")

@@ -13,17 +13,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 STEPS = [
     # (field, what the dashboard calls the step)
-    ("invited_at", "Invited"),
-    ("signed_in_at", "Signed in"),
-    ("onboarded_at", "Onboarded"),
-    ("training_started_at", "Started training"),
-    ("sharing_unlocked_at", "Completed the onboarding path (sharing unlocked)"),
-    ("first_share_at", "First share"),
-    ("first_quality_share_at", "First quality share"),
+    ("invited_at", gettext_lazy("Invited")),
+    ("signed_in_at", gettext_lazy("Signed in")),
+    ("onboarded_at", gettext_lazy("Onboarded")),
+    ("training_started_at", gettext_lazy("Started training")),
+    ("sharing_unlocked_at", gettext_lazy("Completed the onboarding path (sharing unlocked)")),
+    ("first_share_at", gettext_lazy("First share")),
+    ("first_quality_share_at", gettext_lazy("First quality share")),
 ]
 
 
@@ -131,32 +132,38 @@ class Rollup(models.Model):
 class MeasurementSettings(BaseGenericSetting):
     """What a click and an impression are worth, for the earned media value."""
 
-    currency = models.CharField(max_length=3, default="EUR", help_text="e.g. EUR, GBP, USD")
+    currency = models.CharField(
+        max_length=3, default="EUR", help_text=gettext_lazy("e.g. EUR, GBP, USD")
+    )
     cost_per_click = models.DecimalField(
         max_digits=8, decimal_places=2, default=Decimal("1.50"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="What a visit from paid social would cost (your media team knows).",
+        help_text=gettext_lazy("What a visit from paid social would cost (your media team knows)."),
     )  # fmt: skip
     linkedin_impressions = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Estimated impressions of one share on LinkedIn."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Estimated impressions of one share on LinkedIn."),
     )
     linkedin_cpm = models.DecimalField(
         max_digits=8, decimal_places=2, null=True, blank=True,
-        help_text="Cost per thousand impressions on LinkedIn.",
+        help_text=gettext_lazy("Cost per thousand impressions on LinkedIn."),
     )  # fmt: skip
     x_impressions = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Estimated impressions of one share on X."
+        null=True, blank=True, help_text=gettext_lazy("Estimated impressions of one share on X.")
     )
     x_cpm = models.DecimalField(
         max_digits=8, decimal_places=2, null=True, blank=True,
-        help_text="Cost per thousand impressions on X.",
+        help_text=gettext_lazy("Cost per thousand impressions on X."),
     )  # fmt: skip
     facebook_impressions = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Estimated impressions of one share on Facebook."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Estimated impressions of one share on Facebook."),
     )
     facebook_cpm = models.DecimalField(
         max_digits=8, decimal_places=2, null=True, blank=True,
-        help_text="Cost per thousand impressions on Facebook.",
+        help_text=gettext_lazy("Cost per thousand impressions on Facebook."),
     )  # fmt: skip
 
     class Meta:
@@ -177,15 +184,15 @@ class Kpi(models.TextChoices):
     """What a target measures. People counts are the programme's state on the day; the
     others count what happened (per month, or since the target's start)."""
 
-    ACTIVE = "active", "Active advocates (did something in the last 30 days)"
-    ONBOARDED = "onboarded", "People onboarded"
-    UNLOCKED = "unlocked", "People who unlocked sharing"
-    SHARERS = "sharers", "People who have shared"
-    SHARES = "shares", "Shares"
-    CLICKS = "clicks", "Unique readers (clicks)"
-    CONVERSIONS = "conversions", "Conversions"
-    QUALITY = "quality", "Quality shares"
-    COURSES = "courses", "Courses completed"
+    ACTIVE = "active", gettext_lazy("Active advocates (did something in the last 30 days)")
+    ONBOARDED = "onboarded", gettext_lazy("People onboarded")
+    UNLOCKED = "unlocked", gettext_lazy("People who unlocked sharing")
+    SHARERS = "sharers", gettext_lazy("People who have shared")
+    SHARES = "shares", gettext_lazy("Shares")
+    CLICKS = "clicks", gettext_lazy("Unique readers (clicks)")
+    CONVERSIONS = "conversions", gettext_lazy("Conversions")
+    QUALITY = "quality", gettext_lazy("Quality shares")
+    COURSES = "courses", gettext_lazy("Courses completed")
 
 
 PEOPLE_KPIS = {Kpi.ACTIVE, Kpi.ONBOARDED, Kpi.UNLOCKED, Kpi.SHARERS}
@@ -197,20 +204,24 @@ class Target(models.Model):
     dashboard shows the programme's progress toward each."""
 
     class Cadence(models.TextChoices):
-        BY_DATE = "by_date", "Reach it by the date"
-        MONTHLY = "monthly", "Every month"
+        BY_DATE = "by_date", gettext_lazy("Reach it by the date")
+        MONTHLY = "monthly", gettext_lazy("Every month")
 
     objective = models.CharField(
         max_length=300,
-        help_text="One of the objectives published by the purpose workshop (or your own words).",
+        help_text=gettext_lazy(
+            "One of the objectives published by the purpose workshop (or your own words)."
+        ),
     )
     kpi = models.CharField("KPI", max_length=20, choices=Kpi.choices)
     value = models.PositiveIntegerField("target", validators=[MinValueValidator(1)])
     cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.BY_DATE)
     starts = models.DateField(
-        help_text="Events (shares, clicks...) count from this day for a target by a date."
+        help_text=gettext_lazy(
+            "Events (shares, clicks...) count from this day for a target by a date."
+        )
     )
-    due = models.DateField(null=True, blank=True, help_text="For a target by a date.")
+    due = models.DateField(null=True, blank=True, help_text=gettext_lazy("For a target by a date."))
 
     class Meta:
         ordering = ["objective", "due", "kpi"]
@@ -233,7 +244,7 @@ class SummarySent(models.Model):
     run of the same month, or two at once, never sends it twice."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(help_text="The first day of the month summarised.")
+    month = models.DateField(help_text=gettext_lazy("The first day of the month summarised."))
     sent_at = models.DateTimeField()
 
     class Meta:

@@ -4,6 +4,8 @@ ledger), and the mentoring and recognition budget figures read from their own ta
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from portal.activity import verbs
 from portal.activity.selectors import levels
@@ -13,14 +15,14 @@ from portal.people.privacy import MIN_GROUP
 from portal.recognition.models import Allowance, RecognitionSettings
 
 from .selectors import Period, Scope, count, of_people, totals
-from .tables import Table
+from .tables import Table, span
 
 # What a trend can show: (measure, what it counts, statements or points).
 TRENDS = {
-    "shares": (verbs.CONTENT_SHARED.id, "Shares", "statements"),
-    "clicks": (verbs.SHARE_CLICKED.id, "Unique readers (clicks)", "statements"),
-    "training": (verbs.LESSON_COMPLETED.id, "Lessons completed", "statements"),
-    "points": ("", "Points awarded", "points"),
+    "shares": (verbs.CONTENT_SHARED.id, gettext_lazy("Shares"), "statements"),
+    "clicks": (verbs.SHARE_CLICKED.id, gettext_lazy("Unique readers (clicks)"), "statements"),
+    "training": (verbs.LESSON_COMPLETED.id, gettext_lazy("Lessons completed"), "statements"),
+    "points": ("", gettext_lazy("Points awarded"), "points"),
 }
 
 
@@ -42,26 +44,26 @@ def motivation_table(*, scope: Scope, period: Period) -> Table:
             value, previous = count(now, measure), count(before, measure)
         rows.append([label, value, previous])
 
-    add("Points awarded", value=points_awarded(now), previous=points_awarded(before))
+    add(gettext("Points awarded"), value=points_awarded(now), previous=points_awarded(before))
     adjusted = (now.get(verbs.POINTS_ADJUSTED.id, (0, 0))[1],
                 before.get(verbs.POINTS_ADJUSTED.id, (0, 0))[1])  # fmt: skip
     if any(adjusted):
-        add("Points adjusted by admins", value=adjusted[0], previous=adjusted[1])
-    add("Badges earned", verbs.BADGE_EARNED.id)
-    add("Badges revoked", verbs.BADGE_REVOKED.id)
-    add("Levels reached", verbs.LEVEL_REACHED.id)
+        add(gettext("Points adjusted by admins"), value=adjusted[0], previous=adjusted[1])
+    add(gettext("Badges earned"), verbs.BADGE_EARNED.id)
+    add(gettext("Badges revoked"), verbs.BADGE_REVOKED.id)
+    add(gettext("Levels reached"), verbs.LEVEL_REACHED.id)
     for level in levels().levels:
         measure = f"{verbs.LEVEL_REACHED.id}:{level.name[:40]}"
         if count(now, measure) or count(before, measure):
-            add(f"· reached {level.name}", measure)
-    add("Recognitions from managers", f"{verbs.RECOGNITION_RECEIVED.id}:recognition")
-    add("Kudos between colleagues", f"{verbs.RECOGNITION_RECEIVED.id}:kudos")
-    add("Mentoring check-ins recorded", verbs.MENTORING_CHECKIN.id)
-    add("Workshop contributions", verbs.WORKSHOP_CONTRIBUTED.id)
+            add(gettext("· reached %(level)s") % {"level": level.name}, measure)
+    add(gettext("Recognitions from managers"), f"{verbs.RECOGNITION_RECEIVED.id}:recognition")
+    add(gettext("Kudos between colleagues"), f"{verbs.RECOGNITION_RECEIVED.id}:kudos")
+    add(gettext("Mentoring check-ins recorded"), verbs.MENTORING_CHECKIN.id)
+    add(gettext("Workshop contributions"), verbs.WORKSHOP_CONTRIBUTED.id)
     return Table(
         "motivation",
-        f"Recognition and rewards, {period.start:%d %b} to {period.end:%d %b %Y}",
-        ["Figure", "In the period", "In the period before"],
+        gettext("Recognition and rewards, %(span)s") % {"span": span(period.start, period.end)},
+        [gettext("Figure"), gettext("In the period"), gettext("In the period before")],
         rows,
     )
 
@@ -74,17 +76,19 @@ def budget_table(*, scope: Scope, period: Period, viewer: User) -> Table:
     config = RecognitionSettings.load()
     if scope.teams is not None:
         managers = [viewer.pk]
-        caption = "Your recognition budget"
+        caption = gettext("Your recognition budget")
     else:
         managers = list(
             User.objects.filter(managed_teams__isnull=False, is_active=True)
             .distinct()
             .values_list("pk", flat=True)
         )
-        caption = "Managers' recognition budgets, all together"
-    table = Table("budgets", caption, ["Figure", "Points"])
+        caption = gettext("Managers' recognition budgets, all together")
+    table = Table("budgets", caption, [gettext("Figure"), gettext("Points")])
     if scope.teams is None and len(managers) < MIN_GROUP:
-        table.note = f"Hidden: fewer than {MIN_GROUP} managers hold a budget."
+        table.note = gettext("Hidden: fewer than %(min)s managers hold a budget.") % {
+            "min": MIN_GROUP
+        }
         return table
     used = (
         Allowance.objects.filter(user_id__in=managers, limit="budget", period__in=months).aggregate(
@@ -95,13 +99,21 @@ def budget_table(*, scope: Scope, period: Period, viewer: User) -> Table:
     available = len(managers) * len(months) * config.monthly_budget
     share = f"{round(100 * used / available)}%" if available else "-"
     table.rows = [
-        ["Given in recognition", used],
-        ["Available", available],
-        ["Used", share],
+        [gettext("Given in recognition"), used],
+        [gettext("Available"), available],
+        [gettext("Used"), share],
     ]
     table.note = (
-        f"{len(managers)} manager{'s' if len(managers) != 1 else ''} x {len(months)} "
-        f"month{'s' if len(months) != 1 else ''} x {config.monthly_budget} points a month."
+        " x ".join(
+            [
+                ngettext("%(count)s manager", "%(count)s managers", len(managers))
+                % {"count": len(managers)},
+                ngettext("%(count)s month", "%(count)s months", len(months))
+                % {"count": len(months)},
+                gettext("%(points)s points a month") % {"points": config.monthly_budget},
+            ]
+        )
+        + "."
     )
     return table
 
@@ -127,16 +139,23 @@ def mentoring_table(*, scope: Scope, period: Period) -> Table:
         set_=Count("pk", filter=inside),
         met=Count("pk", filter=Q(done_at__gte=period.start_at, done_at__lt=period.end_at)),
     )
-    share = f" ({round(100 * mentored / everyone)}% of {everyone})" if everyone else ""
+    share = (
+        " ("
+        + gettext("%(percent)s%% of %(count)s")
+        % {"percent": round(100 * mentored / everyone), "count": everyone}
+        + ")"
+        if everyone
+        else ""
+    )
     return Table(
         "mentoring",
-        "Mentoring coverage",
-        ["Figure", "Count"],
+        gettext("Mentoring coverage"),
+        [gettext("Figure"), gettext("Count")],
         [
-            ["People with a mentor now", f"{mentored}{share}"],
-            ["Check-ins held in the period", checkins],
-            ["Goals set in the period", goals["set_"]],
-            ["Goals met in the period", goals["met"]],
+            [gettext("People with a mentor now"), f"{mentored}{share}"],
+            [gettext("Check-ins held in the period"), checkins],
+            [gettext("Goals set in the period"), goals["set_"]],
+            [gettext("Goals met in the period"), goals["met"]],
         ],
     )
 
@@ -195,18 +214,21 @@ def trend_table(*, scope: Scope, period: Period) -> Table:
         rows.append(row)
     return Table(
         "trend",
-        f"Per {size}, {period.start:%d %b} to {period.end:%d %b %Y}",
+        {
+            "day": gettext("Per day, %(span)s"),
+            "week": gettext("Per week, %(span)s"),
+            "month": gettext("Per month, %(span)s"),
+        }[size]
+        % {"span": span(period.start, period.end)},
         [
-            "Week from" if size == "week" else size.capitalize(),
-            *(label for _, label, _ in TRENDS.values()),
+            {"day": gettext("Day"), "week": gettext("Week from"), "month": gettext("Month")}[size],
+            *(str(label) for _, label, _ in TRENDS.values()),
         ],
         rows,
     )
 
 
 def _span_label(size: str, first: date, last: date) -> str:
-    if size == "day":
-        return f"{first.day} {first:%b}"
-    if size == "week":
-        return f"{first.day} {first:%b}"  # the week's first day
-    return f"{first:%b %Y}"
+    if size in ("day", "week"):  # a week by its first day
+        return date_format(first, "j M")
+    return date_format(first, "M Y")

@@ -9,7 +9,9 @@ from datetime import date
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from courses.selectors import purpose_published
 from portal.activity import verbs
@@ -47,6 +49,16 @@ class Progress:
         if self.ends and self.ends < timezone.localdate():
             return "missed"
         return "on track" if self.now >= self.expected else "behind"
+
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's words (``status`` is the stable key and CSS class)."""
+        return {
+            "met": gettext("met"),
+            "missed": gettext("missed"),
+            "on track": gettext("on track"),
+            "behind": gettext("behind"),
+        }[self.status]
 
 
 PEOPLE_STEPS = {
@@ -103,31 +115,43 @@ def section(*, period: Period) -> Section:
     listed = objectives()
     table = Table(
         "objectives",
-        "Objectives and targets: the whole programme, today",
-        ["Objective", "KPI", "Target", "When", "Now", "Progress (%)", "Status"],
+        gettext("Objectives and targets: the whole programme, today"),
+        [
+            gettext("Objective"),
+            "KPI",
+            gettext("Target"),
+            gettext("When"),
+            gettext("Now"),
+            gettext("Progress (%)"),
+            gettext("Status"),
+        ],
     )
     progresses = [progress(target, today=today) for target in targets]
     for item in progresses:
         target = item.target
         when = (
-            "every month"
+            gettext("every month")
             if target.cadence == Target.Cadence.MONTHLY
-            else f"by {target.due:%d %b %Y}"
+            else gettext("by %(date)s") % {"date": date_format(target.due, "j M Y")}
             if target.due
             else ""
         )
         table.rows.append([target.objective, target.get_kpi_display(), target.value, when,
-                           item.now, item.percent, item.status])  # fmt: skip
+                           item.now, item.percent, item.status_label])  # fmt: skip
     without = [objective for objective in listed if objective not in {t.objective for t in targets}]
     if without:
-        table.note = "No target yet for: " + "; ".join(without) + "."
+        table.note = gettext("No target yet for: %(objectives)s.") % {
+            "objectives": "; ".join(without)
+        }
     section = Section(
         "objectives",
-        "Objectives",
-        "The objectives published by the purpose workshop, with the targets programme admins "
-        "set for them.",
+        gettext("Objectives"),
+        gettext(
+            "The objectives published by the purpose workshop, with the targets programme admins "
+            "set for them."
+        ),
         tables=[table],
-        action=Link(admin_url(), "Set the targets"),
+        action=Link(admin_url(), gettext("Set the targets")),
     )
     if progresses:
         section.charts.append(_bars(progresses))
@@ -135,16 +159,19 @@ def section(*, period: Period) -> Section:
 
 
 def _bars(progresses: list[Progress]) -> Chart:
-    return Chart("Progress toward each target", format_html(
+    return Chart(gettext("Progress toward each target"), format_html(
         '<ul class="target-bars" aria-hidden="true">{}</ul>',
         format_html_join(
             "",
             '<li><span class="target-label">{}</span>'
             '<meter class="hbar-meter target-{}" min="0" max="100" value="{}"></meter>'
-            '<span class="target-figure">{} of {} ({}%), {}</span></li>',
+            '<span class="target-figure">{}</span></li>',
             (
                 (str(item.target), item.status.replace(" ", "-"), min(100, item.percent),
-                 f"{item.now:,}", f"{item.target.value:,}", item.percent, item.status)
+                 gettext("%(now)s of %(target)s (%(percent)s%%), %(status)s") % {
+                     "now": number_format(item.now, force_grouping=True),
+                     "target": number_format(item.target.value, force_grouping=True),
+                     "percent": item.percent, "status": item.status_label})
                 for item in progresses
             ),
         ),

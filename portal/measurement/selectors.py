@@ -20,6 +20,8 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.activity.verbs import CONTENT_SHARED, SHARE_CLICKED, SHARE_CONVERTED
 from portal.people.models import Department, Team, User
@@ -29,7 +31,11 @@ from portal.sharing.models import ContentItem, Kind, Network
 
 from .models import STEPS, Grain, MeasurementSettings, Rollup
 
-PERIODS = {"week": "This week", "month": "This month", "quarter": "This quarter"}
+PERIODS = {
+    "week": gettext_lazy("This week"),
+    "month": gettext_lazy("This month"),
+    "quarter": gettext_lazy("This quarter"),
+}
 
 
 @dataclass(frozen=True)
@@ -77,13 +83,13 @@ def period_for(
 ) -> Period:
     """This week, month or quarter up to ``today``, or a custom ``start``..``end``."""
     if kind == "custom" and start and end:
-        return Period(start, end, "Custom period")
+        return Period(start, end, gettext("Custom period"))
     if kind == "week":
-        return Period(today - timedelta(days=today.weekday()), today, PERIODS["week"])
+        return Period(today - timedelta(days=today.weekday()), today, str(PERIODS["week"]))
     if kind == "quarter":
         first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        return Period(first, today, PERIODS["quarter"], months_back=3)
-    return Period(today.replace(day=1), today, PERIODS["month"], months_back=1)
+        return Period(first, today, str(PERIODS["quarter"]), months_back=3)
+    return Period(today.replace(day=1), today, str(PERIODS["month"]), months_back=1)
 
 
 @dataclass
@@ -228,9 +234,9 @@ def _reached(columns: list[str], *, before: datetime) -> Q:
 
 
 GROUPINGS = {
-    "department": "department",
-    "team": "team",
-    "cohort": "cohort (the wave people were invited in, or the month they joined)",
+    "department": gettext_lazy("department"),
+    "team": gettext_lazy("team"),
+    "cohort": gettext_lazy("cohort (the wave people were invited in, or the month they joined)"),
 }
 # A cohort is no rollup dimension: the funnel by cohort groups the people themselves.
 _COHORT_KEYS = {"cohort": F("profile__cohort"),
@@ -361,7 +367,7 @@ def funnel(*, scope: Scope, period: Period, counts: list[dict] | None = None) ->
             else None
         )
         result.steps.append(
-            Step(label, count_, figures[f"{name}:new"], figures[f"{name}:before"], conversion)
+            Step(str(label), count_, figures[f"{name}:new"], figures[f"{name}:before"], conversion)
         )
         previous_count = count_
     waits = totals(scope.rollups.filter(measures("#wait.share:")),
@@ -380,12 +386,14 @@ class GroupRow:
 
 def _group_name(by: str, row: dict) -> str:
     if by == "department":
-        return row["department"] or "No department"
+        return row["department"] or gettext("No department")
     if by == "team":
-        return f"{row['team']} ({row['team_department']})" if row["team"] else "No team"
+        return f"{row['team']} ({row['team_department']})" if row["team"] else gettext("No team")
     if row["cohort"]:
         return row["cohort"]
-    return f"Joined {row['joined']:%B %Y}" if row["joined"] else "Unknown"
+    if row["joined"]:
+        return gettext("Joined %(month)s") % {"month": date_format(row["joined"], "F Y")}
+    return gettext("Unknown")
 
 
 def funnel_by(
@@ -413,7 +421,7 @@ def funnel_by(
     if merged >= MIN_GROUP:
         result.append(
             GroupRow(
-                f"Smaller groups (each under {MIN_GROUP} people)",
+                gettext("Smaller groups (each under %(count)s people)") % {"count": MIN_GROUP},
                 merged,
                 [sum(row[n] for _, row in small) for n, _ in STEPS],
             )

@@ -6,7 +6,7 @@ month is reserved in the database before sending, so runs that overlap or repeat
 send it twice, and a failed send gives the month back for the next run.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
@@ -14,12 +14,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from portal.notifications.services import send_once
 from portal.people.models import User
+from portal.people.selectors import language_of
 from portal.people.services import Role
 
 from . import motivation, objectives, selectors
@@ -34,7 +37,7 @@ SUMMARY_HOUR = 8
 def month_of(day: date) -> Period:
     first = day.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return Period(first, last, f"{first:%B %Y}")
+    return Period(first, last, date_format(first, "F Y"))
 
 
 @dataclass(frozen=True)
@@ -63,22 +66,23 @@ def headlines(month: Period) -> list[Headline]:
         for index in (2, 4, 5):  # onboarded, sharing unlocked, first share: the new ones
             rows.append(
                 Headline(
-                    f"{funnel_now.steps[index].label}: new",
+                    gettext("%(step)s: new") % {"step": funnel_now.steps[index].label},
                     funnel_now.steps[index].new,
                     funnel_before.steps[index].new if funnel_before.steps else 0,
                 )
             )
     rows += [
-        Headline("Shares", reach_now.shares, reach_before.shares),
-        Headline("Unique readers (clicks)", reach_now.clicks, reach_before.clicks),
-        Headline("Conversions", reach_now.conversions, reach_before.conversions),
-        Headline(f"Earned media value ({reach_now.currency})", reach_now.value,
-                 reach_before.value),
-        Headline("Points awarded", motivation.points_awarded(figures_now),
+        Headline(gettext("Shares"), reach_now.shares, reach_before.shares),
+        Headline(gettext("Unique readers (clicks)"), reach_now.clicks, reach_before.clicks),
+        Headline(gettext("Conversions"), reach_now.conversions, reach_before.conversions),
+        Headline(gettext("Earned media value (%(currency)s)") % {"currency": reach_now.currency},
+                 reach_now.value, reach_before.value),
+        Headline(gettext("Points awarded"), motivation.points_awarded(figures_now),
                  motivation.points_awarded(figures_before)),
-        Headline("Badges earned", motivation.count(figures_now, "badge.earned"),
+        Headline(gettext("Badges earned"), motivation.count(figures_now, "badge.earned"),
                  motivation.count(figures_before, "badge.earned")),
-        Headline("Recognitions and kudos", motivation.count(figures_now, "recognition.received"),
+        Headline(gettext("Recognitions and kudos"),
+                 motivation.count(figures_now, "recognition.received"),
                  motivation.count(figures_before, "recognition.received")),
     ]  # fmt: skip
     return rows
@@ -105,13 +109,16 @@ def summaries_send(*, month: date) -> SummaryRun:
     period = month_of(month)
     run = SummaryRun()
     done = set(SummarySent.objects.filter(month=period.start).values_list("user_id", flat=True))
-    context = None
+    contexts: dict[str, dict] = {}
     for user in _recipients():
         if user.pk in done:
             run.already_sent += 1
             continue
-        if context is None:  # computed once, for everyone
-            context = _context(period)
+        language = language_of(user)
+        if language not in contexts:  # computed once per language, in that language
+            with translation.override(language):
+                contexts[language] = _context(period)
+        context = contexts[language]
         outcome = send_once(
             reserve=partial(SummarySent.objects.create, user=user, month=period.start,
                             sent_at=timezone.now()),
@@ -128,7 +135,7 @@ def _context(period: Period) -> dict:
                 for target in objectives.Target.objects.all()]  # fmt: skip
     query = f"?period=custom&start={period.start.isoformat()}&end={period.end.isoformat()}"
     return {
-        "period": period,
+        "period": replace(period, label=date_format(period.start, "F Y")),
         "headlines": headlines(period),
         "targets": progress,
         "dashboard_url": settings.SITE_URL.rstrip("/") + reverse("measurement:programme") + query,
@@ -137,15 +144,18 @@ def _context(period: Period) -> dict:
 
 def _send(*, user: User, context: dict) -> None:
     context = {**context, "user": user}
-    subject = f"The advocacy programme in {context['period'].label}"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("measurement/email/summary.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(
-        render_to_string("measurement/email/summary.html", context), "text/html"
-    )
+    with translation.override(language_of(user)):
+        subject = gettext("The advocacy programme in %(month)s") % {
+            "month": context["period"].label
+        }
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("measurement/email/summary.txt", context),
+            to=[user.email],
+        )
+        message.attach_alternative(
+            render_to_string("measurement/email/summary.html", context), "text/html"
+        )
     message.send()
 
 

@@ -11,8 +11,23 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from portal.exports import safe_cell
+
+
+def day(value) -> str:
+    """A day as the reader's language writes it ("3 Dec 2026", "3. Dez. 2026")."""
+    return date_format(value, "j M Y")
+
+
+def span(start, end) -> str:
+    """A period in the reader's words: "1 Dec to 3 Dec 2026"."""
+    return gettext("%(start)s to %(end)s") % {
+        "start": date_format(start, "j M"),
+        "end": date_format(end, "j M Y"),
+    }
 
 
 @dataclass(frozen=True)

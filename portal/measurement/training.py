@@ -19,6 +19,7 @@ from django.db.models import Avg, Count, QuerySet
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 
 from courses.blocks import QuizBlock, ScenarioBlock
 from courses.models import (
@@ -38,7 +39,7 @@ from .selectors import (
     of_people,
     totals,
 )
-from .tables import Link, Section, Table
+from .tables import Link, Section, Table, day
 from .tallies import parse_answers
 
 UPPER_LOWER = 0.27  # the share of takers in each of the upper and lower groups
@@ -82,10 +83,17 @@ def courses_table(*, scope: Scope, period: Period) -> Table:
     }
     table = Table(
         "courses",
-        f"Courses: who started and completed them by {period.end:%d %b %Y}",
-        ["Course", "Started", "Completed", "Completion rate", "Median days to complete",
-         "Average rating (of 5)", "Ratings"],
-    )  # fmt: skip
+        gettext("Courses: who started and completed them by %(day)s") % {"day": day(period.end)},
+        [
+            gettext("Course"),
+            gettext("Started"),
+            gettext("Completed"),
+            gettext("Completion rate"),
+            gettext("Median days to complete"),
+            gettext("Average rating (of 5)"),
+            gettext("Ratings"),
+        ],
+    )
     hidden = 0
     for course_id, title in _courses(started).items():
         begun, done = started[course_id], completed.get(course_id, 0)
@@ -101,8 +109,11 @@ def courses_table(*, scope: Scope, period: Period) -> Table:
             round(rated["average"], 1) if count >= MIN_GROUP else None, count,
         ])  # fmt: skip
     if hidden:
-        table.note = f"{hidden} course{'s' if hidden > 1 else ''} started by fewer than " \
-            f"{MIN_GROUP} people {'are' if hidden > 1 else 'is'} not shown."  # fmt: skip
+        table.note = ngettext(
+            "%(count)s course started by fewer than %(min)s people is not shown.",
+            "%(count)s courses started by fewer than %(min)s people are not shown.",
+            hidden,
+        ) % {"count": hidden, "min": MIN_GROUP}
     return table
 
 
@@ -116,19 +127,23 @@ def _courses(ids) -> dict[int, str]:
 def unlock_table(*, scope: Scope, period: Period) -> Table:
     waits = totals(scope.rollups.filter(measures("#wait.unlock:")), _until(period))
     unlocked, wait = histogram_median(histogram(waits, "#wait.unlock:"))
-    table = Table("unlock", "Time to unlock sharing", ["Figure", "Value"])
+    table = Table(
+        "unlock", gettext("Time to unlock sharing"), [gettext("Figure"), gettext("Value")]
+    )
     if unlocked >= MIN_GROUP and wait is not None:
         table.rows = [
-            ["People who unlocked sharing", unlocked],
-            ["Median days from invitation to unlocking (whole days)", round(wait, 1)],
+            [gettext("People who unlocked sharing"), unlocked],
+            [gettext("Median days from invitation to unlocking (whole days)"), round(wait, 1)],
         ]
     else:
-        table.note = f"Fewer than {MIN_GROUP} people have unlocked sharing."
+        table.note = gettext("Fewer than %(min)s people have unlocked sharing.") % {
+            "min": MIN_GROUP
+        }
     return table
 
 
 def _edit_url(lesson_id: int) -> Link:
-    return Link(reverse("wagtailadmin_pages:edit", args=[lesson_id]), "Edit the lesson")
+    return Link(reverse("wagtailadmin_pages:edit", args=[lesson_id]), gettext("Edit the lesson"))
 
 
 def _lessons(ids) -> dict[int, LessonPage]:
@@ -182,8 +197,14 @@ def scenario_tables(*, scope: Scope, period: Period) -> list[Table]:
     lessons = _lessons([key[0] for key in scenarios] + [key[0] for key in steps])
     scores = Table(
         "scenarios",
-        "Scenarios finished in the period",
-        ["Scenario", "People (first finish)", "Attempts", "Average score (%)", "Passed (%)"],
+        gettext("Scenarios finished in the period"),
+        [
+            gettext("Scenario"),
+            gettext("People (first finish)"),
+            gettext("Attempts"),
+            gettext("Average score (%)"),
+            gettext("Passed (%)"),
+        ],
     )
     listed = []
     for (lesson_id, block_id), row in scenarios.items():
@@ -195,14 +216,28 @@ def scenario_tables(*, scope: Scope, period: Period) -> list[Table]:
     scores.rows = sorted(listed, key=lambda cells: cells[0])
     distribution = Table(
         "choices",
-        "Every choice at every scenario step in the period",
-        ["Scenario", "Step", "Choice", "Points", "Chosen", "Of the step's choices (%)"],
+        gettext("Every choice at every scenario step in the period"),
+        [
+            gettext("Scenario"),
+            gettext("Step"),
+            gettext("Choice"),
+            gettext("Points"),
+            gettext("Chosen"),
+            gettext("Of the step's choices (%)"),
+        ],
         folded=True,
     )
     hardest = Table(
         "hardest-choices",
-        "Hardest choices: at each step, the poor choice people made most",
-        ["Scenario", "Step", "Poor choice", "Chosen (%)", "Best choice's points", "Edit"],
+        gettext("Hardest choices: at each step, the poor choice people made most"),
+        [
+            gettext("Scenario"),
+            gettext("Step"),
+            gettext("Poor choice"),
+            gettext("Chosen (%)"),
+            gettext("Best choice's points"),
+            gettext("Edit"),
+        ],
     )
     candidates = []
     hidden = 0
@@ -225,7 +260,8 @@ def scenario_tables(*, scope: Scope, period: Period) -> list[Table]:
         total = sum(chosen.values())
         rows: list[dict[str, Any]] = [
             {"label": options[index].label if index < len(options)
-                else f"Choice {index + 1} (no longer in the scenario)",
+                else gettext("Choice %(number)s (no longer in the scenario)")
+                % {"number": index + 1},
              "score": options[index].score if index < len(options) else None,
              "chosen": count}
             for index, count in sorted(chosen.items())
@@ -246,10 +282,13 @@ def scenario_tables(*, scope: Scope, period: Period) -> list[Table]:
     )[:10]:
         hardest.rows.append([title, where, label, share, best, _edit_url(lesson_id)])
     if hidden:
-        distribution.note = hardest.note = (
-            f"{hidden} step{'s' if hidden > 1 else ''} answered for the first time by fewer "
-            f"than {MIN_GROUP} people in the period {'are' if hidden > 1 else 'is'} not shown."
-        )
+        distribution.note = hardest.note = ngettext(
+            "%(count)s step answered for the first time by fewer than %(min)s people in the "
+            "period is not shown.",
+            "%(count)s steps answered for the first time by fewer than %(min)s people in the "
+            "period are not shown.",
+            hidden,
+        ) % {"count": hidden, "min": MIN_GROUP}
     return [scores, hardest, distribution]
 
 
@@ -290,8 +329,15 @@ def quiz_table(*, scope: Scope, period: Period) -> Table:
     period (counted by answer pattern in the rollups)."""
     table = Table(
         "quiz-questions",
-        "Quiz questions: first attempts in the period",
-        ["Quiz", "Question", "People", "Right (difficulty, %)", "Discrimination", "Edit"],
+        gettext("Quiz questions: first attempts in the period"),
+        [
+            gettext("Quiz"),
+            gettext("Question"),
+            gettext("People"),
+            gettext("Right (difficulty, %)"),
+            gettext("Discrimination"),
+            gettext("Edit"),
+        ],
     )
     first: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     for measure, (count, _) in totals(scope.rollups.filter(measures("#quiz:")), period).items():
@@ -324,11 +370,11 @@ def quiz_table(*, scope: Scope, period: Period) -> Table:
                                round(100 * difficulty), round(discrimination, 2),
                                _edit_url(lesson_id)])  # fmt: skip
     if hidden:
-        quizzes = f"{hidden} quiz{'zes' if hidden > 1 else ''}"
-        table.note = (
-            f"{quizzes} taken by fewer than {MIN_GROUP} people in the period "
-            f"{'are' if hidden > 1 else 'is'} not shown."
-        )
+        table.note = ngettext(
+            "%(count)s quiz taken by fewer than %(min)s people in the period is not shown.",
+            "%(count)s quizzes taken by fewer than %(min)s people in the period are not shown.",
+            hidden,
+        ) % {"count": hidden, "min": MIN_GROUP}
     return table
 
 
@@ -336,7 +382,9 @@ def comments_table(*, people: QuerySet[User] | None) -> Table:
     """The latest comments of each course with at least ``MIN_GROUP`` ratings, without
     names (five per course)."""
     table = Table(
-        "comments", "What learners said (latest, unnamed)", ["Course", "Rating", "Comment"]
+        "comments",
+        gettext("What learners said (latest, unnamed)"),
+        [gettext("Course"), gettext("Rating"), gettext("Comment")],
     )
     rated = {
         course_id
@@ -366,10 +414,17 @@ def outcomes_table(*, scope: Scope) -> Table:
     shares by ``MIN_GROUP`` people."""
     table = Table(
         "outcomes",
-        "Does training change sharing? Shares before and after completing each course",
-        ["Course", "Shares before", "Quality before", "Readers per share before",
-         "Shares after", "Quality after", "Readers per share after"],
-    )  # fmt: skip
+        gettext("Does training change sharing? Shares before and after completing each course"),
+        [
+            gettext("Course"),
+            gettext("Shares before"),
+            gettext("Quality before"),
+            gettext("Readers per share before"),
+            gettext("Shares after"),
+            gettext("Quality after"),
+            gettext("Readers per share after"),
+        ],
+    )
     sides = ("before", "after")
     figures: dict[int, dict[str, list[int]]] = defaultdict(
         lambda: {side: [0, 0, 0, 0] for side in sides}  # shares, readers, sharers, quality
@@ -395,19 +450,21 @@ def outcomes_table(*, scope: Scope) -> Table:
                 cells += [None, None, None]
         if any(cell is not None for cell in cells[1:]):
             table.rows.append(cells)
-    table.note = (
-        f"Each side counts the shares of people who completed the course; a side with shares "
-        f"by fewer than {MIN_GROUP} people is left empty."
-    )
+    table.note = gettext(
+        "Each side counts the shares of people who completed the course; a side with shares "
+        "by fewer than %(min)s people is left empty."
+    ) % {"min": MIN_GROUP}
     return table
 
 
 def section(*, scope: Scope, period: Period) -> Section:
     return Section(
         "training",
-        "Training",
-        "Where people stall, which choices and questions are hard, and whether training "
-        "moves how people share.",
+        gettext("Training"),
+        gettext(
+            "Where people stall, which choices and questions are hard, and whether training "
+            "moves how people share."
+        ),
         tables=[
             courses_table(scope=scope, period=period),
             unlock_table(scope=scope, period=period),

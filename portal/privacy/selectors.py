@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from badges.models import AwardVisibility, BadgeAward
+from portal.locales import localised
 from portal.mentoring.models import Pairing
 from portal.people.consent import PURPOSES
 from portal.people.models import ConsentRecord, PrivacySettings, Profile, User, Visibility
@@ -37,39 +40,50 @@ def seen_by_others(*, user: User, profile_url: str, badges_url: str) -> list[Aud
     board_name = profile.public_name if listed else ""
     colleague = [
         (
-            f"Leaderboards list you as “{board_name}”."
+            gettext("Leaderboards list you as “%(name)s”.") % {"name": board_name}
             if listed
-            else "Leaderboards do not list you (you still see your own rank).",
+            else gettext("Leaderboards do not list you (you still see your own rank)."),
             profile_url,
         ),
         (
-            f"The recognition feed names you as “{public_label(user)}”"
-            + (
-                " with the messages you receive."
+            (
+                gettext(
+                    "The recognition feed names you as “%(name)s” with the messages you receive."
+                )
                 if profile.consent_feed
-                else "; messages to you stay private."
+                else gettext(
+                    "The recognition feed names you as “%(name)s”; messages to you stay private."
+                )
+            )
+            % {"name": public_label(user)},
+            profile_url,
+        ),
+        (
+            gettext("When thanking someone, colleagues find you as “%(name)s”.")
+            % {"name": profile.public_name}
+            if listed
+            else gettext(
+                "When thanking someone, colleagues can find you only by your exact email."
             ),
             profile_url,
         ),
-        (
-            f"When thanking someone, colleagues find you as “{profile.public_name}”."
-            if listed
-            else "When thanking someone, colleagues can find you only by your exact email.",
-            profile_url,
-        ),
-        ("Your workshop answers show your name unless you answer anonymously.", ""),
+        (gettext("Your workshop answers show your name unless you answer anonymously."), ""),
     ]
     if config.works_council_mode and not profile.share_progress_with_manager:
-        manager_sees = "Your team's figures only (participation, points, badges, from 5 people on)."
+        manager_sees = gettext(
+            "Your team's figures only (participation, points, badges, from 5 people on)."
+        )
     else:
-        manager_sees = (
+        manager_sees = gettext(
             "Your training progress, scenario scores, shares and their quality, badges, points, "
             "level and last activity, on their team page."
         )
     # Only works-council mode lets the person choose; otherwise it is the programme's rule.
     manager = [(manager_sees, profile_url if config.works_council_mode else "")]
     if profile.manager_id:
-        manager.insert(0, (f"Your manager in the portal: {profile.manager}.", ""))
+        manager.insert(
+            0, (gettext("Your manager in the portal: %(name)s.") % {"name": profile.manager}, "")
+        )
     pairing = (
         Pairing.objects.filter(mentee=user, status=Pairing.Status.ACTIVE)
         .select_related("mentor")
@@ -78,16 +92,21 @@ def seen_by_others(*, user: User, profile_url: str, badges_url: str) -> list[Aud
     mentor = (
         [
             (
-                f"{pairing.mentor.profile.name} mentors you and sees your progress, scenario "
-                "scores, reflections, shares, badges and points while the pairing lasts.",
+                gettext(
+                    "%(name)s mentors you and sees your progress, scenario scores, reflections, "
+                    "shares, badges and points while the pairing lasts."
+                )
+                % {"name": pairing.mentor.profile.name},
                 "",
             )
         ]
         if pairing
         else [
             (
-                "Nobody mentors you now; a mentor sees your progress and reflections only "
-                "while paired.",
+                gettext(
+                    "Nobody mentors you now; a mentor sees your progress and reflections only "
+                    "while paired."
+                ),
                 "",
             )
         ]
@@ -99,37 +118,53 @@ def seen_by_others(*, user: User, profile_url: str, badges_url: str) -> list[Aud
     )
     public = [
         (
-            "Nothing about you is public unless you have badges: their pages show what you "
-            "choose per badge."
+            gettext(
+                "Nothing about you is public unless you have badges: their pages show what you "
+                "choose per badge."
+            )
             if not awards
-            else f"{len(awards)} badge page{'s' if len(awards) != 1 else ''}:",
+            else ngettext("%(count)s badge page:", "%(count)s badge pages:", len(awards))
+            % {"count": len(awards)},
             badges_url,
         )
     ]
+    names = dict(
+        zip(
+            (award.pk for award in awards),
+            (badge.name for badge in localised([award.badge for award in awards])),
+            strict=True,
+        )
+    )
     for award in awards:
         if award.visibility == AwardVisibility.PRIVATE:
-            shown = "private: only you see the page (verifiers still can check it)"
+            shown = gettext("private: only you see the page (verifiers still can check it)")
         else:
-            name = award.public_earner() or "no name"
-            shown = f"shows {name}" + (
-                ", indexed by search engines" if award.visibility == AwardVisibility.PUBLIC else ""
-            )
+            name = award.public_earner() or gettext("no name")
+            parts = [gettext("shows %(name)s") % {"name": name}]
+            if award.visibility == AwardVisibility.PUBLIC:
+                parts.append(gettext("indexed by search engines"))
             if award.evidence_note:
-                shown += (
-                    ", with the message that came with it"
+                parts.append(
+                    gettext("with the message that came with it")
                     if award.public_evidence_note()
-                    else ", without the message that came with it"
+                    else gettext("without the message that came with it")
                 )
-        public.append((f"“{award.badge.name}”: {shown}.", award.get_absolute_url()))
+            shown = ", ".join(parts)
+        public.append(
+            (
+                gettext("“%(badge)s”: %(shown)s.") % {"badge": names[award.pk], "shown": shown},
+                award.get_absolute_url(),
+            )
+        )
     public.append(
         (
-            "Tracked links count clicks without knowing who clicked; nobody sees readers.",
+            gettext("Tracked links count clicks without knowing who clicked; nobody sees readers."),
             "",
         )
     )
     return [
-        Audience("A colleague", colleague),
-        Audience("Your manager", manager),
-        Audience("A mentor", mentor),
-        Audience("The public (anyone with a link)", public),
+        Audience(gettext("A colleague"), colleague),
+        Audience(gettext("Your manager"), manager),
+        Audience(gettext("A mentor"), mentor),
+        Audience(gettext("The public (anyone with a link)"), public),
     ]

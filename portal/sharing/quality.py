@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.utils.translation import gettext, ngettext
+
 CLICKS_FOR_FULL_MARKS = 50
 CONVERSIONS_FOR_FULL_MARKS = 5
 # Rewriting this share of the suggested caption in one's own words earns full marks.
@@ -59,10 +61,10 @@ def personal_touch(*, caption: str, suggested: str) -> float:
 
 def touch_hint(touch: float) -> str:
     if touch < 0.1:
-        return "Same as the suggestion: add a line of your own to make it yours."
+        return gettext("Same as the suggestion: add a line of your own to make it yours.")
     if touch < TOUCH_FOR_FULL_MARKS:
-        return "A little of your own voice: say why it matters to you."
-    return "In your own words: this is what makes people click."
+        return gettext("A little of your own voice: say why it matters to you.")
+    return gettext("In your own words: this is what makes people click.")
 
 
 def mix_balance(*, own: int, curated: int) -> float:
@@ -89,42 +91,58 @@ def share_quality(
     touch_part = round(WEIGHTS["touch"] * min(1.0, max(0.0, touch) / TOUCH_FOR_FULL_MARKS))
     balance_part = round(WEIGHTS["balance"] * max(0.0, min(1.0, balance)))
     relevance_part = round(WEIGHTS["relevance"] * max(0.0, min(1.0, relevance)))
-    people = "person" if clicks == 1 else "people"
     parts = (
         Part(
-            "Clicks",
+            gettext("Clicks"),
             clicks_part,
             WEIGHTS["clicks"],
-            f"{clicks} {people} clicked (once a day each; previews and your own clicks do "
-            f"not count). Full marks at {CLICKS_FOR_FULL_MARKS}, and the first few count most.",
+            ngettext(
+                "%(count)s person clicked (once a day each; previews and your own clicks do "
+                "not count). Full marks at %(full)s, and the first few count most.",
+                "%(count)s people clicked (once a day each; previews and your own clicks do "
+                "not count). Full marks at %(full)s, and the first few count most.",
+                clicks,
+            )
+            % {"count": clicks, "full": CLICKS_FOR_FULL_MARKS},
         ),
         Part(
-            "Conversions",
+            gettext("Conversions"),
             conversions_part,
             WEIGHTS["conversions"],
-            f"{conversions} sign-up{'s' if conversions != 1 else ''} or similar on our site "
-            f"came from your link.",
+            ngettext(
+                "%(count)s sign-up or similar on our site came from your link.",
+                "%(count)s sign-ups or similar on our site came from your link.",
+                conversions,
+            )
+            % {"count": conversions},
         ),
         Part(
-            "Your own words",
+            gettext("Your own words"),
             touch_part,
             WEIGHTS["touch"],
-            f"{round(touch * 100)}% of your text differs from the suggestion. {touch_hint(touch)}",
+            gettext("%(percent)s%% of your text differs from the suggestion.")
+            % {"percent": round(touch * 100)}
+            + " "
+            + touch_hint(touch),
         ),
         Part(
-            "4-1-1 mix",
+            gettext("4-1-1 mix"),
             balance_part,
             WEIGHTS["balance"],
-            "Your shares of the last 30 days mix our own content with others' "
-            + ("well." if balance >= 0.8 else "less than ideal: share more from others."),
+            gettext("Your shares of the last 30 days mix our own content with others' well.")
+            if balance >= 0.8
+            else gettext(
+                "Your shares of the last 30 days mix our own content with others' less than "
+                "ideal: share more from others."
+            ),
         ),
         Part(
-            "Fits your work",
+            gettext("Fits your work"),
             relevance_part,
             WEIGHTS["relevance"],
-            "Meant for your role or department, or about topics you follow."
+            gettext("Meant for your role or department, or about topics you follow.")
             if relevance >= 0.8
-            else "A general item: content for your own role counts more.",
+            else gettext("A general item: content for your own role counts more."),
         ),
     )
     return Quality(min(100, sum(part.points for part in parts)), parts)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 
 from portal.activity.models import Delivery
@@ -28,15 +29,15 @@ def background_work(request):
     if request.method == "POST":
         form = RetryForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "That delivery is not here any more.")
+            messages.error(request, gettext("That delivery is not here any more."))
             return redirect("background_work")
         retried = Delivery.objects.filter(pk=form.cleaned_data["delivery"]).update(
             due=timezone.now()
         )
         if retried:
-            messages.success(request, "The next sweep (within a few seconds) applies it.")
+            messages.success(request, gettext("The next sweep (within a few seconds) applies it."))
         else:
-            messages.info(request, "That delivery was applied meanwhile.")
+            messages.info(request, gettext("That delivery was applied meanwhile."))
         return redirect("background_work")
     since = timezone.now() - timedelta(days=7)
     tasks = DBTaskResult.objects.all()
