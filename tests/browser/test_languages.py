@@ -23,11 +23,11 @@ PAGES = [
     ("recognition:feed", "Reconnaissance", "Reconocimiento"),
     ("recognition:thanks", "Remercier un collègue", "Dar las gracias a un compañero"),
     ("mentoring:mine", "Mon mentorat", "Mi mentoría"),
-    ("sharing:mine", "Mes partages", "Lo que he compartido"),
+    ("sharing:mine", "Mes partages", "Mis publicaciones"),
     ("courses:progress", "Ma formation", "Mi formación"),
     ("privacy:mine", "Votre vie privée et vos données", "Tu privacidad y tus datos"),
     ("privacy:seen", "Ce que les autres voient de moi", "Lo que otros ven de mí"),
-    ("privacy:notice", "Notice de confidentialité", "Aviso de privacidad"),
+    ("privacy:notice", "Politique de confidentialité", "Aviso de privacidad"),
     ("people:profile", "Votre profil", "Tu perfil"),
     ("people:security", "Sécurité de connexion", "Seguridad de acceso"),
 ]
