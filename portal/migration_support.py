@@ -20,3 +20,43 @@ def grant_permissions(apps, group_name: str, permissions: list[tuple[str, str]])
         group.permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
+
+
+def translatable(model: str) -> list:
+    """The operations that make ``model`` ("app_label.ModelName") translatable with
+    Wagtail's ``TranslatableMixin`` after the fact: a locale and a translation key on
+    every row, existing rows becoming originals in the programme's language, then both
+    fields required and unique together."""
+    import uuid
+
+    from django.db import migrations, models
+    from wagtail.models import BootstrapTranslatableModel
+
+    name = model.split(".")[1].lower()
+
+    def locale(**null):
+        return models.ForeignKey(
+            editable=False,
+            on_delete=models.PROTECT,
+            related_name="+",
+            to="wagtailcore.locale",
+            verbose_name="locale",
+            **null,
+        )
+
+    return [
+        migrations.AddField(model_name=name, name="locale", field=locale(null=True)),
+        migrations.AddField(
+            model_name=name,
+            name="translation_key",
+            field=models.UUIDField(editable=False, null=True),
+        ),
+        BootstrapTranslatableModel(model),
+        migrations.AlterField(model_name=name, name="locale", field=locale()),
+        migrations.AlterField(
+            model_name=name,
+            name="translation_key",
+            field=models.UUIDField(default=uuid.uuid4, editable=False),
+        ),
+        migrations.AlterUniqueTogether(name=name, unique_together={("translation_key", "locale")}),
+    ]
