@@ -30,6 +30,6 @@ def test_a_programme_admin_makes_and_revokes_a_scim_token(page, programme_admin)
     assert serious_accessibility_violations(page) == []
 
     page.get_by_role("button", name="Revoke").click()
-    expect(page.get_by_text("Token 'entra-id' revoked")).to_be_visible()
+    expect(page.get_by_text("Token “entra-id” revoked")).to_be_visible()
     assert token not in page.content()  # shown once only
     assert ScimToken.objects.active().count() == 0

@@ -94,3 +94,26 @@ def test_a_newcomer_picks_their_language_while_onboarding(client):
     response = client.post("/onboarding/", {**ONBOARDING_FORM, "language": "de"})
     assert response.status_code == 302
     assert "Ihr nächster Schritt" in client.get("/me/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "english", "german"),
+    [
+        ("identity_admin", "Sign-on and provisioning", "Anmeldung und Bereitstellung"),
+        ("background_work", "Background work", "Hintergrundarbeit"),
+        ("api_service_tokens", "API tokens", "API-Tokens"),
+        ("people_import", "Import people", "Personen importieren"),
+        ("privacy_erasure_requests", "Erasure requests", "Löschanträge"),
+        ("courses_feedback", "Course feedback", "Kursfeedback"),
+    ],
+)
+def test_the_portals_admin_pages_keep_their_heading_in_every_language(
+    client, programme_admin, name, english, german
+):
+    client.force_login(programme_admin)
+    for language, title in (("en-gb", english), ("de", german)):
+        programme_admin.profile.language = language
+        programme_admin.profile.save(update_fields=["language"])
+        page = client.get(reverse(name)).content.decode()
+        header = page[page.index('id="header-title"') :]
+        assert title in header[: header.index("</h1>")]
