@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models
 from django.utils import translation
-from django.utils.translation import get_supported_language_variant
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import DraftStateMixin, Locale, Site
 
@@ -88,12 +87,6 @@ def localised(objects: Sequence[T], language: str | None = None) -> list[T]:
 
 def localised_one(obj: T, language: str | None = None) -> T:
     return localised([obj], language)[0]
-
-
-def language_name(code: str) -> str:
-    """A content language's own name ("Deutsch"), for the admin and the pages."""
-    names = dict(settings.LANGUAGES)
-    return str(names.get(code) or names.get(get_supported_language_variant(code), code))
 
 
 class LocalisedPage:

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.db.models.functions import Lower
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .consent import BADGE_EVIDENCE, FEED, MATERIAL, Purpose
@@ -50,34 +50,32 @@ class ProfileForm(forms.Form):
     display_name = forms.CharField(
         max_length=120,
         required=False,
-        label=gettext_lazy("What should we call you?"),
-        help_text=gettext_lazy("Leave empty to use your full name."),
+        label=_("What should we call you?"),
+        help_text=_("Leave empty to use your full name."),
     )
     interests = forms.CharField(
         max_length=500,
         required=False,
-        label=gettext_lazy("What topics do you care about?"),
+        label=_("What topics do you care about?"),
         help_text="Separate topics with commas. We use them to suggest content you'd enjoy "
         "sharing, for example: " + ", ".join(SUGGESTED_INTERESTS[:4]) + ".",
     )
     advocacy_style = forms.ChoiceField(
         choices=AdvocacyStyle.choices,
         widget=forms.RadioSelect,
-        label=gettext_lazy("How do you like to take part?"),
-        help_text=gettext_lazy("There is no wrong answer; you can change it any time."),
+        label=_("How do you like to take part?"),
+        help_text=_("There is no wrong answer; you can change it any time."),
     )
     leaderboard_visibility = forms.ChoiceField(
         choices=Visibility.choices,
         widget=forms.RadioSelect,
-        label=gettext_lazy("How should you appear on leaderboards?"),
+        label=_("How should you appear on leaderboards?"),
     )
     alias = forms.CharField(
         max_length=40,
         required=False,
-        label=gettext_lazy("Alias"),
-        help_text=gettext_lazy(
-            "Shown instead of your name when you choose to appear under an alias."
-        ),
+        label=_("Alias"),
+        help_text=_("Shown instead of your name when you choose to appear under an alias."),
     )
     # One box per consent purpose, with the purpose's own words (see consent.py).
     consent_feed = _consent_field(FEED)
@@ -86,8 +84,8 @@ class ProfileForm(forms.Form):
     share_progress_with_manager = forms.BooleanField(
         required=False,
         template_name="includes/checkbox_field.html",
-        label=gettext_lazy("Let my manager see my individual progress"),
-        help_text=gettext_lazy(
+        label=_("Let my manager see my individual progress"),
+        help_text=_(
             "Your courses, points and last activity on your manager's team page. "
             "Without this your manager sees only what the whole team does."
         ),
@@ -95,13 +93,13 @@ class ProfileForm(forms.Form):
     mentor_opt_in = forms.BooleanField(
         required=False,
         template_name="includes/checkbox_field.html",
-        label=gettext_lazy("I'd like to mentor colleagues who are newer to social media"),
+        label=_("I'd like to mentor colleagues who are newer to social media"),
     )
     learning_record_email = forms.BooleanField(
         required=False,
         template_name="includes/checkbox_field.html",
-        label=gettext_lazy("Name me by my email address in the company's learning records"),
-        help_text=gettext_lazy(
+        label=_("Name me by my email address in the company's learning records"),
+        help_text=_(
             "The portal sends your training records (courses, scenarios, badges) to "
             "the company's learning record store. Without this they carry only your portal "
             "number."
@@ -174,7 +172,7 @@ class ConfirmCodeForm(forms.Form):
     """The first code from a newly scanned authenticator app: proves the scan worked."""
 
     code = forms.CharField(
-        label=gettext_lazy("Code from the app"),
+        label=_("Code from the app"),
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -202,9 +200,7 @@ class ConfirmCodeForm(forms.Form):
 class PasswordCheckForm(forms.Form):
     """Your password again, before a change to how you sign in."""
 
-    password = forms.CharField(
-        label=gettext_lazy("Your password"), widget=forms.PasswordInput, strip=False
-    )
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -63,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
     is_staff = models.BooleanField(
-        default=False, help_text=gettext_lazy("Whether the person may sign in to the admin.")
+        default=False, help_text=_("Whether the person may sign in to the admin.")
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -129,16 +129,16 @@ class Team(models.Model):
 
 
 class AdvocacyStyle(models.TextChoices):
-    LISTENER = "listener", gettext_lazy("Listener: I mostly read and learn")
-    CURATOR = "curator", gettext_lazy("Curator: I share good things I find")
-    COMMENTER = "commenter", gettext_lazy("Commenter: I join conversations")
-    CREATOR = "creator", gettext_lazy("Creator: I write my own posts")
+    LISTENER = "listener", _("Listener: I mostly read and learn")
+    CURATOR = "curator", _("Curator: I share good things I find")
+    COMMENTER = "commenter", _("Commenter: I join conversations")
+    CREATOR = "creator", _("Creator: I write my own posts")
 
 
 class Visibility(models.TextChoices):
-    NAME = "name", gettext_lazy("Show my name")
-    ALIAS = "alias", gettext_lazy("Show an alias instead of my name")
-    HIDDEN = "hidden", gettext_lazy("Don't list me (I still see my own rank)")
+    NAME = "name", _("Show my name")
+    ALIAS = "alias", _("Show an alias instead of my name")
+    HIDDEN = "hidden", _("Don't list me (I still see my own rank)")
 
 
 class Profile(models.Model):
@@ -158,9 +158,7 @@ class Profile(models.Model):
     # The wave someone was invited in ("Pilot", "Wave 2"), from the import; the programme
     # dashboard groups its funnel by it (by the month people joined where it is empty).
     cohort = models.CharField(max_length=60, blank=True)
-    interests = TaggableManager(
-        blank=True, help_text=gettext_lazy("Topics this person cares about.")
-    )
+    interests = TaggableManager(blank=True, help_text=_("Topics this person cares about."))
     advocacy_style = models.CharField(
         max_length=20, choices=AdvocacyStyle.choices, default=AdvocacyStyle.LISTENER
     )
@@ -333,23 +331,23 @@ class WorkingTimeSettings(BaseGenericSetting):
     time_zone = models.CharField(
         max_length=64,
         default=default_time_zone,
-        help_text=gettext_lazy("The time zone of people who choose none, such as Europe/Berlin."),
+        help_text=_("The time zone of people who choose none, such as Europe/Berlin."),
     )
     work_days = models.CharField(
         max_length=7,
         default=default_work_days,
         validators=[validate_work_days],
-        help_text=gettext_lazy("Working days as ISO weekday digits: 1 is Monday, 7 is Sunday."),
+        help_text=_("Working days as ISO weekday digits: 1 is Monday, 7 is Sunday."),
     )
     work_start = models.TimeField(default=default_work_start)
     work_end = models.TimeField(
         default=default_work_end,
-        help_text=gettext_lazy("An end before the start means a shift past midnight."),
+        help_text=_("An end before the start means a shift past midnight."),
     )
     hourly_unrewarded_outside_hours = models.BooleanField(
         default=True,
-        verbose_name=gettext_lazy("No points for hourly workers outside their hours"),
-        help_text=gettext_lazy(
+        verbose_name=_("No points for hourly workers outside their hours"),
+        help_text=_(
             "Training, shares and check-ins by hourly workers outside their working "
             "hours earn no points and no streak, so nobody is rewarded for unpaid work."
         ),
@@ -381,14 +379,12 @@ class PrivacySettings(BaseGenericSetting):
     controller = models.CharField(
         max_length=200,
         default="Your employer",
-        help_text=gettext_lazy(
-            "Who is responsible for the data (the controller), as the notice names it."
-        ),
+        help_text=_("Who is responsible for the data (the controller), as the notice names it."),
     )
     contact = models.CharField(
         max_length=200,
         default="privacy@example.com",
-        help_text=gettext_lazy(
+        help_text=_(
             "Where people ask questions or exercise their rights (the data protection "
             "officer or the programme team)."
         ),
@@ -399,14 +395,14 @@ class PrivacySettings(BaseGenericSetting):
         "and recognises the people who do. Taking part is voluntary, and you decide how you "
         "appear. This notice says what the portal keeps about you, who sees what, for how "
         "long, and the rights you have.</p>",
-        help_text=gettext_lazy(
+        help_text=_(
             "Shown at the top of the privacy notice; the rest of the notice is written "
             "from the settings below, so it always matches what the portal does."
         ),
     )
     works_council_mode = models.BooleanField(
         default=False,
-        help_text=gettext_lazy(
+        help_text=_(
             "New people start hidden on leaderboards, and managers see their teams' "
             "participation and aggregates only, unless a person chooses to share their "
             "progress with their manager."
@@ -414,40 +410,38 @@ class PrivacySettings(BaseGenericSetting):
     )
     individual_boards = models.BooleanField(
         default=True,
-        help_text=gettext_lazy("Show boards of individuals. Off: only team and department boards."),
+        help_text=_("Show boards of individuals. Off: only team and department boards."),
     )
     retain_clicks_days = models.PositiveIntegerField(
         default=30,
-        help_text=gettext_lazy(
+        help_text=_(
             "Days to keep raw tracked-link clicks (each with a one-day visitor hash); "
             "daily counts stay."
         ),
     )
     retain_notifications_days = models.PositiveIntegerField(
-        default=180, help_text=gettext_lazy("Days to keep in-app notifications.")
+        default=180, help_text=_("Days to keep in-app notifications.")
     )
     retain_sessions_days = models.PositiveIntegerField(
         default=30,
-        help_text=gettext_lazy("Days after which a sign-in session ends and is deleted."),
+        help_text=_("Days after which a sign-in session ends and is deleted."),
     )
     retain_reflections_days = models.PositiveIntegerField(
-        default=365, help_text=gettext_lazy("Days to keep private reflections written in lessons.")
+        default=365, help_text=_("Days to keep private reflections written in lessons.")
     )
     retain_leavers_days = models.PositiveIntegerField(
         default=90,
-        help_text=gettext_lazy(
-            "Days after someone leaves (is deactivated) until their data is erased."
-        ),
+        help_text=_("Days after someone leaves (is deactivated) until their data is erased."),
     )
 
     panels = [
         MultiFieldPanel(
             [FieldPanel("controller"), FieldPanel("contact"), FieldPanel("notice_intro")],
-            heading=gettext_lazy("Privacy notice"),
+            heading=_("Privacy notice"),
         ),
         MultiFieldPanel(
             [FieldPanel("works_council_mode"), FieldPanel("individual_boards")],
-            heading=gettext_lazy("Programme"),
+            heading=_("Programme"),
         ),
         MultiFieldPanel(
             [
@@ -457,7 +451,7 @@ class PrivacySettings(BaseGenericSetting):
                 FieldPanel("retain_reflections_days"),
                 FieldPanel("retain_leavers_days"),
             ],
-            heading=gettext_lazy("Retention"),
+            heading=_("Retention"),
         ),
     ]
 

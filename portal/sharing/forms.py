@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.validators import URLValidator
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.submissions import OnceForm
@@ -28,23 +27,23 @@ class ShareForm(forms.Form):
 class SuggestForm(OnceForm):
     title = forms.CharField(max_length=ContentItem._meta.get_field("title").max_length)
     url = forms.URLField(
-        label=gettext_lazy("Link"),
+        label=_("Link"),
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"])],
         assume_scheme="https",
     )
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.CURATED, widget=forms.RadioSelect)
     summary = forms.CharField(
-        label=gettext_lazy("Why is it worth sharing?"),
+        label=_("Why is it worth sharing?"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     tags = forms.CharField(
-        label=gettext_lazy("Topics"),
+        label=_("Topics"),
         max_length=300,
         required=False,
-        help_text=gettext_lazy("Comma-separated, for example: sustainability, careers"),
+        help_text=_("Comma-separated, for example: sustainability, careers"),
     )
 
     def clean_tags(self) -> list[str]:

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -41,9 +40,9 @@ class Kind(models.TextChoices):
 
 
 class Network(models.TextChoices):
-    LINKEDIN = "linkedin", gettext_lazy("LinkedIn")
+    LINKEDIN = "linkedin", _("LinkedIn")
     X = "x", "X"
-    FACEBOOK = "facebook", gettext_lazy("Facebook")
+    FACEBOOK = "facebook", _("Facebook")
     EMAIL = "email", _("Email")
 
 
@@ -74,17 +73,13 @@ class ContentItem(
         "link",
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text=gettext_lazy(
-            "Where a click on a shared link takes people. Tracking tags are added."
-        ),
+        help_text=_("Where a click on a shared link takes people. Tracking tags are added."),
     )
     kind = models.CharField(
         max_length=10,
         choices=Kind.choices,
         default=Kind.OWN,
-        help_text=gettext_lazy(
-            "For the 4-1-1 mix: one piece of our own for every few from others."
-        ),
+        help_text=_("For the 4-1-1 mix: one piece of our own for every few from others."),
     )
     summary = models.TextField(max_length=500, blank=True)
     image = models.ForeignKey(
@@ -102,34 +97,32 @@ class ContentItem(
         "people.Department",
         blank=True,
         related_name="+",
-        help_text=gettext_lazy("Only these departments see the item; none for everyone."),
+        help_text=_("Only these departments see the item; none for everyone."),
     )
     locations = models.CharField(
         max_length=500,
         blank=True,
-        help_text=gettext_lazy("Comma-separated; only people in these locations see the item."),
+        help_text=_("Comma-separated; only people in these locations see the item."),
     )
     job_roles = models.CharField(
         max_length=500,
         blank=True,
-        help_text=gettext_lazy(
-            "Comma-separated job roles; only people in these roles see the item."
-        ),
+        help_text=_("Comma-separated job roles; only people in these roles see the item."),
     )
     tags = ClusterTaggableManager(
         through=ContentItemTag,
         blank=True,
-        help_text=gettext_lazy("Topics: people who follow a topic see its items first."),
+        help_text=_("Topics: people who follow a topic see its items first."),
     )
     show_from = models.DateTimeField(
         null=True,
         blank=True,
-        help_text=gettext_lazy("Offered in the hub from this time (empty: at once)."),
+        help_text=_("Offered in the hub from this time (empty: at once)."),
     )
     show_until = models.DateTimeField(
         null=True,
         blank=True,
-        help_text=gettext_lazy("No longer offered after this time (empty: no end)."),
+        help_text=_("No longer offered after this time (empty: no end)."),
     )
     suggested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -168,7 +161,7 @@ class ContentItem(
                 FieldPanel("caption_x"),
                 FieldPanel("caption_facebook"),
             ],
-            heading=gettext_lazy("Suggested captions"),
+            heading=_("Suggested captions"),
         ),
         MultiFieldPanel(
             [
@@ -177,11 +170,11 @@ class ContentItem(
                 FieldPanel("locations"),
                 FieldPanel("job_roles"),
             ],
-            heading=gettext_lazy("Who it is for"),
+            heading=_("Who it is for"),
         ),
         FieldRowPanel(
             [FieldPanel("show_from"), FieldPanel("show_until")],
-            heading=gettext_lazy("Publish window"),
+            heading=_("Publish window"),
         ),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
@@ -247,18 +240,14 @@ class Share(models.Model):
     balance = models.FloatField(default=0)
     relevance = models.FloatField(default=0)
     # Aggregates, kept for good (raw clicks are deleted after the retention period).
-    clicks = models.PositiveIntegerField(
-        default=0, help_text=gettext_lazy("Unique people, once a day each.")
-    )
+    clicks = models.PositiveIntegerField(default=0, help_text=_("Unique people, once a day each."))
     previews = models.PositiveIntegerField(default=0)
     self_clicks = models.PositiveIntegerField(default=0)
-    requests = models.PositiveIntegerField(
-        default=0, help_text=gettext_lazy("Every hit, repeats included.")
-    )
+    requests = models.PositiveIntegerField(default=0, help_text=_("Every hit, repeats included."))
     conversions = models.PositiveIntegerField(default=0)
     quality = models.PositiveSmallIntegerField(default=0)
     quality_step = models.PositiveSmallIntegerField(
-        default=0, help_text=gettext_lazy("The highest quality step rewarded so far.")
+        default=0, help_text=_("The highest quality step rewarded so far.")
     )
 
     class Meta:
@@ -305,9 +294,9 @@ class ShareDay(models.Model):
 
 
 class ClickKind(models.TextChoices):
-    HUMAN = "human", gettext_lazy("Click")
-    PREVIEW = "preview", gettext_lazy("Link preview")
-    SELF = "self", gettext_lazy("Sharer's own click")
+    HUMAN = "human", _("Click")
+    PREVIEW = "preview", _("Link preview")
+    SELF = "self", _("Sharer's own click")
 
 
 class ShareClick(models.Model):
@@ -390,14 +379,12 @@ class ContentSource(models.Model):
         max_length=10,
         choices=Kind.choices,
         default=Kind.CURATED,
-        help_text=gettext_lazy(
-            "Our own content (the newsroom) or curated from others (for the 4-1-1 mix)."
-        ),
+        help_text=_("Our own content (the newsroom) or curated from others (for the 4-1-1 mix)."),
     )
     topics = models.CharField(
         max_length=300,
         blank=True,
-        help_text=gettext_lazy("Comma-separated topics every new item gets."),
+        help_text=_("Comma-separated topics every new item gets."),
     )
     active = models.BooleanField(default=True)
     checked_at = models.DateTimeField(null=True, blank=True, editable=False)

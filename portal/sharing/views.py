@@ -14,7 +14,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -242,9 +241,9 @@ def conversions_api(request):
     label = payload.get("label", "")
     try:
         conversion = services.conversion_record(
-            code=cleaned(code, label=gettext("share code")),
-            external_id=cleaned(str(external_id), label=gettext("conversion id")),
-            label=cleaned(label, label=gettext("label")) if isinstance(label, str) else "",
+            code=cleaned(code, label=_("share code")),
+            external_id=cleaned(str(external_id), label=_("conversion id")),
+            label=cleaned(label, label=_("label")) if isinstance(label, str) else "",
             at=datetime.fromtimestamp(sent, tz=UTC),
         )
     except ServiceError as error:
