@@ -25,7 +25,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from _setup import django_with_scratch_database
+from _setup import bulk_insert, django_with_scratch_database
 
 django_with_scratch_database()
 
@@ -81,36 +81,6 @@ VERBS = [
 ]
 
 
-def _insert(table: str, columns: list[str], rows) -> int:
-    """COPY on PostgreSQL, executemany in chunks on SQLite; returns the number of rows."""
-    quoted = connection.ops.quote_name
-    names = ", ".join(quoted(c) for c in columns)
-    if connection.vendor == "postgresql":
-        count = 0
-        connection.ensure_connection()
-        with (
-            connection.connection.cursor() as raw,
-            raw.copy(f"COPY {quoted(table)} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        return count
-    sql = f"INSERT INTO {quoted(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-    count, chunk = 0, []
-    with connection.cursor() as cursor:
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == 50_000:
-                cursor.executemany(sql, chunk)
-                count += len(chunk)
-                chunk = []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            count += len(chunk)
-    return count
-
-
 def generate() -> dict:
     started = time.perf_counter()
     now = timezone.now()
@@ -152,7 +122,7 @@ def generate() -> dict:
             yield (rng.choice(ids), verb, "", "", points, json.dumps(result()), "{}",
                    now - timedelta(seconds=rng.randint(0, seconds)), f"b{n}")  # fmt: skip
 
-    rows = _insert(
+    rows = bulk_insert(
         Activity._meta.db_table,
         ["actor_id", "verb", "object_id", "object_label", "points", "result", "context",
          "timestamp", "key"],
@@ -168,7 +138,7 @@ def generate() -> dict:
          for n in range(200)]
     )  # fmt: skip
     share_count = max(1, CLICKS // 5)
-    _insert(
+    bulk_insert(
         Share._meta.db_table,
         ["user_id", "item_id", "network", "caption", "code", "created_at", "personal_touch",
          "balance", "relevance", "clicks", "previews", "self_clicks", "requests",
@@ -180,7 +150,7 @@ def generate() -> dict:
          for n in range(share_count)),
     )  # fmt: skip
     shares = list(Share.objects.values_list("pk", "created_at"))
-    _insert(
+    bulk_insert(
         ShareDay._meta.db_table,
         ["share_id", "day", "clicks", "previews", "requests", "self_clicks", "conversions"],
         ((pk, timezone.localdate(created + timedelta(days=offset)), 5 - 2 * offset, 1, 4, 0,
@@ -196,13 +166,13 @@ def generate() -> dict:
     )
     scenario_id, quiz_id = (child.id for child in lesson.body)
     learners = ids[: int(len(ids) * 0.6)]
-    _insert(
+    bulk_insert(
         Enrolment._meta.db_table, ["user_id", "course_id", "started_at", "completed_at"],
         ((person, course.pk, now - timedelta(days=rng.randint(20, DAYS)),
           now - timedelta(days=rng.randint(0, 19)) if n % 5 else None)
          for n, person in enumerate(learners)),
     )  # fmt: skip
-    _insert(
+    bulk_insert(
         ScenarioAttempt._meta.db_table,
         ["user_id", "lesson_id", "block_id", "title", "status", "current_step", "position",
          "score", "best_possible", "percentage", "passed", "started_at", "finished_at"],
@@ -213,7 +183,7 @@ def generate() -> dict:
     )  # fmt: skip
     # Read before the COPY starts: a connection in COPY runs no other query.
     attempts = list(ScenarioAttempt.objects.values_list("pk", "finished_at", "score"))
-    _insert(
+    bulk_insert(
         ScenarioChoice._meta.db_table,
         ["attempt_id", "position", "step_id", "choice_index", "label", "feedback", "score",
          "chosen_at"],
@@ -223,7 +193,7 @@ def generate() -> dict:
          for pk, finished, score in attempts
          for position, step in ((0, "start"), (1, "second"))),
     )  # fmt: skip
-    _insert(
+    bulk_insert(
         QuizAttempt._meta.db_table,
         ["user_id", "lesson_id", "block_id", "title", "answers", "correct", "questions",
          "percentage", "passed", "submitted_at"],
@@ -232,7 +202,7 @@ def generate() -> dict:
           100 if n % 4 else 0, n % 4 != 0, now - timedelta(days=n % DAYS))
          for n, person in enumerate(learners)),
     )  # fmt: skip
-    _insert(
+    bulk_insert(
         CourseFeedback._meta.db_table, ["user_id", "course_id", "rating", "comment", "updated_at"],
         ((person, course.pk, 3 + n % 3, "Useful" if n % 7 == 0 else "", now)
          for n, person in enumerate(learners[::3])),

@@ -1,7 +1,5 @@
 """Keeping the rank store in step with the ledger, and rebuilding it from the ledger."""
 
-from collections import Counter
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,8 +9,8 @@ from portal.people.models import Profile, Visibility
 
 from .boards import WINDOWS, board_keys_for_profile, window_keys
 from .broadcast import boards_changed, boards_refresh
-from .ledger import SUBSCRIBER, leaderboards_from_ledger
-from .store import rank_store
+from .ledger import SUBSCRIBER, expected_totals, leaderboards_from_ledger
+from .store import Differences, RankStore, rank_store
 
 
 @subscriber(wants=lambda activity: activity.points != 0)
@@ -120,15 +118,18 @@ def profile_shown_after(sender, instance: Profile, created: bool, **kwargs) -> N
         transaction.on_commit(lambda: boards_refresh(keys))
 
 
-def leaderboards_rebuild(*, check_only: bool = False) -> dict[tuple, tuple]:
-    """Compare the store with the ledger; unless ``check_only``, replace it.
+def leaderboards_rebuild(
+    *, check_only: bool = False, store: RankStore | None = None
+) -> Differences:
+    """Compare the store with the ledger; unless ``check_only``, make it agree.
 
-    Returns ``{(board, window, user): (stored, ledger)}`` for every total that differs, and
-    ``{(board, window, "count", points): (stored, expected)}`` for every count of people per
-    total that differs (what "my rank" reads in the SQL store: a ghost there ranks everyone
-    below one place too low, though no total differs).
+    Returns what differs (the first ``store.SHOWN``; ``.total`` counts them all):
+    ``{(board, window, user): (stored, ledger)}`` for totals, and
+    ``{(board, window, "count", points): (stored, expected)}`` for counts of people per
+    total (what "my rank" reads in the SQL store: a ghost there ranks everyone below one
+    place too low, though no total differs). ``store``: another than the environment's.
     """
-    store = rank_store()
+    store = store or rank_store()
     if check_only:
         return _compare(store, replace=False)
     with store.rebuilding(wait=120) as mine:
@@ -137,7 +138,7 @@ def leaderboards_rebuild(*, check_only: bool = False) -> dict[tuple, tuple]:
         return _compare(store, replace=True)
 
 
-def _compare(store, *, replace: bool) -> dict[tuple, tuple]:
+def _compare(store, *, replace: bool) -> Differences:
     if replace:
         store.unready()  # statements wait for the rebuild instead of landing half-way
     with transaction.atomic():
@@ -145,25 +146,8 @@ def _compare(store, *, replace: bool) -> dict[tuple, tuple]:
         # this transaction waits for the write lock), then count every statement that
         # is not waiting: the waiting ones are added when they are delivered.
         list(Delivery.objects.select_for_update().filter(subscriber=SUBSCRIBER).values_list("pk"))
-        expected = leaderboards_from_ledger(applied_only=True)
-        stored = {key: points for key, points in store.dump().items() if points}
-        differences: dict[tuple, tuple] = {
-            key: (stored.get(key, 0), expected.get(key, 0))
-            for key in set(expected) | set(stored)
-            if stored.get(key, 0) != expected.get(key, 0)
-        }
-        expected_counts = Counter(
-            (board, window, points) for (board, window, _), points in expected.items()
-        )
-        stored_counts = store.dump_counts()
-        for board, window, points in set(expected_counts) | set(stored_counts):
-            have = stored_counts.get((board, window, points), 0)
-            want = expected_counts.get((board, window, points), 0)
-            if have != want:
-                differences[(board, window, "count", points)] = (have, want)
-        if replace:
-            store.replace((b, w, u, p) for (b, w, u), p in expected.items())
-    return differences
+        with expected_totals(applied_only=True) as expected:
+            return store.reconcile(expected, replace=replace)
 
 
 def leaderboards_repair() -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 
 from portal.activity.deliveries import Retry
@@ -25,6 +25,31 @@ from .models import BoardPointCount, BoardScore
 
 # While Redis is unreachable, boards are recomputed from the ledger at most this often.
 FALLBACK_SECONDS = 10.0
+# Differences a check keeps to show (it counts them all).
+SHOWN = 1000
+
+
+class Differences(dict):
+    """What a check found: ``{(board, window, user): (stored, ledger)}`` for totals, and
+    ``{(board, window, "count", points): (stored, ledger)}`` for counts of people per
+    total, the first ``SHOWN`` in key order; ``total`` counts them all."""
+
+    total = 0
+
+    @classmethod
+    def of(cls, stored: dict, wanted: dict) -> "Differences":
+        found = cls()
+        for key in sorted(set(stored) | set(wanted), key=str):
+            if stored.get(key, 0) != wanted.get(key, 0):
+                found[key] = (stored.get(key, 0), wanted.get(key, 0))
+        found.total = len(found)
+        return found
+
+    def add(self, other: "Differences") -> None:
+        for key, pair in other.items():
+            if len(self) < SHOWN:
+                self[key] = pair
+        self.total += other.total
 
 
 class RankStore:
@@ -100,13 +125,11 @@ class RankStore:
         wanted = set(user_ids)
         return {key: points for key, points in self.dump().items() if key[2] in wanted}
 
-    def dump_counts(self) -> dict[tuple[str, str, int], int]:
-        """How many people the store counts per total: ``{(board, window, points): n}``.
-
-        Stores that rank by their totals directly count them from the totals."""
-        return dict(
-            Counter((board, window, points) for (board, window, _), points in self.dump().items())
-        )
+    def reconcile(self, expected: str, *, replace: bool) -> Differences:
+        """Compare the store with ``expected`` (a scratch table of ``(board, season,
+        user_id, points)`` rows: ``ledger.expected_totals``); with ``replace``, make it
+        so (changing only what differs) and mark the store ready."""
+        raise NotImplementedError
 
 
 class SqlRankStore(RankStore):
@@ -239,14 +262,76 @@ class SqlRankStore(RankStore):
             ).values_list("board", "window", "user_id", "points")
         }
 
-    def dump_counts(self):
-        return {
-            (board, window, points): people
-            for board, window, points, people in BoardPointCount.objects.values_list(
-                "board", "window", "points", "people"
-            )
-            if people
+    def reconcile(self, expected, *, replace):
+        """Set-based: the rows that differ each way are found with ``EXCEPT`` (totals,
+        and counts of people per total), and only those are deleted and inserted."""
+        quote = connection.ops.quote_name
+        scores, counts = (quote(model._meta.db_table) for model in (BoardScore, BoardPointCount))
+        window = quote("window")
+        tag = uuid.uuid4().hex[:10]
+        gone, fresh, counts_gone, counts_fresh = (
+            quote(f"lb_{name}_{tag}") for name in ("gone", "fresh", "counts_gone", "counts_fresh")
+        )
+        # Only names from the code and the models are formatted in.
+        have_scores = f"SELECT board, {window} AS season, user_id, points FROM {scores}"  # noqa: S608
+        have_counts = f"SELECT board, {window} AS season, points, people FROM {counts}"  # noqa: S608
+        tallies = (
+            f"SELECT board, season, points, COUNT(*) AS people FROM {expected} "  # noqa: S608
+            "GROUP BY board, season, points"
+        )
+        scratch = {
+            gone: f"{have_scores} WHERE points <> 0 EXCEPT "  # noqa: S608
+            f"SELECT board, season, user_id, points FROM {expected}",
+            fresh: f"SELECT board, season, user_id, points FROM {expected} EXCEPT "  # noqa: S608
+            f"{have_scores} WHERE points <> 0",
+            counts_gone: f"{have_counts} WHERE people <> 0 EXCEPT {tallies}",
+            counts_fresh: f"{tallies} EXCEPT {have_counts} WHERE people <> 0",
         }
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name, select in scratch.items():
+                cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {select}")
+            found = Differences()
+            for was, will, key in ((gone, fresh, "user_id"), (counts_gone, counts_fresh, "points")):
+                found.add(self._differing(cursor, was, will, key))
+            if replace and found.total:
+                for table, key, old, new, value in (
+                    (scores, "user_id", gone, fresh, "points"),
+                    (counts, "points", counts_gone, counts_fresh, "people"),
+                ):
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE {value} = 0 OR (board, {window}, {key}) IN "  # noqa: S608
+                        f"(SELECT board, season, {key} FROM {old})"
+                    )
+                    cursor.execute(
+                        f"INSERT INTO {table} (board, {window}, {key}, {value}) "  # noqa: S608
+                        f"SELECT board, season, {key}, {value} FROM {new}"
+                    )
+            for name in scratch:
+                cursor.execute(f"DROP TABLE {name}")
+        return found
+
+    @staticmethod
+    def _differing(cursor, was: str, will: str, key: str) -> Differences:
+        """The first ``SHOWN`` differences between two scratch tables of differing rows
+        (stored, expected), in key order, and how many there are."""
+        value = "points" if key == "user_id" else "people"
+        paired = (
+            f"SELECT board, season, {key}, MAX(stored) AS stored, MAX(wanted) AS wanted FROM ("  # noqa: S608
+            f"SELECT board, season, {key}, {value} AS stored, CAST(NULL AS bigint) AS wanted "
+            f"FROM {was} UNION ALL "
+            f"SELECT board, season, {key}, CAST(NULL AS bigint), {value} FROM {will}"
+            f") sides GROUP BY board, season, {key}"
+        )
+        cursor.execute(f"SELECT COUNT(*) FROM ({paired}) differing")  # noqa: S608
+        found = Differences()
+        found.total = cursor.fetchone()[0]
+        cursor.execute(f"{paired} ORDER BY board, season, {key} LIMIT {SHOWN}")
+        for board, season, number, stored, wanted in cursor.fetchall():
+            named = (
+                (board, season, number) if key == "user_id" else (board, season, "count", number)
+            )
+            found[named] = (stored or 0, wanted or 0)
+        return found
 
 
 class LedgerRankStore(RankStore):
@@ -446,6 +531,97 @@ class RedisRankStore(RankStore):
         # A new generation: markers of statements applied before no longer count.
         pipe.set(self.meta + "ready", uuid.uuid4().hex)
         pipe.execute()
+
+    def reconcile(self, expected, *, replace):
+        """Each board season's sorted set is compared with its rows of ``expected``
+        (streamed in board order); with ``replace``, the sets that differ are written
+        under staging keys in pipelines of ``ZADD`` chunks, then swapped in with those no
+        longer wanted deleted, in one transaction that also starts a new generation."""
+        staging = f"{self.meta}staging:"
+        if replace:
+            self._delete(self.redis.scan_iter(f"{staging}*", count=1000))  # a dead rebuild's
+        unmatched = {key.decode() for key in self.redis.scan_iter(f"{self.prefix}*", count=1000)}
+        staged: list[str] = []
+        found = Differences()
+
+        def settle(board: str, season: str, wanted: dict[int, int]) -> None:
+            key = self._key(board, season)
+            unmatched.discard(key)
+            stored = {
+                int(member): int(score)
+                for member, score in self.redis.zrange(key, 0, -1, withscores=True)
+            }
+            if stored == wanted:
+                return
+            found.add(self._differences(board, season, stored, wanted))
+            if replace:
+                pipe = self.redis.pipeline(transaction=False)
+                pipe.delete(staging + key)
+                members = list(wanted.items())
+                for start in range(0, len(members), 10_000):
+                    pipe.zadd(staging + key, dict(members[start : start + 10_000]))
+                pipe.execute()
+                staged.append(key)
+
+        cursor = connection.chunked_cursor()  # a server-side cursor on PostgreSQL
+        try:
+            cursor.execute(
+                f"SELECT board, season, user_id, points FROM {expected} ORDER BY board, season"  # noqa: S608
+            )
+            current, wanted = None, {}
+            while rows := cursor.fetchmany(10_000):
+                for board, season, user_id, points in rows:
+                    if (board, season) != current:
+                        if current is not None:
+                            settle(*current, wanted)
+                        current, wanted = (board, season), {}
+                    wanted[user_id] = points
+            if current is not None:
+                settle(*current, wanted)
+        finally:
+            cursor.close()
+        for key in sorted(unmatched):
+            board, season = key.removeprefix(self.prefix).rsplit(":", 1)
+            stored = {
+                int(member): int(score)
+                for member, score in self.redis.zrange(key, 0, -1, withscores=True)
+            }
+            found.add(self._differences(board, season, stored, {}))
+        if replace:
+            pipe = self.redis.pipeline(transaction=True)
+            if unmatched:
+                pipe.delete(*unmatched)
+            for key in staged:
+                pipe.rename(staging + key, key)
+            # A new generation: markers of statements applied before no longer count.
+            pipe.set(self.meta + "ready", uuid.uuid4().hex)
+            pipe.execute()
+        return found
+
+    @staticmethod
+    def _differences(board, season, stored: dict[int, int], wanted: dict[int, int]):
+        """One board season's differences: totals, and counts of people per total."""
+        found = Differences.of(
+            {(board, season, user): points for user, points in stored.items()},
+            {(board, season, user): points for user, points in wanted.items()},
+        )
+        found.add(
+            Differences.of(
+                {(board, season, "count", p): n for p, n in Counter(stored.values()).items()},
+                {(board, season, "count", p): n for p, n in Counter(wanted.values()).items()},
+            )
+        )
+        return found
+
+    def _delete(self, keys: Iterable) -> None:
+        batch = []
+        for key in keys:
+            batch.append(key)
+            if len(batch) == 1000:
+                self.redis.delete(*batch)
+                batch = []
+        if batch:
+            self.redis.delete(*batch)
 
     @_or_ledger
     def board_total(self, *, board, window):

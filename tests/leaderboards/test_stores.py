@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leaderboards import services
-from leaderboards.boards import window_keys
+from leaderboards.boards import board_keys_for_profile, window_keys
 from leaderboards.store import RedisRankStore, SqlRankStore
 from portal.activity.deliveries import deliveries_apply
+from portal.activity.models import Activity
 from portal.activity.services import activity_record
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
 
@@ -42,6 +43,21 @@ def store(request, monkeypatch):
         ]
         if keys:
             chosen.redis.delete(*keys)
+
+
+def plain_totals() -> dict[tuple[str, str, int], int]:
+    """Every board's totals summed statement by statement in Python: the oracle the
+    set-based recomputation (``leaderboards_from_ledger``) and the stores answer to."""
+    totals: dict[tuple[str, str, int], int] = {}
+    for statement in Activity.objects.filter(actor__is_active=True).select_related(
+        "actor__profile__team__department", "actor__profile__department"
+    ):
+        profile = getattr(statement.actor, "profile", None)
+        for board in board_keys_for_profile(profile):
+            for season in window_keys(statement.timestamp).values():
+                key = (board, season, statement.actor_id)
+                totals[key] = totals.get(key, 0) + statement.points
+    return {key: points for key, points in totals.items() if points}
 
 
 def competition_ranks(totals: dict[int, int]) -> dict[int, int]:
@@ -79,7 +95,8 @@ def test_stores_agree_with_the_ledger(store, stream):
             )
             deliveries_apply(recorded.activity)  # what happens after the commit
 
-        expected = services.leaderboards_from_ledger()
+        expected = plain_totals()
+        assert services.leaderboards_from_ledger() == expected
         assert {k: v for k, v in store.dump().items() if v} == expected
         assert services.leaderboards_rebuild(check_only=True) == {}
 
@@ -177,3 +194,30 @@ def test_an_import_that_moves_people_moves_their_points(store, django_capture_on
         "department-support",
         "team-support-south",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/Los_Angeles"])
+def test_the_database_names_seasons_as_window_keys_does(zone, settings):
+    """The set-based recomputation names months and ISO weeks in the organisation's time
+    zone as ``window_keys`` does: at a week's, a month's and an ISO year's edges."""
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = zone
+    person = UserFactory(profile__team=TeamFactory(department=DepartmentFactory()))
+    moments = [
+        datetime(2026, 11, 29, 23, 30, tzinfo=UTC),  # Monday 00:30 in Berlin: the next week
+        datetime(2026, 11, 30, 23, 30, tzinfo=UTC),  # December in Berlin
+        datetime(2027, 1, 1, 6, 0, tzinfo=UTC),  # ISO week 53 of 2026; December in LA
+        datetime(2027, 1, 4, 3, 0, tzinfo=UTC),  # week 1 of 2027, or 53 of 2026 in LA
+    ]
+    for number, moment in enumerate(moments):
+        activity_record(
+            actor=person, verb="points.adjusted", key=f"t{number}", points=number + 1,
+            timestamp=moment,
+        )  # fmt: skip
+    expected = plain_totals()
+    assert services.leaderboards_from_ledger() == expected
+    seasons = {season for _, season, _ in expected}
+    assert {window_keys(moment)["week"] for moment in moments} <= seasons
+    assert "w2026-53" in seasons

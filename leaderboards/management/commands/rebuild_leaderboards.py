@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, check, **options):
         differences = leaderboards_rebuild(check_only=check)
-        for key, (stored, ledger) in sorted(differences.items(), key=str)[:50]:
+        for key, (stored, ledger) in list(differences.items())[:50]:
             if key[2] == "count":
                 board, window, _, points = key
                 self.stdout.write(
@@ -26,6 +26,8 @@ class Command(BaseCommand):
                     f"{board} {window} person {user_id}: stored {stored}, ledger {ledger}"
                 )
         if check and differences:
-            raise CommandError(f"{len(differences)} leaderboard totals differ from the ledger.")
+            raise CommandError(f"{differences.total} leaderboard totals differ from the ledger.")
         verb = "found" if check else "corrected"
-        self.stdout.write(f"Leaderboards match the ledger ({len(differences)} differences {verb}).")
+        self.stdout.write(
+            f"Leaderboards match the ledger ({differences.total} differences {verb})."
+        )
