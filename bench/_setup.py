@@ -65,35 +65,3 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def bulk_insert(table: str, columns: list[str], rows) -> int:
-    """COPY on PostgreSQL, executemany in chunks on SQLite; returns the number of rows."""
-    from django.db import connection
-
-    quoted = connection.ops.quote_name
-    names = ", ".join(quoted(c) for c in columns)
-    if connection.vendor == "postgresql":
-        count = 0
-        connection.ensure_connection()
-        with (
-            connection.connection.cursor() as raw,
-            raw.copy(f"COPY {quoted(table)} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        return count
-    sql = f"INSERT INTO {quoted(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-    count, chunk = 0, []
-    with connection.cursor() as cursor:
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == 50_000:
-                cursor.executemany(sql, chunk)
-                count += len(chunk)
-                chunk = []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            count += len(chunk)
-    return count

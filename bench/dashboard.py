@@ -25,7 +25,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from _setup import bulk_insert, django_with_scratch_database
+from _setup import django_with_scratch_database
 
 django_with_scratch_database()
 
@@ -43,6 +43,7 @@ from courses.models import (  # noqa: E402
     ScenarioChoice,
 )
 from portal.activity.models import Activity  # noqa: E402
+from portal.bulk import bulk_insert  # noqa: E402
 from portal.measurement.models import Kpi, Target  # noqa: E402
 from portal.measurement.rollups import rollups_rebuild  # noqa: E402
 from portal.measurement.services import milestones_rebuild  # noqa: E402

@@ -18,7 +18,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from _setup import bulk_insert, django_with_scratch_database
+from _setup import django_with_scratch_database
 
 django_with_scratch_database()
 
@@ -29,6 +29,7 @@ from django.utils import timezone  # noqa: E402
 from leaderboards.services import expected_totals, leaderboards_rebuild  # noqa: E402
 from leaderboards.store import RedisRankStore, SqlRankStore  # noqa: E402
 from portal.activity.models import Activity  # noqa: E402
+from portal.bulk import bulk_insert  # noqa: E402
 from portal.people.models import Department, Profile, Team, User  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "100000"))

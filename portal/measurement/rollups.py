@@ -32,6 +32,7 @@ from portal.activity.verbs import (
     SHARE_CLICKED,
     SHARE_QUALITY,
 )
+from portal.bulk import bulk_insert
 from portal.people.models import Profile, User
 
 from . import tallies
@@ -143,23 +144,14 @@ def _write(table: str, figures: Figures, *, sign: int = 1, upsert: bool) -> None
     columns = ", ".join(COLUMNS)
     keys = sorted(figures)
     one = "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-    if not upsert and connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with (
-            connection.connection.cursor() as raw,
-            raw.copy(f"COPY {quote} ({columns}, statements, points) FROM STDIN") as copy,
-        ):
-            for key in keys:
-                copy.write_row((*key, sign * figures[key][0], sign * figures[key][1]))
+    if not upsert:
+        bulk_insert(
+            table,
+            [*COLUMNS, "statements", "points"],
+            ((*key, sign * figures[key][0], sign * figures[key][1]) for key in keys),
+        )
         return
     with connection.cursor() as cursor:
-        if not upsert:
-            # Only names from the model's metadata are formatted in; values are parameters.
-            cursor.executemany(
-                f"INSERT INTO {quote} ({columns}, statements, points) VALUES {one}",  # noqa: S608
-                [(*key, sign * figures[key][0], sign * figures[key][1]) for key in keys],
-            )
-            return
         values = []
         for key in keys:
             statements, points = figures[key]
