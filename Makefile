@@ -1,6 +1,6 @@
 # Advocate Portal: `make run` serves the portal with demo data, `make test` runs every check.
 # Both work on a fresh clone with only Python 3.11 installed (`make test` installs
-# Chromium and redis-server with apt when they are missing).
+# Chromium, nginx and redis-server with apt when they are missing).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -42,6 +42,12 @@ browser:
 		echo "Installing Debian's gettext for the translations check"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gettext >/dev/null; \
+	fi
+	@# The scale-out test (and bench) put Debian's nginx in front of several workers.
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		echo "Installing Debian's nginx for the scale-out test"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; \
 	fi
 	@# The fault tests start (and kill) Redis servers of their own.
 	@if ! command -v redis-server >/dev/null; then \
