@@ -77,7 +77,7 @@ class Topology:
             state=self.state, servers=servers, listen=f"127.0.0.1:{self.port}"
         )
 
-    def start(self, *, timeout: float = 60) -> "Topology":
+    def start(self, *, timeout: float = 120) -> "Topology":
         for _ in range(self.workers):
             port = free_port()
             self.worker_ports.append(port)

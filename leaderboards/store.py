@@ -372,17 +372,16 @@ def _indexes_built_after(model):
     if model is None or connection.vendor != "postgresql":
         yield
         return
+    steps = [(model._meta.indexes, "index"), (model._meta.constraints, "constraint")]
     with connection.schema_editor() as editor:
-        for index in model._meta.indexes:
-            editor.remove_index(model, index)
-        for constraint in model._meta.constraints:
-            editor.remove_constraint(model, constraint)
+        for items, kind in steps:
+            for item in items:
+                getattr(editor, f"remove_{kind}")(model, item)
     yield
     with connection.schema_editor() as editor:
-        for index in model._meta.indexes:
-            editor.add_index(model, index)
-        for constraint in model._meta.constraints:
-            editor.add_constraint(model, constraint)
+        for items, kind in steps:
+            for item in items:
+                getattr(editor, f"add_{kind}")(model, item)
 
 
 class LedgerRankStore(RankStore):
