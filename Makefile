@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format browser counterparts bench validate-badges translations clean
+.PHONY: run test lint format browser counterparts bench load validate-badges translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -114,6 +114,17 @@ translations: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+# Pages under load (bench/load.py): locust in a virtualenv of its own (gevent), driving
+# the scale-out topology on PostgreSQL and Redis (set DATABASE_URL and REDIS_URL).
+LOCUST_VENV := .venv-locust
+$(LOCUST_VENV)/.installed:
+	$(PYTHON) -m venv $(LOCUST_VENV)
+	$(LOCUST_VENV)/bin/pip install --quiet --disable-pip-version-check "locust==2.47.0" "websocket-client>=1.8,<2"
+	touch $@
+
+load: $(VENV)/.installed-dev $(LOCUST_VENV)/.installed browser
+	$(PY) bench/load.py
 
 # The official Open Badges validator, in a virtualenv of its own (its pins do not import
 # on Python 3.11 without the swaps below). With `make run` serving the portal:

@@ -1,0 +1,149 @@
+"""Pages under load: simulated advocates (``bench/locustfile.py``, run by locust) against
+the scale-out topology of ``deploy/scale_out.py`` (Debian's nginx in front of 4 daphne
+workers and the background worker) on PostgreSQL and Redis.
+
+Seeds a scratch database (BENCH_PEOPLE accounts, default 1,000, onboarded, in 20 teams,
+with some history on the boards; a course whose lesson has a scenario; 10 hub items; 5
+badges), then, for each number of simulated people, runs the scenario with think time
+for BENCH_SECONDS (default 120) after everyone has started (signing in included), and
+prints p50 / p95 per page, failures and requests per second. Then capacity: the same
+mix with no think time, and a minimal Django view (``/healthz/live``) as fast as it
+answers, each with 50 simulated people for 30 s, in requests per second per core.
+Run: make load   (or: DATABASE_URL=postgres://... REDIS_URL=redis://...
+     .venv/bin/python bench/load.py --people 200 500 1000); needs .venv-locust.
+"""
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from _setup import ROOT, django_with_scratch_database, server_environment
+
+django_with_scratch_database()
+
+from django.contrib.auth.hashers import PBKDF2PasswordHasher  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from courses.models import ScenarioAttempt  # noqa: E402
+from deploy.scale_out import Topology  # noqa: E402
+from portal.activity.models import Activity  # noqa: E402
+from portal.bulk import bulk_insert  # noqa: E402
+from portal.people.models import Department, Profile, Team, User  # noqa: E402
+from portal.sharing.models import Share  # noqa: E402
+from tests.badges.factories import badge  # noqa: E402
+from tests.courses.factories import block, course_with_lessons, scenario_value  # noqa: E402
+from tests.sharing.factories import content_item  # noqa: E402
+
+LOCUST = ROOT / ".venv-locust" / "bin" / "locust"
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "1000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "120"))
+
+
+def seed(folder: Path) -> Path:
+    started = time.perf_counter()
+    password = secrets.token_urlsafe(12)
+    hashed = PBKDF2PasswordHasher().encode(password, secrets.token_hex(8))
+    now = timezone.now()
+    departments = Department.objects.bulk_create(
+        [Department(name=f"Department {n}", slug=f"department-{n}") for n in range(5)]
+    )
+    teams = Team.objects.bulk_create(
+        [Team(department=departments[n % 5], name=f"Team {n}", slug=f"team-{n}")
+         for n in range(20)]
+    )  # fmt: skip
+    users = User.objects.bulk_create(
+        [User(email=f"advocate{n}@example.com", password=hashed) for n in range(PEOPLE)]
+    )
+    Profile.objects.bulk_create(
+        [Profile(user=user, team=teams[i % 20], department=teams[i % 20].department,
+                 onboarded_at=now) for i, user in enumerate(users)]
+    )  # fmt: skip
+    bulk_insert(
+        Activity._meta.db_table,
+        ["actor_id", "verb", "object_id", "object_label", "points", "result", "context",
+         "timestamp", "key"],
+        ((user.pk, "points.adjusted", "", "", 5 + n % 50, "{}", "{}", now, f"seed{n}")
+         for n, user in enumerate(users)),
+    )  # fmt: skip
+    # The boards: the background worker builds the rank store from the ledger at start.
+    _course, [lesson] = course_with_lessons(
+        lessons=[[block("scenario", scenario_value()), block("paragraph", "<p>Read.</p>")]]
+    )
+    items = [content_item(title=f"Item {n}").pk for n in range(10)]
+    badges = [badge(name=f"Badge {n}").slug for n in range(5)]
+    world = folder / "world.json"
+    world.write_text(json.dumps({
+        "accounts": [user.email for user in users], "password": password,
+        "lesson": lesson.url, "scenario": lesson.body[0].id, "items": items, "badges": badges,
+    }))  # fmt: skip
+    print(f"seeded {PEOPLE:,} people in {time.perf_counter() - started:.1f} s", flush=True)
+    return world
+
+
+def locust(topology, world: Path, folder: Path, *, people: int, seconds: int, **env) -> dict:
+    """Run locust headless; its statistics per request name."""
+    prefix = folder / f"run-{people}-{secrets.token_hex(3)}"
+    spawn = max(1, people // 20)  # everyone signed in within 20 s
+    subprocess.run(  # noqa: S603 - our own programs and arguments
+        [str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+         "-u", str(people), "-r", str(spawn), "-t", f"{seconds + people // spawn}s",
+         "--host", topology.url, "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
+        env={**os.environ, "LOAD_ACCOUNTS": str(world), **env}, check=False,
+        stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"),  # noqa: SIM115
+    )  # fmt: skip
+    with open(f"{prefix}_stats.csv") as stats:
+        return {row["Name"]: row for row in csv.DictReader(stats)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, nargs="+", default=[200, 500, 1000])
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL") or "postgres" not in os.environ.get("DATABASE_URL", ""):
+        parser.error("set DATABASE_URL (PostgreSQL) and REDIS_URL: workers share both")
+    if not LOCUST.exists():
+        parser.error("locust is missing: make .venv-locust/.installed")
+    folder = Path(tempfile.mkdtemp(prefix="advocate-load-"))
+    world = seed(folder)
+    run = secrets.token_hex(4)
+    env = server_environment(
+        LEADERBOARD_REDIS_PREFIX=f"lbload:{run}:", CACHE_KEY_PREFIX=f"load:{run}",
+        CHANNEL_LAYER_PREFIX=f"load:{run}",
+    )  # fmt: skip
+    with Topology(env=env, workers=args.workers) as topology:
+        env["SITE_URL"] = topology.url
+        print(f"{args.workers} daphne workers behind nginx at {topology.url}", flush=True)
+        for people in args.people:
+            stats = locust(topology, world, folder, people=people, seconds=SECONDS)
+            total = stats.pop("Aggregated")
+            print(f"\n{people} simulated people, {SECONDS} s with think time 3-10 s:")
+            print(f"  {'page':<30} {'requests':>8} {'failures':>8} {'p50':>7} {'p95':>7}")
+            for name, row in sorted(stats.items()):
+                print(f"  {name:<30} {row['Request Count']:>8} {row['Failure Count']:>8} "
+                      f"{row['50%']:>5} ms {row['95%']:>5} ms")  # fmt: skip
+            print(
+                f"  all: {float(total['Requests/s']):.0f} requests/s, "
+                f"{total['Failure Count']} failures of {total['Request Count']}; stored so "
+                f"far: {Share.objects.count():,} shares, "
+                f"{ScenarioAttempt.objects.count():,} scenario attempts",
+                flush=True,
+            )
+        cores = os.cpu_count() or 1
+        mix = locust(topology, world, folder, people=50, seconds=30, LOAD_THINK="0")
+        base = locust(topology, world, folder, people=50, seconds=30, LOAD_BASELINE="1")
+        mix_rate = float(mix["Aggregated"]["Requests/s"])
+        base_rate = float(base["Aggregated"]["Requests/s"])
+        print(f"\ncapacity on {cores} cores: the mix {mix_rate / cores:.0f} requests/s per core, "
+              f"a minimal Django view {base_rate / cores:.0f} per core "
+              f"({mix_rate / base_rate:.2f} of it)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
