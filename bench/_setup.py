@@ -65,3 +65,44 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def people_in_teams(
+    count: int,
+    *,
+    departments: int,
+    teams: int,
+    email: str = "p{n}@example.com",
+    password: str = "",
+    onboarded_at=None,
+) -> list:
+    """``count`` people (bulk created), spread over ``teams`` teams in ``departments``
+    departments, each with a profile naming both; returns the users."""
+    from portal.people.models import Department, Profile, Team, User
+
+    made = Department.objects.bulk_create(
+        [Department(name=f"Department {n}", slug=f"department-{n}") for n in range(departments)]
+    )
+    groups = Team.objects.bulk_create(
+        [
+            Team(department=made[n % departments], name=f"Team {n}", slug=f"team-{n}")
+            for n in range(teams)
+        ]
+    )
+    users = User.objects.bulk_create(
+        (User(email=email.format(n=n), password=password) for n in range(count)),
+        batch_size=5000,
+    )
+    Profile.objects.bulk_create(
+        (
+            Profile(
+                user=user,
+                team=groups[i % teams],
+                department=groups[i % teams].department,
+                onboarded_at=onboarded_at,
+            )
+            for i, user in enumerate(users)
+        ),
+        batch_size=5000,
+    )
+    return users

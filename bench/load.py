@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _setup import ROOT, django_with_scratch_database, server_environment
+from _setup import ROOT, django_with_scratch_database, people_in_teams, server_environment
 
 django_with_scratch_database()
 
@@ -34,7 +34,6 @@ from courses.models import ScenarioAttempt  # noqa: E402
 from deploy.scale_out import Topology  # noqa: E402
 from portal.activity.models import Activity  # noqa: E402
 from portal.bulk import bulk_insert  # noqa: E402
-from portal.people.models import Department, Profile, Team, User  # noqa: E402
 from portal.sharing.models import Share  # noqa: E402
 from tests.badges.factories import badge  # noqa: E402
 from tests.courses.factories import block, course_with_lessons, scenario_value  # noqa: E402
@@ -50,20 +49,8 @@ def seed(folder: Path) -> Path:
     password = secrets.token_urlsafe(12)
     hashed = PBKDF2PasswordHasher().encode(password, secrets.token_hex(8))
     now = timezone.now()
-    departments = Department.objects.bulk_create(
-        [Department(name=f"Department {n}", slug=f"department-{n}") for n in range(5)]
-    )
-    teams = Team.objects.bulk_create(
-        [Team(department=departments[n % 5], name=f"Team {n}", slug=f"team-{n}")
-         for n in range(20)]
-    )  # fmt: skip
-    users = User.objects.bulk_create(
-        [User(email=f"advocate{n}@example.com", password=hashed) for n in range(PEOPLE)]
-    )
-    Profile.objects.bulk_create(
-        [Profile(user=user, team=teams[i % 20], department=teams[i % 20].department,
-                 onboarded_at=now) for i, user in enumerate(users)]
-    )  # fmt: skip
+    users = people_in_teams(PEOPLE, departments=5, teams=20, email="advocate{n}@example.com",
+                            password=hashed, onboarded_at=now)  # fmt: skip
     bulk_insert(
         Activity._meta.db_table,
         ["actor_id", "verb", "object_id", "object_label", "points", "result", "context",

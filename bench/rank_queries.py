@@ -18,7 +18,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from _setup import django_with_scratch_database
+from _setup import django_with_scratch_database, people_in_teams
 
 django_with_scratch_database()
 
@@ -30,7 +30,6 @@ from leaderboards.services import expected_totals, leaderboards_rebuild  # noqa:
 from leaderboards.store import RedisRankStore, SqlRankStore  # noqa: E402
 from portal.activity.models import Activity  # noqa: E402
 from portal.bulk import bulk_insert  # noqa: E402
-from portal.people.models import Department, Profile, Team, User  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "100000"))
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
@@ -40,23 +39,7 @@ rng = random.Random(5)
 
 def generate() -> list[int]:
     started = time.perf_counter()
-    departments = Department.objects.bulk_create(
-        [Department(name=f"Department {n}", slug=f"department-{n}") for n in range(10)]
-    )
-    teams = Team.objects.bulk_create(
-        [Team(department=departments[n % 10], name=f"Team {n}", slug=f"team-{n}")
-         for n in range(50)]
-    )  # fmt: skip
-    users = []
-    for start in range(0, PEOPLE, 5000):
-        users += User.objects.bulk_create(
-            [User(email=f"p{n}@example.com") for n in range(start, min(PEOPLE, start + 5000))]
-        )
-    Profile.objects.bulk_create(
-        (Profile(user=user, team=teams[i % 50], department=teams[i % 50].department)
-         for i, user in enumerate(users)),
-        batch_size=5000,
-    )  # fmt: skip
+    users = people_in_teams(PEOPLE, departments=10, teams=50)
     ids = [user.pk for user in users]
     now = timezone.now()
     seconds = 90 * 86400

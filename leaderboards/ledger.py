@@ -72,9 +72,9 @@ def expected_totals(
     # Only names from the code and the models are formatted in; values are parameters.
     with connection.cursor() as cursor:
         try:
-            if connection.vendor == "postgresql":
-                # Grouping millions of rows in memory rather than on disk (this
-                # transaction only; outside one it changes nothing).
+            if connection.vendor == "postgresql" and connection.in_atomic_block:
+                # Grouping millions of rows in memory rather than on disk (for this
+                # transaction only: a rebuild's; a few people's totals need no more).
                 cursor.execute("SET LOCAL work_mem = %s", [REBUILD_WORK_MEM])
             # One scan of the ledger: each person's points per local month and week.
             cursor.execute(

@@ -365,7 +365,8 @@ def _compared(scores: str, counts: str, expected: str):
 
 @contextlib.contextmanager
 def _indexes_built_after(model):
-    """Write many rows of ``model`` without its ranking index and unique constraint,
+    """Write many rows of ``model`` without its indexes and constraints (``Meta``'s:
+    for board totals, the ranking and per-person indexes and the unique constraint),
     then build them again in one sort each (as the model defines them), in the
     caller's transaction: on PostgreSQL, several times faster than keeping them up to
     date row by row. Readers of the table wait for the transaction meanwhile."""
