@@ -1,21 +1,25 @@
 """Live leaderboard fan-out: N signed-in WebSocket clients on one board, M awards.
 
-Starts daphne (one worker; with --workers 2 and REDIS_URL, two workers sharing the
-Redis channel layer, the clients spread over both) on a scratch database, connects N
-clients to the company board (in batches of 50, each batch waiting for its snapshots),
-then makes M awards one second apart through HTTP (a person completing a lesson, as in
-real use). Prints, over all clients and awards, the latency from commit to receipt (the
-update's ``at``, taken when the rank store has the change after the commit, to the
+Starts daphne workers (one, with the in-process channel layer; or several sharing
+Redis, with REDIS_URL) on a scratch database. Each watcher has points this week, in one
+of ``--places`` distinct totals, so their own lines of an update differ as in real use.
+N clients connect to the company board from ``--processes`` client processes
+(bench/_fanout_clients.py), dealt out over the workers, 50 opening at a time in all,
+each waiting for its snapshot; then M awards follow one second apart through HTTP (a
+person completing a lesson, as in real use). Prints, over all clients and awards, the
+latency from commit to receipt (the update's ``at``, taken after the commit, to the
 moment the client has the message) and from sending the award request to receipt,
-messages per second, the server's CPU with the sockets idle, and its memory before and
-after ten rounds of N clients connecting and disconnecting.
+messages per second, the workers' CPU with the sockets idle, and their memory before
+and after ``--cycles`` rounds of N clients connecting and disconnecting.
 Run: .venv/bin/python bench/leaderboard_fanout.py --clients 1000 --awards 20
+     DATABASE_URL=... REDIS_URL=redis://127.0.0.1:6379/1 .venv/bin/python \
+         bench/leaderboard_fanout.py --clients 20000 --workers 4 --processes 4 --cycles 0
 """
 
 import argparse
-import asyncio
 import json
 import os
+import random
 import secrets
 import subprocess
 import sys
@@ -28,11 +32,12 @@ from _setup import ROOT, django_with_scratch_database, free_port, server_environ
 django_with_scratch_database()
 
 import psutil  # noqa: E402
-import websockets  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from portal.activity.models import Activity  # noqa: E402
+from portal.bulk import bulk_insert  # noqa: E402
 from portal.people.models import Profile, User  # noqa: E402
 from tests.courses.factories import block, course_with_lessons  # noqa: E402
 
@@ -56,15 +61,18 @@ def session_for(user) -> str:
     return session.session_key
 
 
-def start_workers(count: int) -> list[tuple[subprocess.Popen, int]]:
+def worker_environment() -> dict[str, str]:
     run = secrets.token_hex(4)
-    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 - the servers' own
-    env = server_environment(
+    return server_environment(
         # Keys of their own in a Redis that other runs may have used.
         LEADERBOARD_REDIS_PREFIX=f"lbbench:{run}:",
         CACHE_KEY_PREFIX=f"bench:{run}",
         CHANNEL_LAYER_PREFIX=f"bench:{run}",
     )
+
+
+def start_workers(count: int, env: dict[str, str]) -> list[tuple[subprocess.Popen, int]]:
+    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 - the servers' own
     workers = []
     for _ in range(count):
         port = free_port()
@@ -109,6 +117,17 @@ def prepare(args):
         [User(email=f"watch{n}@example.com") for n in range(args.clients)]
     )
     Profile.objects.bulk_create([Profile(user=u, onboarded_at=now) for u in watchers])
+    if args.places:
+        # Each watcher has points this week, in one of ``places`` distinct totals (ties
+        # share a place), so that their own lines of each update differ as in real use.
+        rng = random.Random(7)
+        bulk_insert(
+            Activity._meta.db_table,
+            ["actor_id", "verb", "object_id", "object_label", "points", "result", "context",
+             "timestamp", "key"],
+            ((user.pk, "points.adjusted", "", "", 5 * rng.randint(1, args.places), "{}", "{}",
+              now, f"watch{user.pk}") for user in watchers),
+        )  # fmt: skip
     sessions = [session_for(user) for user in watchers]
     lessons = []
     earners = []
@@ -123,104 +142,110 @@ def prepare(args):
     return sessions, lessons, earners
 
 
-async def run(args, workers, sessions, lessons, earners) -> None:
+def start_clients(args, ports: list[int], sessions: list[str]) -> list[subprocess.Popen]:
+    """``--processes`` client processes, the sockets dealt out over them and the workers."""
+    lines: list[list[list[str]]] = [[] for _ in range(args.processes)]
+    for index, session in enumerate(sessions):
+        port = ports[index % len(ports)]
+        lines[index % args.processes].append([
+            f"ws://127.0.0.1:{port}/ws/leaderboards/company/?window=week",
+            f"sessionid={session}",
+            f"http://127.0.0.1:{port}",
+        ])  # fmt: skip
+    clients = []
+    for mine in lines:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+            [sys.executable, str(ROOT / "bench" / "_fanout_clients.py")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        # 50 sockets opening at once in all, as in the single-process runs before.
+        batch = max(1, 50 // args.processes)
+        process.stdin.write(json.dumps({"batch": batch, "clients": mine}) + "\n")
+        process.stdin.flush()
+        clients.append(process)
+    return clients
+
+
+def ask(clients: list[subprocess.Popen], command: str | None, answer: str | None = None) -> list:
+    """Send each client process a command and wait for every one's line in reply."""
+    if command:
+        for process in clients:
+            process.stdin.write(command + "\n")
+            process.stdin.flush()
+    lines = [process.stdout.readline().strip() for process in clients]
+    if answer is not None and any(line != answer for line in lines):
+        raise RuntimeError(f"a client process answered {lines!r}, not {answer!r}")
+    return lines
+
+
+def run(args, workers, sessions, lessons, earners) -> None:
     ports = [port for _, port in workers]
     server = [psutil.Process(process.pid) for process, _ in workers]
     rss_start = sum(p.memory_info().rss for p in server)
 
-    received: list[list[tuple[float, float, str]]] = [[] for _ in range(args.clients)]
-
-    def url(index: int) -> tuple[str, dict]:
-        port = ports[index % len(ports)]
-        return f"ws://127.0.0.1:{port}/ws/leaderboards/company/?window=week", {
-            "additional_headers": {"Cookie": f"sessionid={sessions[index]}"},
-            "origin": f"http://127.0.0.1:{port}",
-            "open_timeout": 60,
-        }
-
-    async def client(index: int, ready: asyncio.Event, stop: asyncio.Event):
-        address, options = url(index)
-        async with websockets.connect(address, max_queue=None, **options) as socket:
-            await socket.recv()  # the snapshot
-            ready.set()
-            while not stop.is_set():
-                try:
-                    text = await asyncio.wait_for(socket.recv(), timeout=0.5)
-                except TimeoutError:
-                    continue
-                # Only the clock here; the message is read after the run.
-                received[index].append((time.perf_counter(), time.time(), text))
-
-    stop = asyncio.Event()
-    readies = [asyncio.Event() for _ in range(args.clients)]
-    tasks = []
     connect_started = time.perf_counter()
-    for batch in range(0, args.clients, 50):
-        for index in range(batch, min(batch + 50, args.clients)):
-            tasks.append(asyncio.create_task(client(index, readies[index], stop)))
-        await asyncio.wait_for(
-            asyncio.gather(*(r.wait() for r in readies[batch : batch + 50])), timeout=120
-        )
-    connect_seconds = time.perf_counter() - connect_started
-    print(f"{args.clients} clients connected in {connect_seconds:.1f} s", flush=True)
-    for p in server:
-        p.cpu_percent(None)
-    await asyncio.sleep(10)
-    idle_cpu = sum(p.cpu_percent(None) for p in server)
+    clients = start_clients(args, ports, sessions)
+    try:
+        ask(clients, None, "ready")
+        connect_seconds = time.perf_counter() - connect_started
+        print(f"{args.clients} clients connected in {connect_seconds:.1f} s", flush=True)
+        for p in server:
+            p.cpu_percent(None)
+        time.sleep(10)
+        idle_cpu = sum(p.cpu_percent(None) for p in server)
 
-    sent_at = []
-    for number in range(args.awards):
-        sent_at.append(time.perf_counter())
-        await asyncio.to_thread(award, ports[number % len(ports)], earners[number], lessons[number])
-        await asyncio.sleep(1.0)
-    await asyncio.sleep(1.0)
-    stop.set()
-    await asyncio.gather(*tasks)
+        sent_at = []
+        for number in range(args.awards):
+            sent_at.append(time.time())
+            award(ports[number % len(ports)], earners[number], lessons[number])
+            time.sleep(1.0)
+        time.sleep(1.0)
+        answers = [json.loads(line) for line in ask(clients, "stop")]
+        received = [message for answer in answers for message in answer["received"]]
+        failures = sum(answer["failures"] for answer in answers)
 
-    from_request, from_commit = [], []
-    for messages in received:
-        for moment, wall, text in messages:
-            before = [t for t in sent_at if t <= moment]
+        from_request, from_commit = [], []
+        for wall, at in received:
+            before = [t for t in sent_at if t <= wall]
             if before:
-                from_request.append((moment - before[-1]) * 1000)
-            at = datetime.fromisoformat(json.loads(text)["at"]).timestamp()
-            from_commit.append((wall - at) * 1000)
-    total = sum(len(messages) for messages in received)
-    span = (max(m[-1][0] for m in received if m) - sent_at[0]) if total else 1
+                from_request.append((wall - before[-1]) * 1000)
+            from_commit.append((wall - datetime.fromisoformat(at).timestamp()) * 1000)
+        total = len(received)
+        span = (max(wall for wall, _ in received) - sent_at[0]) if total else 1
 
-    def pct(values, q):
-        values = sorted(values)
-        return values[min(len(values) - 1, int(len(values) * q))] if values else 0
+        def pct(values, q):
+            values = sorted(values)
+            return values[min(len(values) - 1, int(len(values) * q))] if values else 0
 
-    def line(values):
-        return " / ".join(f"{pct(values, q):.0f}" for q in (0.5, 0.95, 0.99)) + " ms"
+        def line(values):
+            return " / ".join(f"{pct(values, q):.0f}" for q in (0.5, 0.95, 0.99)) + " ms"
 
-    print(f"{args.clients} clients, {args.awards} awards, {len(workers)} worker(s), "
-          f"layer {'redis' if os.environ.get('REDIS_URL') else 'in-memory'}")  # fmt: skip
-    print(f"updates received: {total:,} ({total / max(1, args.clients):.1f} per client)")
-    print(f"latency commit -> received, p50 / p95 / p99: {line(from_commit)}")
-    print(f"latency award request sent -> received, p50 / p95 / p99: {line(from_request)}")
-    print(f"messages per second delivered: {total / span:,.0f}")
-    print(f"server CPU with {args.clients} idle sockets: {idle_cpu:.1f}% of one core")
+        print(f"{args.clients} clients in {args.processes} process(es), {args.awards} awards, "
+              f"{len(workers)} worker(s), "
+              f"layer {'redis' if os.environ.get('REDIS_URL') else 'in-memory'}")  # fmt: skip
+        print(f"updates received: {total:,} ({total / max(1, args.clients):.1f} per client)")
+        print(f"connection attempts that failed or closed (each tried again): {failures:,}")
+        print(f"latency commit -> received, p50 / p95 / p99: {line(from_commit)}")
+        print(f"latency award request sent -> received, p50 / p95 / p99: {line(from_request)}")
+        print(f"messages per second delivered: {total / span:,.0f}")
+        print(f"server CPU with {args.clients} idle sockets: {idle_cpu:.1f}% of one core")
 
-    # The baseline: warm, after the run's own N clients connected and left.
-    await asyncio.sleep(2)
-    rss_baseline = sum(p.memory_info().rss for p in server)
-
-    async def touch(index):
-        address, options = url(index)
-        async with websockets.connect(address, **options) as socket:
-            await socket.recv()
-
-    for _ in range(args.cycles):
-        for batch in range(0, args.clients, 50):
-            await asyncio.gather(*(touch(i) for i in range(batch, min(batch + 50, args.clients))))
-    await asyncio.sleep(2)
-    rss_end = sum(p.memory_info().rss for p in server)
-    print(f"server memory: {rss_start / 2**20:.0f} MiB cold, {rss_baseline / 2**20:.0f} MiB warm "
-          f"(after the run's clients left), {rss_end / 2**20:.0f} MiB after {args.cycles} more "
-          f"rounds of {args.clients} connects and disconnects "
-          f"({100 * (rss_end - rss_baseline) / rss_baseline:+.1f}% of warm)")  # fmt: skip
+        if not args.cycles:
+            return
+        # The baseline: warm, after the run's own N clients connected and left.
+        time.sleep(2)
+        rss_baseline = sum(p.memory_info().rss for p in server)
+        ask(clients, f"rounds {args.cycles}", "done")
+        time.sleep(2)
+        rss_end = sum(p.memory_info().rss for p in server)
+        print(f"server memory: {rss_start / 2**20:.0f} MiB cold, {rss_baseline / 2**20:.0f} MiB "
+              f"warm (after the run's clients left), {rss_end / 2**20:.0f} MiB after "
+              f"{args.cycles} more rounds of {args.clients} connects and disconnects "
+              f"({100 * (rss_end - rss_baseline) / rss_baseline:+.1f}% of warm)")  # fmt: skip
+    finally:
+        for process in clients:
+            process.stdin.close()
+            process.wait(timeout=120)
 
 
 def main() -> None:
@@ -228,14 +253,24 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--awards", type=int, default=10)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--processes", type=int, default=2, help="client processes")
+    parser.add_argument(
+        "--places", type=int, default=200, help="distinct totals among the watchers (0: none)"
+    )
     parser.add_argument("--cycles", type=int, default=10)
     args = parser.parse_args()
     if args.workers > 1 and not os.environ.get("REDIS_URL"):
         parser.error("several workers share updates only through Redis: set REDIS_URL")
     data = prepare(args)
-    workers = start_workers(args.workers)
+    env = worker_environment()
+    # The boards from the ledger, into the store the workers will use.
+    subprocess.run(
+        [sys.executable, "manage.py", "rebuild_leaderboards"], cwd=ROOT, env=env, check=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    workers = start_workers(args.workers, env)
     try:
-        asyncio.run(run(args, workers, *data))
+        run(args, workers, *data)
     finally:
         for process, _ in workers:
             process.terminate()

@@ -24,6 +24,7 @@ from typing import cast
 from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import transaction
 
 from portal.events import LeaderboardsBoardChanged
 from portal.realtime import broadcast, broadcast_async, group_name
@@ -146,8 +147,14 @@ coalescer = Coalescer()
 
 
 def boards_changed(*, moves: dict[Key, tuple[int, int]], user_id: int) -> None:
-    """Note that ``user_id``'s points moved ``(old, new)`` on each ``(board, window)``."""
-    _send({key: {user_id: move} for key, move in moves.items()})
+    """Note that ``user_id``'s points moved ``(old, new)`` on each ``(board, window)``.
+
+    Sent once the caller's transaction commits: before that, other connections (the
+    flush's among them) would still read the old totals, and the statements of one
+    transaction (a lesson and its course) go out together in one update.
+    """
+    changes = {key: {user_id: move} for key, move in moves.items()}
+    transaction.on_commit(lambda: _send(changes), robust=True)
 
 
 def boards_refresh(keys: list[Key]) -> None:

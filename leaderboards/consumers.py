@@ -14,6 +14,7 @@ from channels.db import database_sync_to_async
 
 from portal.consumers import PortalConsumer
 from portal.people.models import PrivacySettings, User
+from portal.wire import WIRE
 
 from .boards import COMPANY, WINDOWS
 from .broadcast import board_group
@@ -61,6 +62,7 @@ class LeaderboardConsumer(PortalConsumer):
         self.me = None  # until the first snapshot
         self.behind = False
         self.reading: set[asyncio.Task] = set()
+        self.wire = self.scope.get(WIRE)  # daphne's socket, for prepared frames
         self.relay = relay()
         await self.relay.join(self.group, self)
         await self.snapshot()
@@ -85,23 +87,25 @@ class LeaderboardConsumer(PortalConsumer):
             if not self.behind:
                 return  # else an update came while it was read: read again
 
-    async def leaderboards_board_changed(self, event):
-        """The board's serialised update (from the relay), made personal here.
+    def update_text(self, event) -> str | None:
+        """This viewer's text of the board's update (from the relay), or None.
 
         Runs once per socket for every update, so it stays small: no query, no
-        serialising beyond the viewer's own place when it changed.
+        serialising beyond the viewer's own place; viewers in the same place get the
+        same text, which the relay frames once for all of them. None when this socket
+        sends on its own: before its first snapshot (which is then read again), or when
+        the viewer's own points moved (their place is read from the store in a task of
+        its own, so that the relay goes on to the other sockets meanwhile).
         """
         if self.me is None:
             self.behind = True
-            return
+            return None
         changed = event["changed"]
         if any(user == self.you for user, _, _ in changed):
-            # The viewer's own points moved: the one case that reads the store, in a
-            # task of its own, so that the relay goes on to the other sockets meanwhile.
             task = asyncio.create_task(self._send_with_own_place(event))
             self.reading.add(task)
             task.add_done_callback(self.reading.discard)
-            return
+            return None
         listed = event["ranks"].get(self.you_key)
         if listed is not None:
             self.me = {"rank": listed[0], "points": listed[1]}
@@ -112,7 +116,7 @@ class LeaderboardConsumer(PortalConsumer):
                     self.me["rank"] += 1  # passed the viewer
                 elif new <= points < old:
                     self.me["rank"] -= 1  # fell behind the viewer
-        await self._send_update(event, _json(self.me))
+        return self._text(event, _json(self.me))
 
     async def _send_with_own_place(self, event):
         mine = await database_sync_to_async(leaderboard_me)(
@@ -120,11 +124,14 @@ class LeaderboardConsumer(PortalConsumer):
         )
         self.me = {"rank": mine.rank, "points": mine.points}
         around = [entry.as_json() for entry in mine.around]
-        await self._send_update(event, _json(self.me) + ',"around":' + _json(around))
+        await self.send_text(self._text(event, _json(self.me) + ',"around":' + _json(around)))
 
-    async def _send_update(self, event, tail: str):
-        text = event["texts"].get(self.you_key, event["text"])
-        await self.base_send({"type": "websocket.send", "text": text + tail + "}"})
+    def _text(self, event, tail: str) -> str:
+        return event["texts"].get(self.you_key, event["text"]) + tail + "}"
+
+    async def send_text(self, text: str) -> None:
+        """Send through ASGI (the relay writes prepared frames to ``self.wire`` instead)."""
+        await self.base_send({"type": "websocket.send", "text": text})
 
 
 def _json(value) -> str:

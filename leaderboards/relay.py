@@ -5,7 +5,9 @@ per socket (with Redis, a list push per socket; in process, a deep copy and a ta
 socket), which is what makes careless broadcasts slow at a few hundred members. Here
 each worker joins a board's group once, with one channel of its own, and hands each
 update to its sockets on that board directly: an update costs one layer message per
-worker, and per socket only the consumer's own (query-free) personalisation and send.
+worker, and per socket only the consumer's own (query-free) personalisation and a write.
+Sockets whose viewers stand in the same place get the same text: under daphne it is
+framed once and the frame written to each of them (``portal.wire``).
 """
 
 import asyncio
@@ -15,6 +17,7 @@ import weakref
 from channels.layers import get_channel_layer
 
 from portal.realtime import memberships_renewed
+from portal.wire import frame
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +71,28 @@ class Relay:
                 logger.exception("The leaderboard relay could not read its channel")
                 await asyncio.sleep(1)
                 continue
-            for consumer in list(self.members.get(message.get("group"), ())):
-                try:
-                    await consumer.leaderboards_board_changed(message)
-                except Exception:
-                    logger.exception("Could not relay a leaderboard update to a socket")
+            members = self.members.get(message.get("group"))
+            if members:
+                await self._deliver(message, list(members))
+
+    @staticmethod
+    async def _deliver(message: dict, members: list) -> None:
+        """Each socket's text of the update; one frame per distinct text, written to all."""
+        frames: dict[str, bytes] = {}
+        for consumer in members:
+            try:
+                text = consumer.update_text(message)
+                if text is None:
+                    continue  # the socket sends its own
+                if consumer.wire is None:  # not under daphne (tests, another server)
+                    await consumer.send_text(text)
+                    continue
+                data = frames.get(text)
+                if data is None:
+                    data = frames[text] = frame(text)
+                consumer.wire.write(data)
+            except Exception:
+                logger.exception("Could not relay a leaderboard update to a socket")
 
 
 _relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Relay]" = weakref.WeakKeyDictionary()

@@ -14,12 +14,14 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from portal.routing import websocket_urlpatterns  # noqa: E402
 from portal.sharing.tracking import with_tracked_links  # noqa: E402
+from portal.wire import with_wire  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": with_tracked_links(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        # Outermost, to see daphne's own send (portal.wire: one frame for many sockets).
+        "websocket": with_wire(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -85,3 +85,28 @@ def test_wagtail_still_offers_the_views_we_wrap():
         "document",
         "request",
     ], f"revisit portal/media.py ({DOC})"
+
+
+def test_daphne_autobahn_and_twisted_still_have_what_the_wire_writes_through():
+    """portal.wire writes prepared frames straight to daphne's sockets."""
+    from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
+    from daphne.server import Server
+    from twisted.internet import abstract, tcp
+
+    message = f"revisit portal/wire.py ({DOC})"
+    create = inspect.getsource(Server.create_application)
+    assert "send=partial(self.handle_reply, protocol)" in create, message
+    assert 'get("disconnected"' in inspect.getsource(Server.handle_reply), message
+    assert PreparedMessage(b"hi", False, False, True).payloadHybi == b"\x81\x02hi", message
+    for name in ("STATE_OPEN", "sendData"):
+        assert hasattr(WebSocketProtocol, name), message
+    made = inspect.getsource(WebSocketProtocol._connectionMade)
+    assert "self.state = " in made and "self.send_queue = deque()" in made, message
+    write = inspect.getsource(abstract.FileDescriptor.write)
+    assert "self._tempDataBuffer.append(data)" in write, message
+    assert "self._tempDataLen += len(data)" in write, message
+    do_write = inspect.getsource(abstract.FileDescriptor.doWrite)
+    assert "remaining = len(self.dataBuffer) - self.offset" in do_write, message
+    assert issubclass(tcp.Server, tcp.Connection), message
+    assert hasattr(tcp.Connection, "TLS"), message
+    assert "self.socket.send" in inspect.getsource(tcp.Connection.writeSomeData), message
