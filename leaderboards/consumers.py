@@ -87,6 +87,13 @@ class LeaderboardConsumer(PortalConsumer):
             if not self.behind:
                 return  # else an update came while it was read: read again
 
+    async def leaderboards_board_changed(self, event):
+        """The board's update, sent through ASGI (not under daphne; there the relay
+        writes each text's prepared frame to the socket itself)."""
+        text = self.update_text(event)
+        if text is not None:
+            await self.send_text(text)
+
     def update_text(self, event) -> str | None:
         """This viewer's text of the board's update (from the relay), or None.
 

@@ -16,7 +16,7 @@ import weakref
 
 from channels.layers import get_channel_layer
 
-from portal.realtime import memberships_renewed
+from portal.realtime import group_join, group_leave, memberships_renewed
 from portal.wire import frame
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class Relay:
             ]
         if group not in self.members:
             self.members[group] = set()
-            await self.layer.group_add(group, self.channel)
+            await group_join(self.layer, group, self.channel)
         self.members[group].add(consumer)
 
     async def leave(self, group: str, consumer) -> None:
@@ -52,7 +52,7 @@ class Relay:
         members.discard(consumer)
         if not members:
             del self.members[group]
-            await self.layer.group_discard(group, self.channel)
+            await group_leave(self.layer, group, self.channel)
         if not self.members:  # the worker's last socket left: stop reading until the next
             for task in self.tasks:
                 task.cancel()
@@ -81,12 +81,12 @@ class Relay:
         frames: dict[str, bytes] = {}
         for consumer in members:
             try:
+                if consumer.wire is None:  # not under daphne (tests, another server)
+                    await consumer.leaderboards_board_changed(message)
+                    continue
                 text = consumer.update_text(message)
                 if text is None:
                     continue  # the socket sends its own
-                if consumer.wire is None:  # not under daphne (tests, another server)
-                    await consumer.send_text(text)
-                    continue
                 data = frames.get(text)
                 if data is None:
                     data = frames[text] = frame(text)

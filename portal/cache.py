@@ -7,6 +7,7 @@ when Redis answers again the cache simply fills up again.
 
 import functools
 import logging
+import threading
 import time
 
 import redis
@@ -46,7 +47,29 @@ def _missing_number(key, *args, **kwargs):
     raise ValueError(f"Key {key!r} not found (the cache is unreachable).")
 
 
+_clients: dict[tuple, object] = {}
+_clients_lock = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
+    """Also: one client, with one connection pool, per process.
+
+    Django makes a cache object per thread and per async context, which under daphne
+    is every request and every open socket, and each object had a connection pool of
+    its own: one Redis connection per request, and per open socket while it lasted
+    (20,000 sockets met Redis's limit of 10,000 clients). redis-py's pools are
+    thread-safe, so the process shares one.
+    """
+
+    @functools.cached_property
+    def _cache(self):
+        key = (tuple(self._servers), repr(sorted(self._options.items())))
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = self._class(self._servers, **self._options)
+        return client
+
     get = _degrade(RedisCache.get, _default)
     get_many = _degrade(RedisCache.get_many, lambda keys, *a, **k: {})
     has_key = _degrade(RedisCache.has_key, lambda *a, **k: False)

@@ -19,7 +19,7 @@ from portal.people.models import User
 
 from .people.services import session_signed_in, signin_group
 from .people.twofactor import sign_in_complete
-from .realtime import GROUP_RENEW_SECONDS, memberships_renewed
+from .realtime import GROUP_RENEW_SECONDS, group_join, group_leave, memberships_renewed
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -55,7 +55,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
         # sent to its groups can pass it by (events that arrive meanwhile wait until
         # connect returns).
         for group in [*groups, signin_group(user.pk)]:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await group_join(self.channel_layer, group, self.channel_name)
             self.groups_joined.append(group)
         await self.accept()
         if self.groups_joined:
@@ -108,7 +108,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
         if getattr(self, "_renewing", None) is not None:
             self._renewing.cancel()
         for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await group_leave(self.channel_layer, group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         if not self._within_rate():

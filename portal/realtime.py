@@ -10,6 +10,7 @@ transaction sends nothing.
 import asyncio
 import logging
 import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 
 from asgiref.sync import async_to_sync
@@ -26,6 +27,36 @@ logger = logging.getLogger(__name__)
 GROUP_RENEW_SECONDS = 3600.0
 _sending: set[asyncio.Task] = set()
 _GROUP_PART = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+# Group joins and leaves in flight at once per event loop. channels_redis's connection
+# pool holds 100 connections and fails beyond them ("Too many connections"): a thousand
+# sockets closing at once (a restart, a network blip) left most of their memberships
+# behind. Beyond this many, calls wait their turn.
+MEMBERSHIP_CALLS = 50
+_slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slot() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    slot = _slots.get(loop)
+    if slot is None:
+        slot = _slots[loop] = asyncio.Semaphore(MEMBERSHIP_CALLS)
+    return slot
+
+
+async def group_join(layer, group: str, channel: str) -> None:
+    """``layer.group_add``, at most ``MEMBERSHIP_CALLS`` at once in this process."""
+    async with _slot():
+        await layer.group_add(group, channel)
+
+
+async def group_leave(layer, group: str, channel: str) -> None:
+    """``layer.group_discard``, at most ``MEMBERSHIP_CALLS`` at once in this process."""
+    async with _slot():
+        await layer.group_discard(group, channel)
 
 
 def group_name(kind: str, *parts: object) -> str:
@@ -110,6 +141,6 @@ async def memberships_renewed(
         await asyncio.sleep(every)
         for group in list(groups()):
             try:
-                await layer.group_add(group, channel)
+                await group_join(layer, group, channel)
             except Exception:
                 logger.exception("Could not renew %s's membership of %s", channel, group)

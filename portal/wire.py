@@ -17,10 +17,10 @@ These are daphne's, autobahn's and Twisted's internals (docs/PRIVATE_APIS.md);
 ``tests/portal/test_private_apis.py`` checks what is relied on.
 """
 
+import sys
 from functools import partial
 
 from autobahn.websocket.protocol import PreparedMessage
-from daphne.server import Server
 from daphne.ws_protocol import WebSocketProtocol
 from twisted.internet.tcp import Connection
 
@@ -37,7 +37,7 @@ class Wire:
 
     __slots__ = ("protocol", "server")
 
-    def __init__(self, server: Server, protocol: WebSocketProtocol):
+    def __init__(self, server, protocol: WebSocketProtocol):
         self.server, self.protocol = server, protocol
 
     def write(self, data: bytes) -> None:
@@ -73,11 +73,14 @@ class Wire:
 
 def wire_of(send) -> Wire | None:
     """The socket behind daphne's ASGI ``send`` for one connection, if that is what it is."""
-    if not isinstance(send, partial) or len(send.args) != 1:
+    # Looked up now, not imported: importing daphne.server installs Twisted's reactor,
+    # and daphne's test server imports that module afresh in its child process.
+    server_module = sys.modules.get("daphne.server")
+    if server_module is None or not isinstance(send, partial) or len(send.args) != 1:
         return None
     server = getattr(send.func, "__self__", None)
     protocol = send.args[0]
-    if isinstance(server, Server) and isinstance(protocol, WebSocketProtocol):
+    if isinstance(server, server_module.Server) and isinstance(protocol, WebSocketProtocol):
         return Wire(server, protocol)
     return None
 

@@ -1,4 +1,7 @@
-"""The in-process channel layer: channels' own, with its expiry sweep once a second."""
+"""The in-process channel layer (channels' own, its expiry sweep once a second), and group
+memberships on the Redis layer."""
+
+import asyncio
 
 import pytest
 
@@ -46,3 +49,25 @@ async def test_expired_messages_and_memberships_still_go(monkeypatch):
     layer._swept_at -= InMemoryChannelLayer.sweep_interval
     layer._clean_expired()
     assert late not in layer.channels
+
+
+async def test_a_thousand_sockets_leaving_redis_groups_at_once_all_leave():
+    """channels_redis's pool holds 100 connections; joins and leaves wait their turn."""
+    import redis
+    from channels_redis.core import RedisChannelLayer
+
+    from portal.realtime import group_join, group_leave
+    from tests.servers import RedisServer
+
+    server = RedisServer().start()
+    try:
+        layer = RedisChannelLayer(hosts=[{"address": server.url}], prefix="t")
+        channels = [await layer.new_channel() for _ in range(1000)]
+        await asyncio.gather(*(group_join(layer, "board", c) for c in channels))
+        members = redis.Redis.from_url(server.url)
+        assert members.zcard("t:group:board") == 1000
+        await asyncio.gather(*(group_leave(layer, "board", c) for c in channels))
+        assert members.zcard("t:group:board") == 0
+        await layer.flush()
+    finally:
+        server.kill()
