@@ -5,7 +5,7 @@ Redis, with REDIS_URL) on a scratch database. Each watcher has points this week,
 of ``--places`` distinct totals, so their own lines of an update differ as in real use.
 N clients connect to the company board from ``--processes`` client processes
 (bench/_fanout_clients.py), dealt out over the workers, 50 opening at a time in all,
-each waiting for its snapshot; then M awards follow one second apart through HTTP (a
+each waiting for its snapshot; then M awards follow ``--interval`` seconds apart through HTTP (a
 person completing a lesson, as in real use). Prints, over all clients and awards, the
 latency from commit to receipt (the update's ``at``, taken after the commit, to the
 moment the client has the message) and from sending the award request to receipt,
@@ -194,12 +194,17 @@ def run(args, workers, sessions, lessons, earners) -> None:
         time.sleep(10)
         idle_cpu = sum(p.cpu_percent(None) for p in server)
 
+        watched = server + [psutil.Process(process.pid) for process in clients]
+        cpu_before = [sum(p.cpu_times()[:2]) for p in watched]
         sent_at = []
         for number in range(args.awards):
             sent_at.append(time.time())
             award(ports[number % len(ports)], earners[number], lessons[number])
-            time.sleep(1.0)
+            time.sleep(args.interval)
         time.sleep(1.0)
+        cpu = [
+            sum(p.cpu_times()[:2]) - before for p, before in zip(watched, cpu_before, strict=True)
+        ]
         answers = [json.loads(line) for line in ask(clients, "stop")]
         received = [message for answer in answers for message in answer["received"]]
         failures = sum(answer["failures"] for answer in answers)
@@ -229,6 +234,8 @@ def run(args, workers, sessions, lessons, earners) -> None:
         print(f"latency award request sent -> received, p50 / p95 / p99: {line(from_request)}")
         print(f"messages per second delivered: {total / span:,.0f}")
         print(f"server CPU with {args.clients} idle sockets: {idle_cpu:.1f}% of one core")
+        print(f"CPU during the awards: workers {sum(cpu[: len(server)]):.1f} s, "
+              f"client processes {sum(cpu[len(server) :]):.1f} s")  # fmt: skip
 
         if not args.cycles:
             return
@@ -254,6 +261,7 @@ def main() -> None:
     parser.add_argument("--awards", type=int, default=10)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--processes", type=int, default=2, help="client processes")
+    parser.add_argument("--interval", type=float, default=1.0, help="seconds between awards")
     parser.add_argument(
         "--places", type=int, default=200, help="distinct totals among the watchers (0: none)"
     )
