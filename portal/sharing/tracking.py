@@ -109,6 +109,7 @@ class Tracker:
 
     def __init__(self):
         self.links: OrderedDict[str, tuple[Link | None, float]] = OrderedDict()
+        self.loading: dict[str, asyncio.Future] = {}  # reads in flight, one per code
         self.pending: list[Hit] = []
         self.unsent: list[tuple[str, list[Hit], Counter]] = []  # batches to hand over again
         self.requests: Counter = Counter()
@@ -133,9 +134,19 @@ class Tracker:
         return False, None
 
     async def link(self, code: str) -> Link | None:
+        """The link, read once for all the requests that ask while it is being read (a
+        post going live, or its cache entry expiring under load)."""
         known, link = self.cached_link(code)
         if known:
             return link
+        loading = self.loading.get(code)
+        if loading is None:
+            loading = self.loading[code] = asyncio.ensure_future(self._load(code))
+            loading.add_done_callback(lambda _: self.loading.pop(code, None))
+        # A request that gives up (its reader left) does not cancel the others' read.
+        return await asyncio.shield(loading)
+
+    async def _load(self, code: str) -> Link | None:
         now = monotonic()
         link = await database_sync_to_async(link_load)(code)
         self.links[code] = (link, now + LINK_CACHE_SECONDS)

@@ -1,5 +1,6 @@
 """The tracked-link path, driven as ASGI: redirects, what counts, and its queries."""
 
+import asyncio
 import uuid
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -161,6 +162,37 @@ def test_a_click_reads_one_row_and_then_none(made, monkeypatch, django_assert_nu
     with django_assert_num_queries(0):
         assert visit(f"/s/{made.code}", address="198.51.100.7")["status"] == 302
     assert len(tracking.tracker.pending) == 2
+
+
+def test_requests_arriving_while_a_link_is_read_share_that_read(made, monkeypatch):
+    """A post going live (or a cache entry expiring under load) reads the link once."""
+    reads = []
+    real_load = tracking.link_load
+
+    def counted(code):
+        reads.append(code)
+        return real_load(code)
+
+    monkeypatch.setattr(tracking, "link_load", counted)
+
+    async def many():
+        communicators = [
+            HttpCommunicator(
+                tracking.with_tracked_links(None),
+                "GET",
+                f"/s/{made.code}",
+                headers=[(b"user-agent", BROWSER.encode())],
+            )  # fmt: skip
+            for _ in range(20)
+        ]
+        responses = await asyncio.gather(*(c.get_response() for c in communicators))
+        for communicator in communicators:
+            await communicator.wait()
+        return responses
+
+    responses = async_to_sync(many)()
+    assert [response["status"] for response in responses] == [302] * 20
+    assert reads == [made.code]
 
 
 def test_only_get_and_head_are_allowed(made):
