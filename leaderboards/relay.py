@@ -52,7 +52,8 @@ class Relay:
         members.discard(consumer)
         if not members:
             del self.members[group]
-            await group_leave(self.layer, group, self.channel)
+            if self.channel is not None:
+                await group_leave(self.layer, group, self.channel)
         if not self.members:  # the worker's last socket left: stop reading until the next
             for task in self.tasks:
                 task.cancel()

@@ -182,7 +182,7 @@ def test_requests_arriving_while_a_link_is_read_share_that_read(made, monkeypatc
                 "GET",
                 f"/s/{made.code}",
                 headers=[(b"user-agent", BROWSER.encode())],
-            )  # fmt: skip
+            )
             for _ in range(20)
         ]
         responses = await asyncio.gather(*(c.get_response() for c in communicators))
