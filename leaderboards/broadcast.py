@@ -1,14 +1,15 @@
 """Coalesced leaderboard updates: one message per board every 250 ms at most.
 
-The ledger subscriber marks the boards a statement changed. In a daphne worker the
-marks go to a coalescer on the worker's event loop. The first change after a quiet
-spell goes out after ``GATHER`` seconds (enough for the other statements of the same
-transaction, whose hooks run right after, to join it); changes in the ``WINDOW``
-seconds after a send are gathered into one more. For each changed board the update is
-computed and serialised once (``board_payload``) and sent to the board's group, whose
-members are one relay channel per worker (``leaderboards.relay``); every consumer only
-adds its viewer's own place (no database work per socket, unless that viewer's points
-moved).
+The ledger subscriber marks the boards a statement changed, once its transaction has
+committed. In a daphne worker the marks go to a coalescer on the worker's event loop.
+The first change after a quiet spell goes out after ``GATHER`` seconds (enough for the
+other statements of the same transaction, whose hooks run right after, to join it);
+changes in the ``WINDOW`` seconds after a send are gathered into one more. For each
+changed board the update is computed and serialised once (``board_payload``) and sent
+to the board's group, whose members are one relay channel per worker
+(``leaderboards.relay``); every consumer only adds its viewer's own place (no database
+work per socket, unless that viewer's points moved), and under daphne each distinct
+text is framed once for all the sockets that get it (``portal.wire``).
 Outside a server (management commands) there is no loop to wait on, so the update is
 sent at once. With ``REDIS_URL`` the group send reaches sockets on every worker.
 """
