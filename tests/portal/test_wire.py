@@ -68,7 +68,8 @@ async def test_prepared_frames_arrive_whole_and_in_order_with_asgi_sends(daphne_
 
 @pytest.mark.asyncio
 async def test_prepared_frames_survive_the_client_leaving_mid_burst(daphne_url):
-    async with websockets.connect(daphne_url, max_queue=1, max_size=None) as socket:
+    leaving = websockets.connect(daphne_url, max_queue=1, max_size=None, close_timeout=0.5)
+    async with leaving as socket:
         await socket.send("200")  # 20 MB the client never reads: it leaves instead
     # The worker is still well: a new client gets its burst.
     async with websockets.connect(daphne_url, max_size=None) as socket:
