@@ -125,6 +125,18 @@ class Topology:
         self.stop()
 
 
+def setup(env: dict[str, str], *, migrate: bool = True) -> None:
+    """What the workers need before they start: the schema, and the static files their
+    pages name (with DEBUG off, a page naming a file collectstatic has not collected is
+    a server error)."""
+    commands = [["collectstatic", "--noinput", "-v0"]]
+    if migrate:
+        commands.insert(0, ["migrate", "--noinput", "-v0"])
+    for command in commands:
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), *command],  # noqa: S603
+                       cwd=ROOT, env=env, check=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=4, help="daphne workers (default 4)")
@@ -140,9 +152,7 @@ def main() -> None:
     env = {"DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SITE_URL": site,
            **os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}  # fmt: skip
     if not args.no_setup:
-        for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-            subprocess.run([sys.executable, str(ROOT / "manage.py"), *command],  # noqa: S603
-                           cwd=ROOT, env=env, check=True)  # fmt: skip
+        setup(env)
     topology = Topology(env=env, workers=args.workers, port=args.port,
                         task_workers=args.task_workers)  # fmt: skip
     topology.start()
