@@ -106,3 +106,18 @@ def people_in_teams(
         batch_size=5000,
     )
     return users
+
+
+def points_statements(rows) -> None:
+    """Ledger statements of points, bulk loaded: ``rows`` yields (actor id, points,
+    timestamp, key). Each is a ``points.adjusted`` statement, as an admin's adjustment."""
+    from portal.activity.models import Activity
+    from portal.bulk import bulk_insert
+
+    bulk_insert(
+        Activity._meta.db_table,
+        ["actor_id", "verb", "object_id", "object_label", "points", "result", "context",
+         "timestamp", "key"],
+        ((actor, "points.adjusted", "", "", points, "{}", "{}", timestamp, key)
+         for actor, points, timestamp, key in rows),
+    )  # fmt: skip

@@ -27,7 +27,13 @@ import time
 import urllib.request
 from datetime import datetime
 
-from _setup import ROOT, django_with_scratch_database, free_port, server_environment
+from _setup import (
+    ROOT,
+    django_with_scratch_database,
+    free_port,
+    points_statements,
+    server_environment,
+)
 
 django_with_scratch_database()
 
@@ -36,8 +42,6 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from portal.activity.models import Activity  # noqa: E402
-from portal.bulk import bulk_insert  # noqa: E402
 from portal.people.models import Profile, User  # noqa: E402
 from tests.courses.factories import block, course_with_lessons  # noqa: E402
 
@@ -121,13 +125,9 @@ def prepare(args):
         # Each watcher has points this week, in one of ``places`` distinct totals (ties
         # share a place), so that their own lines of each update differ as in real use.
         rng = random.Random(7)
-        bulk_insert(
-            Activity._meta.db_table,
-            ["actor_id", "verb", "object_id", "object_label", "points", "result", "context",
-             "timestamp", "key"],
-            ((user.pk, "points.adjusted", "", "", 5 * rng.randint(1, args.places), "{}", "{}",
-              now, f"watch{user.pk}") for user in watchers),
-        )  # fmt: skip
+        points_statements(
+            (user.pk, 5 * rng.randint(1, args.places), now, f"watch{user.pk}") for user in watchers
+        )
     sessions = [session_for(user) for user in watchers]
     lessons = []
     earners = []
@@ -152,14 +152,14 @@ def start_clients(args, ports: list[int], sessions: list[str]) -> list[subproces
             f"sessionid={session}",
             f"http://127.0.0.1:{port}",
         ])  # fmt: skip
+    # 50 sockets opening at once in all, as in the single-process runs before.
+    batch = max(1, 50 // args.processes)
     clients = []
     for mine in lines:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
             [sys.executable, str(ROOT / "bench" / "_fanout_clients.py")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
-        # 50 sockets opening at once in all, as in the single-process runs before.
-        batch = max(1, 50 // args.processes)
         process.stdin.write(json.dumps({"batch": batch, "clients": mine}) + "\n")
         process.stdin.flush()
         clients.append(process)

@@ -23,7 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from _setup import ROOT, django_with_scratch_database, people_in_teams, server_environment
+from _setup import (
+    ROOT,
+    django_with_scratch_database,
+    people_in_teams,
+    points_statements,
+    server_environment,
+)
 
 django_with_scratch_database()
 
@@ -32,8 +38,6 @@ from django.utils import timezone  # noqa: E402
 
 from courses.models import ScenarioAttempt  # noqa: E402
 from deploy.scale_out import Topology, setup  # noqa: E402
-from portal.activity.models import Activity  # noqa: E402
-from portal.bulk import bulk_insert  # noqa: E402
 from portal.sharing.models import Share  # noqa: E402
 from tests.badges.factories import badge  # noqa: E402
 from tests.courses.factories import block, course_with_lessons, scenario_value  # noqa: E402
@@ -52,13 +56,7 @@ def seed(folder: Path) -> Path:
     now = timezone.now()
     users = people_in_teams(PEOPLE, departments=5, teams=20, email="advocate{n}@example.com",
                             password=hashed, onboarded_at=now)  # fmt: skip
-    bulk_insert(
-        Activity._meta.db_table,
-        ["actor_id", "verb", "object_id", "object_label", "points", "result", "context",
-         "timestamp", "key"],
-        ((user.pk, "points.adjusted", "", "", 5 + n % 50, "{}", "{}", now, f"seed{n}")
-         for n, user in enumerate(users)),
-    )  # fmt: skip
+    points_statements((user.pk, 5 + n % 50, now, f"seed{n}") for n, user in enumerate(users))
     # The boards: the background worker builds the rank store from the ledger at start.
     _course, [lesson] = course_with_lessons(
         lessons=[[block("scenario", scenario_value()), block("paragraph", "<p>Read.</p>")]]

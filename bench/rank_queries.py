@@ -18,7 +18,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from _setup import django_with_scratch_database, people_in_teams
+from _setup import django_with_scratch_database, people_in_teams, points_statements
 
 django_with_scratch_database()
 
@@ -29,7 +29,6 @@ from django.utils import timezone  # noqa: E402
 from leaderboards.services import expected_totals, leaderboards_rebuild  # noqa: E402
 from leaderboards.store import RedisRankStore, SqlRankStore  # noqa: E402
 from portal.activity.models import Activity  # noqa: E402
-from portal.bulk import bulk_insert  # noqa: E402
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "100000"))
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
@@ -43,12 +42,9 @@ def generate() -> list[int]:
     ids = [user.pk for user in users]
     now = timezone.now()
     seconds = 90 * 86400
-    bulk_insert(
-        Activity._meta.db_table,
-        ["actor_id", "verb", "object_id", "object_label", "points", "result", "context",
-         "timestamp", "key"],
-        ((rng.choice(ids), "points.adjusted", "", "", rng.randint(1, 20), "{}", "{}",
-          now - timedelta(seconds=rng.randint(0, seconds)), f"b{n}") for n in range(ROWS)),
+    points_statements(
+        (rng.choice(ids), rng.randint(1, 20), now - timedelta(seconds=rng.randint(0, seconds)),
+         f"b{n}") for n in range(ROWS)
     )  # fmt: skip
     print(f"generated {PEOPLE:,} people and {ROWS:,} ledger rows in "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
