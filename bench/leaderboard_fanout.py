@@ -38,14 +38,11 @@ from _setup import (
 django_with_scratch_database()
 
 import psutil  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from portal.people.models import Profile, User  # noqa: E402
 from tests.courses.factories import block, course_with_lessons  # noqa: E402
-
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+from tests.people.factories import signed_in  # noqa: E402
 
 
 class _KeepRedirects(urllib.request.HTTPRedirectHandler):
@@ -54,15 +51,6 @@ class _KeepRedirects(urllib.request.HTTPRedirectHandler):
 
 
 NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
-
-
-def session_for(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = BACKEND
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
 
 
 def worker_environment() -> dict[str, str]:
@@ -128,7 +116,7 @@ def prepare(args):
         points_statements(
             (user.pk, 5 * rng.randint(1, args.places), now, f"watch{user.pk}") for user in watchers
         )
-    sessions = [session_for(user) for user in watchers]
+    sessions = [signed_in(user) for user in watchers]
     lessons = []
     earners = []
     for number in range(args.awards):
@@ -138,7 +126,7 @@ def prepare(args):
         earner = User.objects.create(email=f"earner{number}@example.com")
         Profile.objects.create(user=earner, onboarded_at=now)
         lessons.append(lesson.url)
-        earners.append(session_for(earner))
+        earners.append(signed_in(earner))
     return sessions, lessons, earners
 
 

@@ -14,10 +14,13 @@ Run: make load   (or: DATABASE_URL=postgres://... REDIS_URL=redis://...
 """
 
 import argparse
+import contextlib
 import csv
 import json
 import os
+import resource
 import secrets
+import signal
 import subprocess
 import tempfile
 import time
@@ -33,6 +36,7 @@ from _setup import (
 
 django_with_scratch_database()
 
+import psutil  # noqa: E402
 from django.contrib.auth.hashers import PBKDF2PasswordHasher  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -41,12 +45,16 @@ from deploy.scale_out import Topology, setup  # noqa: E402
 from portal.sharing.models import Share  # noqa: E402
 from tests.badges.factories import badge  # noqa: E402
 from tests.courses.factories import block, course_with_lessons, scenario_value  # noqa: E402
+from tests.people.factories import signed_in  # noqa: E402
 from tests.sharing.factories import content_item  # noqa: E402
 
 LOCUST = ROOT / ".venv-locust" / "bin" / "locust"
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "1000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "120"))
-SIGN_INS_PER_SECOND = int(os.environ.get("LOAD_SIGN_INS_PER_SECOND", "3"))
+# Most people come back with the session their browser kept (two weeks, or the company's
+# single sign-on); one in SIGNING_IN signs in with a password during the run.
+SIGNING_IN = int(os.environ.get("LOAD_SIGNING_IN", "10"))
+ARRIVALS_PER_SECOND = int(os.environ.get("LOAD_ARRIVALS_PER_SECOND", "10"))
 
 
 def seed(folder: Path) -> Path:
@@ -65,29 +73,81 @@ def seed(folder: Path) -> Path:
     badges = [badge(name=f"Badge {n}").slug for n in range(5)]
     world = folder / "world.json"
     world.write_text(json.dumps({
-        "accounts": [user.email for user in users], "password": password,
+        "accounts": [[user.email, "" if n % SIGNING_IN == 0 else signed_in(user)]
+                     for n, user in enumerate(users)],
+        "password": password,
         "lesson": lesson.url, "scenario": lesson.body[0].id, "items": items, "badges": badges,
     }))  # fmt: skip
     print(f"seeded {PEOPLE:,} people in {time.perf_counter() - started:.1f} s", flush=True)
     return world
 
 
+def _busy(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):  # gone during the run
+            total += sum(process.cpu_times()[:2])
+    return total
+
+
+def _cpu_seconds(topology) -> dict[str, float]:
+    """CPU-seconds so far: the whole machine, and the topology's long-lived processes by
+    kind (PostgreSQL's backends come and go, so the database is counted as the rest)."""
+    kinds: dict[str, list[psutil.Process]] = {"daphne workers": [], "background worker": [],
+                                              "nginx": []}  # fmt: skip
+    for child in topology.processes:
+        process = psutil.Process(child.pid)
+        command = " ".join(process.cmdline())
+        kind = ("daphne workers" if "daphne" in command
+                else "background worker" if "worker" in command else "nginx")  # fmt: skip
+        kinds[kind] += [process, *process.children(recursive=True)]
+    machine = psutil.cpu_times()
+    return {"machine": machine.user + machine.system + machine.nice + machine.softirq
+            + machine.irq, **{kind: _busy(found) for kind, found in kinds.items()}}  # fmt: skip
+
+
 def locust(topology, world: Path, folder: Path, *, people: int, seconds: int, **env) -> dict:
-    """Run locust headless; its statistics per request name."""
+    """Run locust headless; its statistics per request name, and under ``"cpu"`` the
+    CPU-seconds each part of the topology used during the run."""
     prefix = folder / f"run-{people}-{secrets.token_hex(3)}"
-    # People arrive no faster than two cores can sign them in: a sign-in is PBKDF2 at
-    # 1,000,000 iterations, about half a CPU-second. Faster, the run measures a queue at
-    # the door (1,000 people within 20 s are 500 CPU-seconds of hashing).
-    spawn = max(1, min(people // 20, SIGN_INS_PER_SECOND))
-    subprocess.run(  # noqa: S603 - our own programs and arguments
-        [str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-         "-u", str(people), "-r", str(spawn), "-t", f"{seconds + people // spawn}s",
-         "--host", topology.url, "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
-        env={**os.environ, "LOAD_ACCOUNTS": str(world), **env}, check=False,
-        stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"),  # noqa: SIM115
-    )  # fmt: skip
+    # People arrive over a minute or two, not all at once: a sign-in is PBKDF2 at
+    # 1,000,000 iterations, about half a CPU-second, so 10 arrivals a second (one of them
+    # signing in) already take a quarter of two cores.
+    spawn = max(1, min(people // 20, ARRIVALS_PER_SECOND))
+    cpu_before = _cpu_seconds(topology)
+    locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    length = seconds + people // spawn
+    try:
+        subprocess.run(  # noqa: S603 - our own programs and arguments
+            [str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "-u", str(people), "-r", str(spawn), "-t", f"{length}s", "--stop-timeout", "5",
+             "--host", topology.url, "--csv", str(prefix), "--only-summary",
+             "--loglevel", "ERROR"],
+            env={**os.environ, "LOAD_ACCOUNTS": str(world), **env}, check=False,
+            stdout=subprocess.DEVNULL, stderr=open(f"{prefix}.log", "w"),  # noqa: SIM115
+            timeout=length + 30,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        # Seen with no think time: a simulated person locust did not stop kept going
+        # for minutes. Its statistics files are written every second.
+        print(f"  (locust overran its {length} s by 30 s and was stopped)", flush=True)
+    cpu = {kind: used - cpu_before[kind] for kind, used in _cpu_seconds(topology).items()}
+    locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu["locust"] = (locust_after.ru_utime - locust_before.ru_utime
+                     + locust_after.ru_stime - locust_before.ru_stime)  # fmt: skip
+    cpu["PostgreSQL, Redis and the rest"] = cpu.pop("machine") - sum(cpu.values())
+    with open(f"{prefix}_exceptions.csv") as crashes:
+        # A step that raised (no request recorded for it): the scenario itself failed.
+        crashed = sum(int(row["Count"]) for row in csv.DictReader(crashes))
     with open(f"{prefix}_stats.csv") as stats:
-        return {row["Name"]: row for row in csv.DictReader(stats)}
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    return {"cpu": cpu, "crashed": crashed, **rows}
+
+
+def print_cpu(cpu: dict[str, float]) -> None:
+    total = sum(cpu.values())
+    print("  CPU-seconds: " + ", ".join(
+        f"{kind} {used:.0f} ({used / total:.0%})" for kind, used in cpu.items()))  # fmt: skip
 
 
 def main() -> None:
@@ -107,12 +167,15 @@ def main() -> None:
         CHANNEL_LAYER_PREFIX=f"load:{run}",
     )  # fmt: skip
     setup(env, migrate=False)  # the scratch database is migrated already
+    # Stopped with SIGTERM as with Ctrl-C: the topology's processes stop too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with Topology(env=env, workers=args.workers) as topology:
         env["SITE_URL"] = topology.url
         print(f"{args.workers} daphne workers behind nginx at {topology.url}", flush=True)
         for people in args.people:
             stats = locust(topology, world, folder, people=people, seconds=SECONDS)
             total = stats.pop("Aggregated")
+            cpu, crashed = stats.pop("cpu"), stats.pop("crashed")
             print(f"\n{people} simulated people, {SECONDS} s with think time 3-10 s:")
             print(f"  {'page':<30} {'requests':>8} {'failures':>8} {'p50':>7} {'p95':>7}")
             for name, row in sorted(stats.items()):
@@ -120,11 +183,13 @@ def main() -> None:
                       f"{row['50%']:>5} ms {row['95%']:>5} ms")  # fmt: skip
             print(
                 f"  all: {float(total['Requests/s']):.0f} requests/s, "
-                f"{total['Failure Count']} failures of {total['Request Count']}; stored so "
+                f"{total['Failure Count']} failures of {total['Request Count']}, {crashed} steps "
+                f"that raised; stored so "
                 f"far: {Share.objects.count():,} shares, "
                 f"{ScenarioAttempt.objects.count():,} scenario attempts",
                 flush=True,
             )
+            print_cpu(cpu)
         cores = os.cpu_count() or 1
         mix = locust(topology, world, folder, people=50, seconds=30, LOAD_THINK="0")
         base = locust(topology, world, folder, people=50, seconds=30, LOAD_BASELINE="1")
@@ -133,6 +198,10 @@ def main() -> None:
         print(f"\ncapacity on {cores} cores: the mix {mix_rate / cores:.0f} requests/s per core, "
               f"a minimal Django view {base_rate / cores:.0f} per core "
               f"({mix_rate / base_rate:.2f} of it)")  # fmt: skip
+        print("the mix:")
+        print_cpu(mix["cpu"])
+        print("the minimal view:")
+        print_cpu(base["cpu"])
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Advocates using the portal, for ``bench/load.py`` (run by locust in its own virtualenv,
 ``.venv-locust``: it speaks HTTP and WebSocket only and imports nothing of the portal).
 
-Each simulated person signs in with an account from ``LOAD_ACCOUNTS`` (a JSON file the
-benchmark writes), then, with think time between steps, opens their dashboard, the hub,
+Each simulated person takes an account from ``LOAD_ACCOUNTS`` (a JSON file the
+benchmark writes): most come back with the session their browser kept, the others sign
+in with the password. Then, with think time between steps, each opens their dashboard, the hub,
 a lesson, makes a scenario choice, shares an item, watches the leaderboard (the page,
 then its socket until the snapshot arrives) and opens a badge. ``LOAD_THINK=0`` drops
 the think time (to measure capacity); ``LOAD_BASELINE=1`` asks only for a minimal Django
@@ -14,7 +15,9 @@ import json
 import os
 import random
 import re
+import secrets
 import time
+from urllib.parse import urlsplit
 
 from locust import HttpUser, between, constant, events, task
 from websocket import create_connection
@@ -32,10 +35,20 @@ def field(name: str, html: str) -> str:
 
 
 class Advocate(HttpUser):
-    wait_time = between(3 * THINK, 10 * THINK) if THINK else constant(0)
+    # No think time is a millisecond, not zero: a step that raises before any request
+    # would otherwise never yield to gevent, and locust's run timer would never fire.
+    wait_time = between(3 * THINK, 10 * THINK) if THINK else constant(0.001)
 
     def on_start(self):
-        self.email = next(ACCOUNTS)
+        self.email, session = next(ACCOUNTS)
+        if session:
+            # A returning person's browser: the session and the CSRF cookie it kept.
+            # Set for the host, as the server sets them: a cookie of no domain beside
+            # the server's would be a second one of the same name.
+            host = urlsplit(self.host).hostname
+            self.client.cookies.set("sessionid", session, domain=host)
+            self.client.cookies.set("csrftoken", secrets.token_hex(16), domain=host)
+            return
         page = self.client.get("/accounts/login/", name="sign in (page)")
         self.client.post(
             "/accounts/login/",

@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_CONF = Path(__file__).resolve().parent / "nginx.conf"
+DATABASE_POOL = 10  # connections at most per worker: 4 workers stay well within 100
 
 
 class _Fields(string.Template):
@@ -49,7 +50,9 @@ class Topology:
     def __init__(
         self, *, env: dict[str, str], workers: int = 4, port: int = 0, task_workers: int = 1
     ):
-        self.env = env
+        # A pool of database connections in each worker (README, Scale-out): without it,
+        # every request opens a PostgreSQL connection of its own.
+        self.env = {"DATABASE_POOL": str(DATABASE_POOL), **env}
         self.workers = workers
         self.port = port or free_port()
         self.task_workers = task_workers

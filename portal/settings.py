@@ -166,6 +166,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# PostgreSQL: a pool of connections per process (psycopg's), DATABASE_POOL at most. Under
+# ASGI every request runs in a thread of its own, so persistent connections would pile
+# up and without either each request opens a connection (a PostgreSQL process) anew.
+DATABASE_POOL = int(os.environ.get("DATABASE_POOL", "0"))
+if DATABASE_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django insists
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": DATABASE_POOL, "timeout": 30,
+    }  # fmt: skip
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock

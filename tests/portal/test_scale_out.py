@@ -10,12 +10,10 @@ import urllib.request
 
 import pytest
 import websockets
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from deploy.scale_out import Topology
 from tests.courses.factories import block, course_with_lessons
-from tests.people.factories import UserFactory
+from tests.people.factories import UserFactory, signed_in
 from tests.servers import RedisServer, portal_env
 
 pytestmark = [
@@ -28,16 +26,6 @@ pytestmark = [
 class _KeepRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
-def signed_in(user) -> str:
-    """A session for ``user``, as the sign-in page would make it."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
 
 
 def test_nginx_serves_pages_and_live_boards_from_every_worker():

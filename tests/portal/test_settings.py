@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,3 +115,36 @@ def test_the_redis_layer_waits_longer_than_its_blocking_receive():
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert float(timeout) > RedisChannelLayer.brpop_timeout
+
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+BACKEND_PIDS = """
+from concurrent.futures import ThreadPoolExecutor
+from django.db import connection
+
+def request():
+    # As under ASGI: each request in a thread of its own, its connection closed after.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [pid] = cursor.fetchone()
+    connection.close()
+    return pid
+
+pids = {ThreadPoolExecutor(1).submit(request).result() for _ in range(10)}
+print(len(pids), connection.settings_dict["OPTIONS"].get("pool", {}).get("max_size"))
+"""
+
+
+def test_database_pool_keeps_connections_for_the_next_request():
+    try:
+        psycopg.connect(POSTGRES, connect_timeout=5).close()
+    except psycopg.OperationalError as error:  # pragma: no cover - PostgreSQL is a service here
+        pytest.skip(f"no PostgreSQL on 127.0.0.1:5432: {error}")
+    # Ten requests in turn share the pool's connections (PostgreSQL processes): the one
+    # it opens at start and, as the first request may come before that one is ready,
+    # a second.
+    connections, size = python_with(BACKEND_PIDS, DATABASE_URL=POSTGRES, DATABASE_POOL="4")
+    assert int(connections) <= 2
+    assert size == "4"
+    # Without the pool each request opens its own.
+    assert python_with(BACKEND_PIDS, DATABASE_URL=POSTGRES) == ["10", "None"]
