@@ -51,7 +51,9 @@ def start_daphne(application: str) -> tuple[subprocess.Popen, int]:
     env = server_environment(PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}")
     log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), application],
+        # As the README runs workers: no access log (it would keep every reader's address).
+        [sys.executable, "-m", "daphne", "-v", "0", "--no-server-name", "-b", "127.0.0.1",
+         "-p", str(port), application],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     for _ in range(150):

@@ -5,12 +5,19 @@ keyed pseudonym of it. Nothing here stores or logs an IP address."""
 import hashlib
 import hmac
 import ipaddress
+import socket
 
 from django.conf import settings
 
 
 def network_of(address: str) -> str:
     """``"203.0.113.0/24"`` for ``"203.0.113.7"`` (a /64 for IPv6); ``""`` for no address."""
+    try:
+        # Every tracked-link click asks; the C parser takes IPv4 at a tenth of the cost.
+        a, b, c, _ = socket.inet_pton(socket.AF_INET, address)
+        return f"{a}.{b}.{c}.0/24"
+    except (OSError, TypeError, ValueError):  # IPv6, or not an address
+        pass
     try:
         parsed = ipaddress.ip_address(address or "")
     except ValueError:

@@ -20,6 +20,7 @@ import logging
 import re
 import uuid
 from collections import Counter, OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from time import monotonic
@@ -109,7 +110,7 @@ class Tracker:
 
     def __init__(self):
         self.links: OrderedDict[str, tuple[Link | None, float]] = OrderedDict()
-        self.loading: dict[str, asyncio.Future] = {}  # reads in flight, one per code
+        self.loading: dict[object, asyncio.Future] = {}  # reads in flight, one per key
         self.pending: list[Hit] = []
         self.unsent: list[tuple[str, list[Hit], Counter]] = []  # batches to hand over again
         self.requests: Counter = Counter()
@@ -139,10 +140,14 @@ class Tracker:
         known, link = self.cached_link(code)
         if known:
             return link
-        loading = self.loading.get(code)
+        return await self._shared(code, lambda: self._load(code))
+
+    async def _shared(self, key, read: Callable[[], Awaitable]):
+        """``read()``, once for every request that needs ``key`` while it runs."""
+        loading = self.loading.get(key)
         if loading is None:
-            loading = self.loading[code] = asyncio.ensure_future(self._load(code))
-            loading.add_done_callback(lambda _: self.loading.pop(code, None))
+            loading = self.loading[key] = asyncio.ensure_future(read())
+            loading.add_done_callback(lambda _: self.loading.pop(key, None))
         # A request that gives up (its reader left) does not cancel the others' read.
         return await asyncio.shield(loading)
 
@@ -156,8 +161,13 @@ class Tracker:
         return link
 
     async def salt_for(self, day) -> None:
+        """The day's salt, read once however many requests arrive meanwhile (each of
+        the first requests of a day, or of a worker, would read it otherwise)."""
         if self.salt[0] != day:
-            self.salt = (day, await database_sync_to_async(visitor_salt)(day=day))
+            await self._shared(("salt", day), lambda: self._load_salt(day))
+
+    async def _load_salt(self, day) -> None:
+        self.salt = (day, await database_sync_to_async(visitor_salt)(day=day))
 
     def visitor(self, scope, headers: dict) -> str:
         client = (scope.get("client") or ("", 0))[0] or ""

@@ -165,15 +165,21 @@ def test_a_click_reads_one_row_and_then_none(made, monkeypatch, django_assert_nu
 
 
 def test_requests_arriving_while_a_link_is_read_share_that_read(made, monkeypatch):
-    """A post going live (or a cache entry expiring under load) reads the link once."""
+    """A post going live (or a cache entry expiring under load) reads the link once; the
+    first requests of a day (or of a worker) read the day's salt once."""
     reads = []
-    real_load = tracking.link_load
+    real_load, real_salt = tracking.link_load, tracking.visitor_salt
 
     def counted(code):
         reads.append(code)
         return real_load(code)
 
+    def salt_counted(*, day):
+        reads.append(day)
+        return real_salt(day=day)
+
     monkeypatch.setattr(tracking, "link_load", counted)
+    monkeypatch.setattr(tracking, "visitor_salt", salt_counted)
 
     async def many():
         communicators = [
@@ -192,7 +198,7 @@ def test_requests_arriving_while_a_link_is_read_share_that_read(made, monkeypatc
 
     responses = async_to_sync(many)()
     assert [response["status"] for response in responses] == [302] * 20
-    assert reads == [made.code]
+    assert reads == [made.code, timezone.localdate()]
 
 
 def test_only_get_and_head_are_allowed(made):
