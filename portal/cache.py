@@ -9,11 +9,14 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import redis
 from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 # What Redis raises when it is down or does not answer in time.
 REDIS_UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
@@ -81,3 +84,31 @@ class ResilientRedisCache(RedisCache):
     delete_many = _degrade(RedisCache.delete_many, lambda *a, **k: None)
     incr = _degrade(RedisCache.incr, _missing_number)
     decr = _degrade(RedisCache.decr, _missing_number)
+
+
+class Kept(Generic[_T]):
+    """A small table's contents, read at most every ``seconds`` in this process (the
+    points rules, the levels: read on every statement or page, changed by an admin now
+    and then). ``forget`` makes the next call read again: connect it to the model's
+    save and delete signals, so the process that made a change sees it at once and the
+    others within ``seconds``."""
+
+    def __init__(self, read: Callable[[], _T], seconds: float):
+        functools.update_wrapper(self, read)
+        self.read = read
+        self.seconds = seconds
+        self.value: tuple[float, _T] | None = None
+
+    def __call__(self) -> _T:
+        value = self.value
+        if value is None or value[0] <= time.monotonic():
+            value = self.value = (time.monotonic() + self.seconds, self.read())
+        return value[1]
+
+    def forget(self, **signal) -> None:
+        self.value = None
+
+
+def kept(seconds: float) -> Callable[[Callable[[], _T]], Kept[_T]]:
+    """Decorator: ``Kept(function, seconds)``."""
+    return lambda read: Kept(read, seconds)

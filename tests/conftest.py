@@ -271,12 +271,16 @@ def _force_login_is_a_full_sign_in(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _points_rules_per_test():
-    """Each test starts from its own database's points rules, not a cached copy."""
-    from portal.activity.services import points_rules_forget
+    """Each test starts from its own database's points rules and levels, not a cached
+    copy."""
+    from portal.activity.selectors import levels
+    from portal.activity.services import points_rules
 
-    points_rules_forget()
+    points_rules.forget()
+    levels.forget()
     yield
-    points_rules_forget()
+    points_rules.forget()
+    levels.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,11 @@ class ActivityConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from .models import PointsRule
-        from .services import points_rules_forget
+        from .models import Level, PointsRule
+        from .selectors import levels
+        from .services import points_rules
 
-        # Cache upkeep only: the rules are read through a short-lived cache.
-        post_save.connect(points_rules_forget, sender=PointsRule, dispatch_uid="rules-forget")
-        post_delete.connect(points_rules_forget, sender=PointsRule, dispatch_uid="rules-forget")
+        # Cache upkeep only: rules and levels are read through a short-lived cache.
+        for model, kept, uid in ((PointsRule, points_rules, "rules"), (Level, levels, "levels")):
+            post_save.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-forget")
+            post_delete.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-forget")

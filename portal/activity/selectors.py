@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from portal.cache import kept
+
 from .models import Activity, Level, PointsTotal
 
 
@@ -60,8 +62,14 @@ class Levels:
         return level.name if level else ""
 
 
+# Read on every dashboard and board (three times on a dashboard); a worker keeps them for
+# a few seconds, as the points rules (apps.py forgets them when one is saved or deleted).
+LEVELS_CACHE_SECONDS = 5.0
+
+
+@kept(LEVELS_CACHE_SECONDS)
 def levels() -> Levels:
-    """Every level, read once (one query)."""
+    """Every level (one query, then none for ``LEVELS_CACHE_SECONDS``)."""
     return Levels(tuple(Level.objects.order_by("threshold")))
 
 

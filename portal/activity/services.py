@@ -7,7 +7,6 @@ the points projection in step, and notes in the same transaction which subscribe
 must hear of it (``deliveries``): they apply it after the commit, exactly once.
 """
 
-import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from portal.audit import audit
+from portal.cache import kept
 
 from .deliveries import deliveries_create
 from .models import Activity, Level, PointsRule, PointsTotal
@@ -153,22 +153,11 @@ def _points_by_rule(*, actor: "User", verb: str, result: dict | None, when) -> i
 # or deleting a rule forgets them in the worker that did it at once (the signals in
 # apps.py), other workers within RULES_CACHE_SECONDS.
 RULES_CACHE_SECONDS = 5.0
-_rules: tuple[float, dict[str, PointsRule]] = (0.0, {})
 
 
+@kept(RULES_CACHE_SECONDS)
 def points_rules() -> dict[str, PointsRule]:
-    global _rules
-    if _rules[0] <= time.monotonic():
-        _rules = (
-            time.monotonic() + RULES_CACHE_SECONDS,
-            {rule.verb: rule for rule in PointsRule.objects.all()},
-        )
-    return _rules[1]
-
-
-def points_rules_forget(**kwargs) -> None:
-    global _rules
-    _rules = (0.0, {})
+    return {rule.verb: rule for rule in PointsRule.objects.all()}
 
 
 def _levels_reached(*, actor: "User", total: int, gained: int) -> None:

@@ -1,8 +1,12 @@
 """The Redis cache shares one connection pool per process (portal.cache)."""
 
+import pytest
 import redis
 
-from portal.cache import ResilientRedisCache
+from portal import cache as cache_module
+from portal.activity.models import Level
+from portal.activity.selectors import levels
+from portal.cache import ResilientRedisCache, kept
 from tests.servers import RedisServer
 
 
@@ -21,3 +25,36 @@ def test_cache_objects_of_one_process_share_one_connection_pool():
         assert other._cache is not objects[0]._cache  # another database, another pool
     finally:
         server.kill()
+
+
+def test_a_kept_value_is_read_again_after_its_time_or_when_forgotten(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: now[0])
+    reads = []
+
+    @kept(5.0)
+    def table():
+        reads.append(now[0])
+        return len(reads)
+
+    assert [table(), table()] == [1, 1]
+    now[0] += 4.9
+    assert table() == 1
+    now[0] += 0.2  # past its five seconds
+    assert table() == 2
+    table.forget()  # a change in this process: read at once
+    assert table() == 3
+    assert len(reads) == 3
+
+
+@pytest.mark.django_db
+def test_levels_are_read_once_and_a_saved_level_is_seen_at_once(django_assert_num_queries):
+    levels()
+    with django_assert_num_queries(0):
+        before = levels().levels
+    Level.objects.create(name="Luminary", threshold=1_000_000)
+    with django_assert_num_queries(1):
+        after = levels().levels
+    assert [level.name for level in after] == [level.name for level in before] + ["Luminary"]
+    Level.objects.get(name="Luminary").delete()
+    assert [level.name for level in levels().levels] == [level.name for level in before]
