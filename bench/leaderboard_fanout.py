@@ -63,19 +63,27 @@ def worker_environment() -> dict[str, str]:
     )
 
 
-def start_workers(count: int, env: dict[str, str]) -> list[tuple[subprocess.Popen, int]]:
+def start_workers(
+    count: int, env: dict[str, str], ping_interval: int = 20
+) -> list[tuple[subprocess.Popen, int]]:
     log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 - the servers' own
     workers = []
     for _ in range(count):
         port = free_port()
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+            # As the README runs workers (no access log), with daphne's ping interval.
+            [sys.executable, "-m", "daphne", "-v", "0", "--no-server-name",
+             "--ping-interval", str(ping_interval), "-b", "127.0.0.1", "-p", str(port),
              "portal.asgi:application"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         workers.append((process, port))
-    for _, port in workers:
+    for process, port in workers:
         for _ in range(100):
+            if process.poll() is not None:
+                raise SystemExit(
+                    f"a daphne worker exited ({process.returncode}); BENCH_SERVER_LOG=file says why"
+                )
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
                 break
@@ -254,6 +262,9 @@ def main() -> None:
         "--places", type=int, default=200, help="distinct totals among the watchers (0: none)"
     )
     parser.add_argument("--cycles", type=int, default=10)
+    parser.add_argument(
+        "--ping-interval", type=int, default=20, help="daphne's seconds between pings"
+    )
     args = parser.parse_args()
     if args.workers > 1 and not os.environ.get("REDIS_URL"):
         parser.error("several workers share updates only through Redis: set REDIS_URL")
@@ -264,7 +275,7 @@ def main() -> None:
         [sys.executable, "manage.py", "rebuild_leaderboards"], cwd=ROOT, env=env, check=True,
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    workers = start_workers(args.workers, env)
+    workers = start_workers(args.workers, env, args.ping_interval)
     try:
         run(args, workers, *data)
     finally:

@@ -1,8 +1,8 @@
-"""Django's Redis cache, made to degrade instead of failing while Redis is unreachable.
-
-Everything the portal caches can be computed again from the database, so a read that
-cannot reach Redis is a miss and a write is skipped (logged once a minute at most);
-when Redis answers again the cache simply fills up again.
+"""Caches. Django's Redis cache, made to degrade instead of failing while Redis is
+unreachable: everything the portal caches can be computed again from the database, so a
+read that cannot reach Redis is a miss and a write is skipped (logged once a minute at
+most); when Redis answers again the cache simply fills up again. And ``kept``: a small
+table kept in the process for a few seconds.
 """
 
 import functools

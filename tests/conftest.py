@@ -270,7 +270,7 @@ def _force_login_is_a_full_sign_in(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _points_rules_per_test():
+def _kept_tables_per_test():
     """Each test starts from its own database's points rules and levels, not a cached
     copy."""
     from portal.activity.selectors import levels
