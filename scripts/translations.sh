@@ -10,11 +10,15 @@ LANGS="-l de -l fr -l es"
 IGNORE="-i .venv -i .venv-* -i node_modules -i staticfiles -i tests -i bench -i test-artifacts -i media -i exports"
 
 refresh() {
+	# The patterns in IGNORE are makemessages' to match, not the shell's: with two
+	# .venv-* folders in the checkout, the shell's expansion passed one as an argument.
+	set -f
 	# No source locations: the files change only when the words do.
 	DJANGO_SETTINGS_MODULE=tests.settings $PY manage.py makemessages $LANGS $IGNORE \
 		--no-location --no-obsolete -v 0
 	DJANGO_SETTINGS_MODULE=tests.settings $PY manage.py makemessages -d djangojs $LANGS \
 		$IGNORE -i static/vendor --no-location --no-obsolete -v 0
+	set +f
 }
 
 case "${1:-check}" in
