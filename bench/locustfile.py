@@ -3,9 +3,9 @@
 
 Each simulated person takes an account from ``LOAD_ACCOUNTS`` (a JSON file the
 benchmark writes): most come back with the session their browser kept, the others sign
-in with the password. Then, with think time between steps, each opens their dashboard, the hub,
-a lesson, makes a scenario choice, shares an item, watches the leaderboard (the page,
-then its socket until the snapshot arrives) and opens a badge. ``LOAD_THINK=0`` drops
+in with the password. Then, with think time between steps, each opens their dashboard,
+the hub, a lesson, makes a scenario choice, shares an item, watches the leaderboard (the
+page, then its socket until the snapshot arrives) and opens a badge. ``LOAD_THINK=0`` drops
 the think time (to measure capacity); ``LOAD_BASELINE=1`` asks only for a minimal Django
 view (``/healthz/live``) as fast as it answers, the yardstick for requests per second.
 """
