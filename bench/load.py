@@ -3,12 +3,14 @@ the scale-out topology of ``deploy/scale_out.py`` (Debian's nginx in front of 4 
 workers and the background worker) on PostgreSQL and Redis.
 
 Seeds a scratch database (BENCH_PEOPLE accounts, default 1,000, onboarded, in 20 teams,
-with some history on the boards; a course whose lesson has a scenario; 10 hub items; 5
+with some history on the boards, nine in ten with a signed-in session and one in ten
+signing in with the password; a course whose lesson has a scenario; 10 hub items; 5
 badges), then, for each number of simulated people, runs the scenario with think time
-for BENCH_SECONDS (default 120) after everyone has started (signing in included), and
-prints p50 / p95 per page, failures and requests per second. Then capacity: the same
-mix with no think time, and a minimal Django view (``/healthz/live``) as fast as it
-answers, each with 50 simulated people for 30 s, in requests per second per core.
+for BENCH_SECONDS (default 120) after everyone has arrived, and prints p50 / p95 per
+page, failures, steps that raised, requests per second and the CPU-seconds of each
+part of the topology. Then capacity: the same mix with no think time, and a minimal
+Django view (``/healthz/live``) as fast as it answers, each with 50 simulated people
+for 30 s, in requests per second per core. SIGTERM or Ctrl-C stops the topology too.
 Run: make load   (or: DATABASE_URL=postgres://... REDIS_URL=redis://...
      .venv/bin/python bench/load.py --people 200 500 1000); needs .venv-locust.
 """
