@@ -121,3 +121,17 @@ def points_statements(rows) -> None:
         ((actor, "points.adjusted", "", "", points, "{}", "{}", timestamp, key)
          for actor, points, timestamp, key in rows),
     )  # fmt: skip
+
+
+def cpu_seconds(processes) -> float:
+    """The user and system CPU-seconds ``processes`` (psutil's) have used so far; one
+    that has exited counts nothing."""
+    import contextlib
+
+    import psutil
+
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += sum(process.cpu_times()[:2])
+    return total

@@ -29,6 +29,7 @@ from datetime import datetime
 
 from _setup import (
     ROOT,
+    cpu_seconds,
     django_with_scratch_database,
     free_port,
     points_statements,
@@ -40,6 +41,7 @@ django_with_scratch_database()
 import psutil  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from deploy.scale_out import daphne_command  # noqa: E402
 from portal.people.models import Profile, User  # noqa: E402
 from tests.courses.factories import block, course_with_lessons  # noqa: E402
 from tests.people.factories import signed_in  # noqa: E402
@@ -71,10 +73,7 @@ def start_workers(
     for _ in range(count):
         port = free_port()
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            # As the README runs workers (no access log), with daphne's ping interval.
-            [sys.executable, "-m", "daphne", "-v", "0", "--no-server-name",
-             "--ping-interval", str(ping_interval), "-b", "127.0.0.1", "-p", str(port),
-             "portal.asgi:application"],
+            daphne_command(port, "--ping-interval", str(ping_interval)),
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
         workers.append((process, port))
@@ -190,17 +189,15 @@ def run(args, workers, sessions, lessons, earners) -> None:
         time.sleep(10)
         idle_cpu = sum(p.cpu_percent(None) for p in server)
 
-        watched = server + [psutil.Process(process.pid) for process in clients]
-        cpu_before = [sum(p.cpu_times()[:2]) for p in watched]
+        client_processes = [psutil.Process(process.pid) for process in clients]
+        cpu_before = (cpu_seconds(server), cpu_seconds(client_processes))
         sent_at = []
         for number in range(args.awards):
             sent_at.append(time.time())
             award(ports[number % len(ports)], earners[number], lessons[number])
             time.sleep(args.interval)
         time.sleep(1.0)
-        cpu = [
-            sum(p.cpu_times()[:2]) - before for p, before in zip(watched, cpu_before, strict=True)
-        ]
+        cpu = (cpu_seconds(server) - cpu_before[0], cpu_seconds(client_processes) - cpu_before[1])
         answers = [json.loads(line) for line in ask(clients, "stop")]
         received = [message for answer in answers for message in answer["received"]]
         failures = sum(answer["failures"] for answer in answers)
@@ -230,8 +227,7 @@ def run(args, workers, sessions, lessons, earners) -> None:
         print(f"latency award request sent -> received, p50 / p95 / p99: {line(from_request)}")
         print(f"messages per second delivered: {total / span:,.0f}")
         print(f"server CPU with {args.clients} idle sockets: {idle_cpu:.1f}% of one core")
-        print(f"CPU during the awards: workers {sum(cpu[: len(server)]):.1f} s, "
-              f"client processes {sum(cpu[len(server) :]):.1f} s")  # fmt: skip
+        print(f"CPU during the awards: workers {cpu[0]:.1f} s, client processes {cpu[1]:.1f} s")
 
         if not args.cycles:
             return

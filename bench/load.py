@@ -16,7 +16,6 @@ Run: make load   (or: DATABASE_URL=postgres://... REDIS_URL=redis://...
 """
 
 import argparse
-import contextlib
 import csv
 import json
 import os
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from _setup import (
     ROOT,
+    cpu_seconds,
     django_with_scratch_database,
     people_in_teams,
     points_statements,
@@ -84,14 +84,6 @@ def seed(folder: Path) -> Path:
     return world
 
 
-def _busy(processes: list[psutil.Process]) -> float:
-    total = 0.0
-    for process in processes:
-        with contextlib.suppress(psutil.NoSuchProcess):  # gone during the run
-            total += sum(process.cpu_times()[:2])
-    return total
-
-
 def _cpu_seconds(topology) -> dict[str, float]:
     """CPU-seconds so far: the whole machine, and the topology's long-lived processes by
     kind (PostgreSQL's backends come and go, so the database is counted as the rest)."""
@@ -104,8 +96,8 @@ def _cpu_seconds(topology) -> dict[str, float]:
                 else "background worker" if "worker" in command else "nginx")  # fmt: skip
         kinds[kind] += [process, *process.children(recursive=True)]
     machine = psutil.cpu_times()
-    return {"machine": machine.user + machine.system + machine.nice + machine.softirq
-            + machine.irq, **{kind: _busy(found) for kind, found in kinds.items()}}  # fmt: skip
+    busy = machine.user + machine.system + machine.nice + machine.softirq + machine.irq
+    return {"machine": busy, **{kind: cpu_seconds(found) for kind, found in kinds.items()}}
 
 
 def locust(topology, world: Path, folder: Path, *, people: int, seconds: int, **env) -> dict:

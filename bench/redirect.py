@@ -33,6 +33,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from deploy.scale_out import daphne_command  # noqa: E402
 from portal.people.models import User  # noqa: E402
 from portal.sharing.models import Share  # noqa: E402
 
@@ -51,9 +52,7 @@ def start_daphne(application: str) -> tuple[subprocess.Popen, int]:
     env = server_environment(PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}")
     log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        # As the README runs workers: no access log (it would keep every reader's address).
-        [sys.executable, "-m", "daphne", "-v", "0", "--no-server-name", "-b", "127.0.0.1",
-         "-p", str(port), application],
+        daphne_command(port, application=application),
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     for _ in range(150):

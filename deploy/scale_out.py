@@ -43,6 +43,15 @@ def nginx_binary() -> str:
     return found
 
 
+def daphne_command(
+    port: int, *options: str, application: str = "portal.asgi:application"
+) -> list[str]:
+    """A daphne worker on 127.0.0.1:``port`` as the README runs it: ``-v 0``, no access
+    log (it would keep every visitor's address); ``options`` are daphne's own."""
+    return [sys.executable, "-m", "daphne", "-v", "0", "--no-server-name", *options,
+            "-b", "127.0.0.1", "-p", str(port), application]  # fmt: skip
+
+
 class Topology:
     """nginx on ``port`` in front of ``workers`` daphne workers (each on a free port),
     and ``task_workers`` background workers; ``env`` is every process's environment."""
@@ -84,10 +93,7 @@ class Topology:
         for _ in range(self.workers):
             port = free_port()
             self.worker_ports.append(port)
-            # -v 0: no access log, which would keep every visitor's address.
-            self._spawn([sys.executable, "-m", "daphne", "-v", "0", "--no-server-name",
-                         "--proxy-headers", "-b", "127.0.0.1", "-p", str(port),
-                         "portal.asgi:application"])  # fmt: skip
+            self._spawn(daphne_command(port, "--proxy-headers"))
         for _ in range(self.task_workers):
             self._spawn([sys.executable, str(ROOT / "manage.py"), "worker", "-v", "0"])
         conf = self.state / "nginx.conf"
