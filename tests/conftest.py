@@ -1,6 +1,7 @@
 """Shared fixtures: people, a live daphne server and a Playwright page on Chromium."""
 
 import contextlib
+import math
 import os
 import shutil
 from pathlib import Path
@@ -270,14 +271,18 @@ def _force_login_is_a_full_sign_in(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _kept_tables_per_test():
+def _kept_tables_per_test(monkeypatch):
     """Each test starts from its own database's points rules and levels, not a cached
-    copy."""
+    copy, and keeps that copy until a save or delete forgets it: without the 5 s
+    expiry, which would make a query count depend on how long the test took (a copy
+    that expired between warming a page and counting its queries, on a slow run).
+    ``tests/portal/test_cache.py`` tests the expiry with a clock of its own."""
     from portal.activity.selectors import levels
     from portal.activity.services import points_rules
 
-    points_rules.forget()
-    levels.forget()
+    for table in (points_rules, levels):
+        table.forget()
+        monkeypatch.setattr(table, "seconds", math.inf)
     yield
     points_rules.forget()
     levels.forget()
