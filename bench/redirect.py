@@ -17,6 +17,7 @@ import asyncio
 import multiprocessing
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,8 +25,16 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import ROOT, django_with_scratch_database, free_port, server_environment
+from _setup import (
+    ROOT,
+    cpu_seconds,
+    django_with_scratch_database,
+    free_port,
+    server_environment,
+)
 
 django_with_scratch_database()
 
@@ -109,9 +118,14 @@ def _client(port, paths, agents, connections, seconds, start_at, queue):
 
 
 SENT = {"portal": 0}
+CPU: list[dict] = []  # per measured run: CPU-seconds per part, and the requests served
 
 
-def load(port, paths, agents, *, connections, clients, seconds):
+def load(port, paths, agents, *, connections, clients, seconds, measured=()):
+    """Requests per second and latencies; with ``measured`` (name, psutil processes),
+    also prints the CPU-seconds each used during the run, and the clients'."""
+    before = {name: cpu_seconds(processes) for name, processes in measured}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     queue = multiprocessing.Queue()
     start_at = time.time() + 1
     per_client = [connections // clients + (i < connections % clients) for i in range(clients)]
@@ -131,6 +145,13 @@ def load(port, paths, agents, *, connections, clients, seconds):
     latencies.sort()
     if paths != ["/"]:
         SENT["portal"] += len(latencies)
+    if measured:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = {name: cpu_seconds(processes) - before[name] for name, processes in measured}
+        used["clients"] = (after.ru_utime - children.ru_utime) + (
+            after.ru_stime - children.ru_stime
+        )
+        CPU.append(used | {"requests": len(latencies)})
 
     def pct(p):
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
@@ -184,19 +205,39 @@ def main():
     hello, hello_port = start_daphne("hello_asgi:app")
     portal, portal_port = start_daphne("portal.asgi:application")
     worker = start_worker()
+    servers = {"daphne": [psutil.Process(process.pid) for process in (hello, portal)]}
+    # Each run's CPU: the daphne it loads, the background worker, the clients.
+    bare_parts = [("daphne", servers["daphne"][:1]), ("worker", [psutil.Process(worker.pid)])]
+    portal_parts = [("daphne", servers["daphne"][1:]), bare_parts[1]]
     try:
         load(hello_port, ["/"], returning, **options | {"seconds": 2})  # warm up
         load(portal_port, paths, returning, **options | {"seconds": 2})
-        bare = report("bare ASGI 302 (same daphne)", load(hello_port, ["/"], returning, **options))
+        bare = report(
+            "bare ASGI 302 (same daphne)",
+            load(hello_port, ["/"], returning, **options, measured=bare_parts),
+        )
         repeat = report(
-            "/s/<code>, returning readers", load(portal_port, paths, returning, **options)
+            "/s/<code>, returning readers",
+            load(portal_port, paths, returning, **options, measured=portal_parts),
         )
         first = report(
-            "/s/<code>, a new reader every time", load(portal_port, paths, new, **options)
+            "/s/<code>, a new reader every time",
+            load(portal_port, paths, new, **options, measured=portal_parts),
         )
         print(
             f"ratio to the bare app: returning {repeat / bare:.2f}, new readers {first / bare:.2f}"
         )
+        # Where the two cores went in each run, and what a request cost the daphne
+        # serving it: the same comparison without the other processes' share.
+        per_request = []
+        for label, used in zip(("bare", "returning", "new readers"), CPU, strict=True):
+            per_request.append(used["daphne"] / used["requests"] * 1e6)
+            print(f"CPU-seconds, {label:<12} daphne {used['daphne']:5.1f}, worker "
+                  f"{used['worker']:5.1f}, clients {used['clients']:5.1f}; "
+                  f"daphne {per_request[-1]:5.1f} µs a request")  # fmt: skip
+        print(f"requests per daphne CPU-second, ratio to the bare app: returning "
+              f"{per_request[0] / per_request[1]:.2f}, new readers "
+              f"{per_request[0] / per_request[2]:.2f}")  # fmt: skip
         # The portal hands what the redirects noted to the worker in batches, and the
         # worker stores them; wait until it is done.
         sent = int(SENT["portal"])

@@ -6,3 +6,28 @@ class CmsConfig(AppConfig):
 
     name = "cms"
     verbose_name = "Content"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
+
+        from .models import BrandingSettings
+        from .sites import brandings, sites
+
+        # A site's hostname, default or root page changed, or its branding did.
+        for kept, model in ((sites, Site), (brandings, BrandingSettings)):
+            uid = f"cms-kept-{model._meta.label}"
+            post_save.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-saved")
+            post_delete.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-deleted")
+        # A page of any type saved or deleted: a site's root page is kept with it.
+        post_save.connect(page_changed, dispatch_uid="cms-kept-page-saved")
+        post_delete.connect(page_changed, dispatch_uid="cms-kept-page-deleted")
+
+
+def page_changed(sender, instance, **kwargs) -> None:
+    from wagtail.models import Page
+
+    from .sites import sites
+
+    if isinstance(instance, Page):
+        sites.forget()

@@ -69,6 +69,20 @@ class BrandingSettings(BaseSiteSetting):
     class Meta:
         verbose_name = "branding"
 
+    @classmethod
+    def for_request(cls, request):
+        """The request's site's branding, from the process's copy (``cms.sites``); the
+        admin edits the stored row (``for_site``)."""
+        from .sites import brandings, site_for
+
+        attr = cls.get_cache_attr_name()
+        if not hasattr(request, attr):
+            site = site_for(request)
+            if site is None:
+                raise cls.DoesNotExist(f"{cls} does not exist for site None.")
+            setattr(request, attr, brandings.get(site.pk, lambda: cls.for_site(site)))
+        return getattr(request, attr)
+
 
 class HomePage(LocalisedPage, Page):
     hero_title = models.CharField(max_length=120, default="Speak for us, in your own voice")

@@ -10,10 +10,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import redis
 from django.core.cache.backends.redis import RedisCache
+from django.db.models import ForeignKey, Model
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -112,3 +113,53 @@ class Kept(Generic[_T]):
 def kept(seconds: float) -> Callable[[Callable[[], _T]], Kept[_T]]:
     """Decorator: ``Kept(function, seconds)``."""
     return lambda read: Kept(read, seconds)
+
+
+class KeptRows:
+    """Model instances kept in the process by key for ``seconds`` (or until ``forget``),
+    as rows: each ``get`` builds a fresh instance from the kept row, so no two requests
+    share (and change) one object. Related objects the instance was read with
+    (``select_related``) are kept and rebuilt with it. At most ``size`` keys: keys can
+    come from a request (a Host header), so a flood of new ones cannot grow it."""
+
+    def __init__(self, seconds: float, *, size: int = 256):
+        self.rows: Kept[dict] = Kept(dict, seconds)
+        self.size = size
+
+    def get(self, key, read: Callable[[], Model | None]) -> Any:
+        """The instance kept under ``key``; on a miss, ``read()`` gives it (or None)."""
+        rows = self.rows()
+        if key not in rows:
+            row = _row(read())
+            # Into the table kept now: a read that creates its row (Wagtail's settings
+            # do) makes the save signal forget the table it started from.
+            rows = self.rows()
+            if len(rows) >= self.size:
+                rows.clear()
+            rows[key] = row
+        return _instance(rows[key])
+
+    def forget(self, **signal) -> None:
+        self.rows.forget()
+
+
+def _row(instance: Model | None) -> tuple | None:
+    if instance is None:
+        return None
+    names = [field.attname for field in instance._meta.concrete_fields]
+    related = [
+        (field.name, _row(field.get_cached_value(instance)))
+        for field in instance._meta.concrete_fields
+        if isinstance(field, ForeignKey) and field.is_cached(instance)
+    ]
+    return type(instance), instance._state.db, names, [getattr(instance, n) for n in names], related
+
+
+def _instance(row: tuple | None) -> Any:
+    if row is None:
+        return None
+    model, db, names, values, related = row
+    instance = model.from_db(db, names, values)
+    for name, related_row in related:
+        setattr(instance, name, _instance(related_row))
+    return instance

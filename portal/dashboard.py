@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from cms.sites import site_for
 from courses.selectors import onboarding_next_step, sharing_blockers
 from leaderboards.boards import COMPANY
 from leaderboards.selectors import leaderboard_me
@@ -34,7 +35,7 @@ def dashboard(request):
             "rank": leaderboard_me(board=COMPANY, window="week", viewer=request.user),
             "activities": recent[:RECENT],
             "more_activity": len(recent) > RECENT,
-            "next_step": onboarding_next_step(user=request.user),
+            "next_step": onboarding_next_step(user=request.user, site=site_for(request)),
             "sharing_blockers": sharing_blockers(user=request.user),
         },
     )

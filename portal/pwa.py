@@ -24,6 +24,7 @@ from PIL import Image, ImageColor, ImageDraw, UnidentifiedImageError
 from wagtail.models import Site
 
 from cms.models import BrandingSettings
+from cms.sites import site_for
 
 ICON_SIZES = (192, 512)
 # The files every page needs; the worker keeps them for offline use.
@@ -32,8 +33,9 @@ DEFAULT_COLOUR = "#1f5fbf"
 
 
 def _branding(request) -> BrandingSettings:
-    site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
-    return BrandingSettings.for_site(site)
+    if site_for(request) is not None:
+        return BrandingSettings.for_request(request)
+    return BrandingSettings.for_site(Site.objects.filter(is_default_site=True).first())
 
 
 @require_GET

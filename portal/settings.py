@@ -118,6 +118,9 @@ MIDDLEWARE = [
     # LanguageMiddleware applies a person's own choice once they are known).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Wagtail's pages find their site from the process's copy (cms/sites.py); after
+    # CommonMiddleware, which refuses a host that ALLOWED_HOSTS does not name.
+    "cms.sites.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -151,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.notifications.context_processors.unread_notifications",
+                "portal.people.navigation.navigation",
             ],
         },
     },

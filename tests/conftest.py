@@ -272,20 +272,23 @@ def _force_login_is_a_full_sign_in(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _kept_tables_per_test(monkeypatch):
-    """Each test starts from its own database's points rules and levels, not a cached
-    copy, and keeps that copy until a save or delete forgets it: without the 5 s
-    expiry, which would make a query count depend on how long the test took (a copy
-    that expired between warming a page and counting its queries, on a slow run).
-    ``tests/portal/test_cache.py`` tests the expiry with a clock of its own."""
+    """Each test starts from its own database's points rules, levels, sites and
+    branding, not a copy kept from the test before, and keeps its copy until a save or
+    delete forgets it: without the 5 s expiry, which would make a query count depend on
+    how long the test took (a copy that expired between warming a page and counting its
+    queries, on a slow run). ``tests/portal/test_cache.py`` tests the expiry with a
+    clock of its own."""
+    from cms.sites import brandings, sites
     from portal.activity.selectors import levels
     from portal.activity.services import points_rules
 
-    for table in (points_rules, levels):
+    kept = (points_rules, levels, sites.rows, brandings.rows)
+    for table in kept:
         table.forget()
         monkeypatch.setattr(table, "seconds", math.inf)
     yield
-    points_rules.forget()
-    levels.forget()
+    for table in kept:
+        table.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -9,11 +9,13 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
+        from django.contrib.auth.models import Group
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from django.db.models.signals import m2m_changed, post_save, pre_save
 
         from .audit import sign_in_failed, signed_in
         from .models import Team, User
+        from .navigation import permissions_changed, person_changed
         from .permissions import team_managers_changed
         from .services import (
             user_active_after,
@@ -29,6 +31,13 @@ class PeopleConfig(AppConfig):
         user_logged_in.connect(signed_in, dispatch_uid="people.audit_sign_in")
         user_login_failed.connect(sign_in_failed, dispatch_uid="people.audit_sign_in_failed")
 
+        post_save.connect(person_changed, sender=User, dispatch_uid="people.navigation_person")
+        for relation in (User.groups, User.user_permissions, Group.permissions):
+            m2m_changed.connect(
+                permissions_changed,
+                sender=relation.through,
+                dispatch_uid=f"people.navigation_{relation.through._meta.label}",
+            )
         m2m_changed.connect(
             team_managers_changed,
             sender=Team.managers.through,

@@ -10,6 +10,7 @@ def profile_of(*, user: User) -> Profile:
     ``services.profile_get_or_create`` would make: in works-council mode, hidden."""
     profile = Profile.objects.filter(user=user).select_related("team__department").first()
     if profile is not None:
+        profile.user = user  # the person in hand, not read again for their name
         return profile
     hidden = PrivacySettings.load().works_council_mode
     return (

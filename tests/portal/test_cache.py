@@ -58,3 +58,23 @@ def test_levels_are_read_once_and_a_saved_level_is_seen_at_once(django_assert_nu
     assert [level.name for level in after] == [level.name for level in before] + ["Luminary"]
     Level.objects.get(name="Luminary").delete()
     assert [level.name for level in levels().levels] == [level.name for level in before]
+
+
+def test_kept_rows_hold_at_most_their_size_and_remember_that_nothing_was_found():
+    from portal.cache import KeptRows
+
+    reads = []
+
+    def read(value):
+        reads.append(value)
+        return None
+
+    kept = KeptRows(60, size=3)
+    for key in range(10):
+        assert kept.get(key, lambda key=key: read(key)) is None
+    assert len(kept.rows()) <= 3
+    kept.get(9, lambda: read("again"))
+    assert "again" not in reads  # a miss is kept too: the database is not asked again
+    kept.forget()
+    kept.get(9, lambda: read("after forget"))
+    assert reads[-1] == "after forget"
