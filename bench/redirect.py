@@ -9,7 +9,9 @@ machine; one background worker (``manage.py worker``) stores the clicks the port
 hands over. Two runs on the portal: readers who come back (the same visitors, so clicks
 are repeats) and new readers every time (each hit is a first click, so the worker
 stores a click, a ledger statement and a quality update for each). Then times
-the hub feed page for a signed-in person. Prints requests per second, p50/p95/p99.
+the hub feed page for a signed-in person. Prints requests per second, p50/p95/p99,
+and each run's CPU-seconds for the daphne it loads, the worker and the clients, with
+the daphne's CPU per request.
 """
 
 import argparse
