@@ -19,7 +19,7 @@ class CmsConfig(AppConfig):
             uid = f"cms-kept-{model._meta.label}"
             post_save.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-saved")
             post_delete.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-deleted")
-        # A page of any type saved or deleted: a site's root page is kept with it.
+        # A site's root page (kept with its site) saved or deleted, whatever its type.
         post_save.connect(page_changed, dispatch_uid="cms-kept-page-saved")
         post_delete.connect(page_changed, dispatch_uid="cms-kept-page-deleted")
 
@@ -29,5 +29,5 @@ def page_changed(sender, instance, **kwargs) -> None:
 
     from .sites import sites
 
-    if isinstance(instance, Page):
+    if isinstance(instance, Page) and sites.holds(instance):
         sites.forget()

@@ -142,6 +142,21 @@ class KeptRows:
     def forget(self, **signal) -> None:
         self.rows.forget()
 
+    def holds(self, instance: Model) -> bool:
+        """Whether ``instance`` (its model or a parent's, and its primary key) is kept,
+        as a row or as one read with a row."""
+
+        def held(row: tuple | None) -> bool:
+            if row is None:
+                return False
+            model, _db, names, values, related = row
+            pk = values[names.index(model._meta.pk.attname)]
+            return (isinstance(instance, model) and pk == instance.pk) or any(
+                held(related_row) for _name, related_row in related
+            )
+
+        return any(held(row) for row in list(self.rows().values()))
+
 
 def _row(instance: Model | None) -> tuple | None:
     if instance is None:

@@ -77,3 +77,17 @@ def test_a_host_that_django_refuses_is_answered_400_and_never_kept(client):
     for number in range(20):
         assert client.get("/", headers={"host": f"attacker{number}.example"}).status_code == 400
     assert set(sites.rows()) == kept
+
+
+def test_the_root_page_saved_is_seen_at_once_and_other_pages_keep_the_copy(signed_in):
+    from cms.models import HomePage
+    from tests.courses.factories import course_with_lessons
+
+    request = signed_in.get("/hub/").wsgi_request
+    home = HomePage.objects.get(pk=request._wagtail_site.root_page_id)
+    course_with_lessons(title="Another course")  # pages saved below the root
+    assert len(sites.rows()) == 1
+    home.title = "Welcome home"
+    home.save()
+    assert len(sites.rows()) == 0
+    assert signed_in.get("/hub/").wsgi_request._wagtail_site.root_page.title == "Welcome home"

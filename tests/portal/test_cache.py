@@ -78,3 +78,19 @@ def test_kept_rows_hold_at_most_their_size_and_remember_that_nothing_was_found()
     kept.forget()
     kept.get(9, lambda: read("after forget"))
     assert reads[-1] == "after forget"
+
+
+def test_kept_rows_know_what_they_hold_and_what_it_was_read_with(db):
+    from wagtail.models import Page, Site
+
+    from cms.models import HomePage
+    from portal.cache import KeptRows
+
+    kept = KeptRows(60)
+    site = Site.objects.select_related("root_page").get(is_default_site=True)
+    kept.get("site", lambda: site)
+    home = HomePage.objects.get(pk=site.root_page_id)
+    other = Page.objects.exclude(pk=site.root_page_id).first()
+    assert kept.holds(site)
+    assert kept.holds(home)  # the root page it was read with, as its own type
+    assert other is None or not kept.holds(other)
