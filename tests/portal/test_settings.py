@@ -148,3 +148,14 @@ def test_database_pool_keeps_connections_for_the_next_request():
     assert size == "4"
     # Without the pool each request opens its own.
     assert python_with(BACKEND_PIDS, DATABASE_URL=POSTGRES) == ["10", "None"]
+
+
+def test_a_workers_start_up_heap_is_frozen_out_of_the_garbage_collector():
+    """Everything loaded at start-up, the URLconf and its views included, is left out of
+    the cyclic collector's full collections (portal/asgi.py)."""
+    frozen, before_urls = python_with(
+        "import gc, sys; import portal.asgi; "
+        "print(gc.get_freeze_count()); print(int('portal.urls' in sys.modules))"
+    )
+    assert int(frozen) > 100_000
+    assert before_urls == "1"
