@@ -4,8 +4,8 @@ Every page's header shows the site's branding (Wagtail's settings context proces
 and Wagtail finds the site for each request anew: two queries on every page, about 7%
 of a worker's time under load (docs/PERFORMANCE.md). Sites and their branding change
 when an editor saves them, rarely; each process keeps them for ``KEPT_SECONDS`` and
-forgets them at once when a site, a page or the branding is saved or deleted in that
-process (``cms.apps``), so other processes see a change within those seconds. Each
+forgets them at once when a site, its root page or the branding is saved or deleted in
+that process (``cms.apps``), so other processes see a change within those seconds. Each
 request gets instances of its own, built from the kept rows.
 """
 
@@ -23,7 +23,8 @@ brandings = KeptRows(KEPT_SECONDS)
 
 def site_for(request) -> Site | None:
     """``Site.find_for_request``, from the process's copy. Keyed, as Wagtail matches,
-    by the host the request names (not yet checked against ALLOWED_HOSTS) and port."""
+    by the host the request names and its port; every caller runs after
+    CommonMiddleware, which has refused a host that ALLOWED_HOSTS does not name."""
     if not hasattr(request, "_wagtail_site"):
         key = (request._get_raw_host(), request.get_port())
         # Where Wagtail's own lookup keeps its answer for the rest of the request.
