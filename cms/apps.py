@@ -11,14 +11,14 @@ class CmsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Site
 
+        from portal.cache import forget_when_changed
+
         from .models import BrandingSettings
         from .sites import brandings, sites
 
         # A site's hostname, default or root page changed, or its branding did.
-        for kept, model in ((sites, Site), (brandings, BrandingSettings)):
-            uid = f"cms-kept-{model._meta.label}"
-            post_save.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-saved")
-            post_delete.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-deleted")
+        forget_when_changed(sites, Site)
+        forget_when_changed(brandings, BrandingSettings)
         # A site's root page (kept with its site) saved or deleted, whatever its type.
         post_save.connect(page_changed, dispatch_uid="cms-kept-page-saved")
         post_delete.connect(page_changed, dispatch_uid="cms-kept-page-deleted")

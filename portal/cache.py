@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 import redis
 from django.core.cache.backends.redis import RedisCache
 from django.db.models import ForeignKey, Model
+from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -113,6 +114,14 @@ class Kept(Generic[_T]):
 def kept(seconds: float) -> Callable[[Callable[[], _T]], Kept[_T]]:
     """Decorator: ``Kept(function, seconds)``."""
     return lambda read: Kept(read, seconds)
+
+
+def forget_when_changed(kept: "Kept | KeptRows", model: type[Model]) -> None:
+    """Forget ``kept`` whenever a ``model`` row is saved or deleted in this process (call
+    from an app's ``ready``)."""
+    uid = f"kept-{model._meta.label}-{id(kept)}"
+    post_save.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-saved")
+    post_delete.connect(kept.forget, sender=model, dispatch_uid=f"{uid}-deleted")
 
 
 class KeptRows:
